@@ -1,0 +1,332 @@
+/*
+ * strutil.c: percent-coding, bounded integer parsing, UTF-8 validation,
+ * base64url and hex (see strutil.h).
+ *
+ * These are the first functions to touch outside bytes, so each one is
+ * written to be total: any input gives a result or a clean -1.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "strutil.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long
+str_pct_decode(const char *in, size_t len, char *out, bool plus_is_space)
+{
+	size_t	 i, o;
+	int	 hi, lo;
+
+	for (i = o = 0; i < len; i++) {
+		if (in[i] == '%') {
+			if (len - i < 3 || (hi = hexval(in[i + 1])) < 0 ||
+			    (lo = hexval(in[i + 2])) < 0)
+				return -1;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (in[i] == '+' && plus_is_space)
+			out[o++] = ' ';
+		else
+			out[o++] = in[i];
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+char *
+str_pct_encode(struct arena *a, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	size_t			 n = strlen(s), i, o;
+	char			*out;
+	unsigned char		 c;
+
+	out = arena_alloc(a, n * 3 + 1);
+	for (i = o = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int
+str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t	 v = 0, limit;
+	bool		 neg = false;
+	const char	*p = s;
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (*p == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			errno = EINVAL;
+			return -1;
+		}
+		if (v > (limit - (uint64_t)(*p - '0')) / 10) {
+			/* Keep scanning: "99999999999x" is EINVAL, not ERANGE. */
+			while (*p >= '0' && *p <= '9')
+				p++;
+			errno = *p == '\0' ? ERANGE : EINVAL;
+			return -1;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (neg) {
+		if (v == (uint64_t)INT64_MAX + 1)
+			*out = INT64_MIN;
+		else
+			*out = -(int64_t)v;
+	} else
+		*out = (int64_t)v;
+	if (*out < min || *out > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	return 0;
+}
+
+bool
+str_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i = 0, n, k;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return false;
+		if (len - i <= n)
+			return false;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+void
+str_utf8_sanitize(char *s)
+{
+	size_t	 len = strlen(s), i = 0, n;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (n > len - i || !str_utf8_valid(s + i, n)) {
+			s[i++] = '?';
+			continue;
+		}
+		i += n;
+	}
+}
+
+size_t
+str_utf8_len(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+char *
+str_lower_ascii(char *s)
+{
+	char	*p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+bool
+str_case_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++) {
+		char a = *s, b = *prefix;
+
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
+static const char b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t
+str_b64url_encode(const unsigned char *in, size_t n, char *out)
+{
+	size_t		 i, o = 0;
+	uint32_t	 v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = b64url[v >> 18 & 63];
+		out[o++] = b64url[v >> 12 & 63];
+		out[o++] = b64url[v >> 6 & 63];
+		out[o++] = b64url[v & 63];
+	}
+	if (n - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = b64url[v >> 18 & 63];
+		out[o++] = b64url[v >> 12 & 63];
+	} else if (n - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = b64url[v >> 18 & 63];
+		out[o++] = b64url[v >> 12 & 63];
+		out[o++] = b64url[v >> 6 & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+long
+str_b64url_decode(const char *in, size_t len, unsigned char *out)
+{
+	size_t		 i, o = 0, n;
+	uint32_t	 v = 0;
+	int		 d, bits = 0;
+
+	/* Strip up to two '=' of padding, only at the end. */
+	while (len > 0 && in[len - 1] == '=' && bits < 2) {
+		len--;
+		bits++;
+	}
+	if (len % 4 == 1)
+		return -1;
+	for (i = 0, n = 0; i < len; i++) {
+		if ((d = b64val((unsigned char)in[i])) < 0)
+			return -1;
+		v = v << 6 | (uint32_t)d;
+		if (++n == 4) {
+			out[o++] = (unsigned char)(v >> 16);
+			out[o++] = (unsigned char)(v >> 8);
+			out[o++] = (unsigned char)v;
+			v = 0;
+			n = 0;
+		}
+	}
+	if (n == 2) {
+		if (v & 0xf)
+			return -1;	/* non-canonical trailing bits */
+		out[o++] = (unsigned char)(v >> 4);
+	} else if (n == 3) {
+		if (v & 0x3)
+			return -1;
+		out[o++] = (unsigned char)(v >> 10);
+		out[o++] = (unsigned char)(v >> 2);
+	}
+	return (long)o;
+}
+
+void
+str_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+str_iso8601_ms(int64_t ms, char *out, size_t outsz)
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 frac;
+
+	frac = ms % 1000;
+	if (frac < 0) {
+		frac += 1000;
+		ms -= 1000;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, outsz, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)frac);
+}

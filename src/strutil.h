@@ -1,0 +1,65 @@
+/*
+ * strutil.h: small string helpers: percent-decoding, bounded integer
+ * parsing, UTF-8 validation, base64url and hex.
+ *
+ * No function here allocates unless it takes an arena; outputs go into
+ * caller buffers whose required size is stated per function.
+ */
+#ifndef DS_STRUTIL_H
+#define DS_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+/*
+ * Percent-decode len bytes of in into out (at least len + 1 bytes).
+ * With plus_is_space, '+' becomes ' ' (query strings); path segments keep
+ * '+'.  Returns the decoded length, or -1 on a malformed escape.  The
+ * result may contain NUL bytes: callers check.
+ */
+long	 str_pct_decode(const char *in, size_t len, char *out,
+	    bool plus_is_space);
+
+/* Percent-encode s for a URL path segment or query value, in the arena. */
+char	*str_pct_encode(struct arena *, const char *s);
+
+/*
+ * Parse a whole decimal integer (optional leading '-', no spaces, no '+')
+ * into *out, within [min, max].  Returns 0, or -1 with errno EINVAL (not a
+ * number) or ERANGE (out of bounds).
+ */
+int	 str_parse_i64(const char *, int64_t min, int64_t max, int64_t *out);
+
+/* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
+bool	 str_utf8_valid(const char *, size_t);
+
+/* Replace the bytes of invalid UTF-8 sequences with '?', in place. */
+void	 str_utf8_sanitize(char *);
+
+/* Count code points of valid UTF-8. */
+size_t	 str_utf8_len(const char *, size_t);
+
+/* Lowercase ASCII letters in place; returns s. */
+char	*str_lower_ascii(char *s);
+
+bool	 str_case_prefix(const char *s, const char *prefix);
+
+/* base64url without padding: out needs 4 * ((n + 2) / 3) + 1 bytes. */
+size_t	 str_b64url_encode(const unsigned char *, size_t, char *out);
+
+/*
+ * Decode base64url (no padding, or '=' padding at the end); out needs
+ * 3 * (len / 4) + 3 bytes.  Returns the decoded length or -1.
+ */
+long	 str_b64url_decode(const char *, size_t, unsigned char *out);
+
+/* Lowercase hex: out needs 2 * n + 1 bytes. */
+void	 str_hex(const unsigned char *, size_t, char *out);
+
+/* Time as ISO-8601 UTC with milliseconds: out needs 32 bytes. */
+void	 str_iso8601_ms(int64_t epoch_ms, char *out, size_t outsz);
+
+#endif
