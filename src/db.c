@@ -1,0 +1,382 @@
+/*
+ * db.c: libpq connection, lazy statement preparation, error mapping
+ * (see db.h).
+ *
+ * Statements are prepared on first use on each connection, so a worker
+ * starts even against an empty database and "deltashare migrate" can run
+ * through the same code.  When PostgreSQL goes away the connection turns
+ * CONNECTION_BAD; the next statement outside a transaction reconnects and
+ * re-prepares, so recovery needs no worker restart.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+#include "strutil.h"
+#include "xmalloc.h"
+
+struct db {
+	const struct conf	*conf;
+	PGconn			*conn;
+	int			 need_version;
+	int			 version;	/* of the connected database */
+	bool			 in_tx;
+	bool			 prepared[DB_STMT__MAX];
+	char			 sqlstate[6];
+};
+
+struct db_res {
+	PGresult	*res;
+};
+
+struct db *
+db_new(const struct conf *conf, int need_version)
+{
+	struct db	*db;
+
+	db = xcalloc(1, sizeof(*db));
+	db->conf = conf;
+	db->need_version = need_version;
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db);
+}
+
+static void
+disconnect(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+	memset(db->prepared, 0, sizeof(db->prepared));
+}
+
+static int
+unavailable(struct err *e, const char *what)
+{
+	e->retry_after = 1;
+	return err_set(e, ERR_UNAVAILABLE, "%s", what);
+}
+
+static void
+on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	log_debug("database: %.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+/* Run a parameterless setup command on a fresh connection. */
+static int
+setup_exec(struct db *db, const char *sql)
+{
+	PGresult	*res;
+	int		 ok;
+
+	res = PQexec(db->conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok)
+		log_error("database setup failed: %s",
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static int
+read_version(struct db *db)
+{
+	PGresult	*res;
+	int		 v = 0;
+
+	res = PQexec(db->conn, "SELECT coalesce(max(version), 0) "
+	    "FROM schema_migrations");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+int
+db_connect(struct db *db, struct err *e)
+{
+	const char	*kw[4], *val[4];
+	char		 timeout[24], sql[96];
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		goto check;
+	disconnect(db);
+	snprintf(timeout, sizeof(timeout), "%lld",
+	    (long long)db->conf->db_connect_timeout);
+	/* Our defaults first; the configured conninfo overrides them. */
+	kw[0] = "connect_timeout"; val[0] = timeout;
+	kw[1] = "application_name"; val[1] = "deltashare";
+	kw[2] = "dbname"; val[2] = db->conf->db_conninfo;
+	kw[3] = NULL; val[3] = NULL;
+	db->conn = PQconnectdbParams(kw, val, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		log_error("cannot connect to the database: %s", db->conn ?
+		    PQerrorMessage(db->conn) : "out of memory");
+		disconnect(db);
+		return unavailable(e, "database unavailable");
+	}
+	PQsetNoticeProcessor(db->conn, on_notice, NULL);
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %lld; "
+	    "SET TIME ZONE 'UTC'", (long long)db->conf->db_statement_timeout);
+	if (setup_exec(db, sql) == -1) {
+		disconnect(db);
+		return unavailable(e, "database unavailable");
+	}
+	db->version = db->need_version > 0 ? read_version(db) : 0;
+	if (db->version > db->need_version && db->need_version > 0)
+		log_warn("database schema version %d is newer than this "
+		    "program's %d", db->version, db->need_version);
+check:
+	if (db->version < db->need_version) {
+		log_error("database schema is at version %d, this program "
+		    "needs %d: run 'deltashare migrate'", db->version,
+		    db->need_version);
+		/* Look again next time: someone may be migrating now. */
+		disconnect(db);
+		return unavailable(e, "database schema not up to date");
+	}
+	return 0;
+}
+
+static void
+clear_res(void *p)
+{
+	PQclear(p);
+}
+
+/* Map a failed result to an error kind; logs what the client won't see. */
+static int
+map_error(struct db *db, PGresult *res, enum db_stmt id, struct err *e)
+{
+	const char	*state, *msg;
+
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+	if (state == NULL || PQstatus(db->conn) != CONNECTION_OK ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
+		log_error("database connection lost (%s): %s",
+		    db_stmt_name(id), PQerrorMessage(db->conn));
+		return unavailable(e, "database unavailable");
+	}
+	if (strncmp(state, "53", 2) == 0 || strcmp(state, "57014") == 0 ||
+	    strncmp(state, "40", 2) == 0) {
+		log_warn("database busy (%s): %s %s", db_stmt_name(id), state,
+		    msg ? msg : "");
+		return unavailable(e, "database busy, try again");
+	}
+	if (strcmp(state, "23505") == 0)
+		return err_set(e, ERR_EXISTS, "already exists");
+	if (strcmp(state, "23503") == 0)
+		return err_set(e, ERR_CONFLICT, "still referenced");
+	if (strncmp(state, "22", 2) == 0 || strcmp(state, "23514") == 0 ||
+	    strcmp(state, "23502") == 0) {
+		log_info("database rejected a value (%s): %s %s",
+		    db_stmt_name(id), state, msg ? msg : "");
+		return err_set(e, ERR_BAD_PARAM, "invalid value");
+	}
+	log_error("database error (%s): %s %s", db_stmt_name(id), state,
+	    msg ? msg : "");
+	return err_set(e, ERR_INTERNAL, "internal error");
+}
+
+static int
+prepare(struct db *db, enum db_stmt id)
+{
+	PGresult	*res;
+	int		 ok;
+
+	if (db->prepared[id])
+		return 0;
+	res = PQprepare(db->conn, db_stmt_name(id), db_stmt_sql(id), 0, NULL);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (ok)
+		db->prepared[id] = true;
+	else
+		log_error("cannot prepare %s: %s", db_stmt_name(id),
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+int
+db_exec(struct db *db, struct arena *a, enum db_stmt id,
+    const char *const *params, struct db_res **out, struct err *e)
+{
+	PGresult	*res = NULL;
+	ExecStatusType	 st;
+	struct db_res	*r;
+	int		 attempt;
+
+	db->sqlstate[0] = '\0';
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!db->in_tx && db_connect(db, e) == -1)
+			return -1;
+		if (db->conn == NULL)
+			return unavailable(e, "database unavailable");
+		if (prepare(db, id) == -1 &&
+		    PQstatus(db->conn) == CONNECTION_OK)
+			return err_set(e, ERR_INTERNAL, "internal error");
+		res = PQexecPrepared(db->conn, db_stmt_name(id),
+		    db_stmt_nparams(id), params, NULL, NULL, 0);
+		st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			break;
+		if (PQstatus(db->conn) == CONNECTION_OK || db->in_tx ||
+		    attempt == 1) {
+			map_error(db, res, id, e);
+			PQclear(res);
+			if (PQstatus(db->conn) != CONNECTION_OK)
+				disconnect(db);
+			return -1;
+		}
+		/* Lost the connection between requests: retry once. */
+		log_info("database connection lost, reconnecting");
+		PQclear(res);
+		disconnect(db);
+	}
+	arena_defer(a, clear_res, res);
+	if (out != NULL) {
+		r = arena_alloc(a, sizeof(*r));
+		r->res = res;
+		*out = r;
+	}
+	return 0;
+}
+
+static int
+tx_command(struct db *db, const char *sql, struct err *e)
+{
+	PGresult	*res;
+	int		 ok;
+
+	if (db->conn == NULL)
+		return unavailable(e, "database unavailable");
+	res = PQexec(db->conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		map_error(db, res, DB_STMT__MAX, e);
+	PQclear(res);
+	if (!ok && PQstatus(db->conn) != CONNECTION_OK)
+		disconnect(db);
+	return ok ? 0 : -1;
+}
+
+int
+db_begin(struct db *db, struct err *e)
+{
+	if (db_connect(db, e) == -1)
+		return -1;
+	if (tx_command(db, "BEGIN", e) == -1)
+		return -1;
+	db->in_tx = true;
+	return 0;
+}
+
+int
+db_commit(struct db *db, struct err *e)
+{
+	int	 rc;
+
+	rc = tx_command(db, "COMMIT", e);
+	db->in_tx = false;
+	return rc;
+}
+
+void
+db_rollback(struct db *db)
+{
+	PGresult	*res;
+
+	if (!db->in_tx || db->conn == NULL) {
+		db->in_tx = false;
+		return;
+	}
+	res = PQexec(db->conn, "ROLLBACK");
+	PQclear(res);
+	db->in_tx = false;
+}
+
+int
+db_script(struct db *db, const char *sql, struct err *e)
+{
+	PGresult	*res;
+	int		 ok;
+
+	if (db->conn == NULL && db_connect(db, e) == -1)
+		return -1;
+	res = PQexec(db->conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok) {
+		err_set(e, ERR_INTERNAL, "%s",
+		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+		    PQerrorMessage(db->conn));
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+const char *
+db_sqlstate(const struct db *db)
+{
+	return db->sqlstate;
+}
+
+int
+db_rows(const struct db_res *r)
+{
+	return PQntuples(r->res);
+}
+
+const char *
+db_val(const struct db_res *r, int row, int col)
+{
+	if (row >= PQntuples(r->res) || col >= PQnfields(r->res) ||
+	    PQgetisnull(r->res, row, col))
+		return NULL;
+	return PQgetvalue(r->res, row, col);
+}
+
+int64_t
+db_i64(const struct db_res *r, int row, int col)
+{
+	const char	*v;
+	int64_t		 n;
+
+	if ((v = db_val(r, row, col)) == NULL ||
+	    str_parse_i64(v, INT64_MIN, INT64_MAX, &n) == -1)
+		return 0;
+	return n;
+}
+
+bool
+db_bool(const struct db_res *r, int row, int col)
+{
+	const char	*v;
+
+	return (v = db_val(r, row, col)) != NULL && v[0] == 't';
+}

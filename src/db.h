@@ -1,0 +1,64 @@
+/*
+ * db.h: the worker's PostgreSQL connection and prepared statements.
+ *
+ * One connection per process, opened lazily and re-opened after a
+ * failure, so a PostgreSQL restart costs the requests made while it is
+ * down (503) and nothing after.  All SQL lives in db_stmt.c as prepared
+ * statements addressed by enum db_stmt; callers pass text parameters.
+ * Results are freed by the request arena.  Failures are recorded in the
+ * caller's struct err by SQLSTATE: connection loss, timeouts and resource
+ * limits are 503, unique violations 409, bad text 400, the rest 500.
+ */
+#ifndef DS_DB_H
+#define DS_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db_stmt.h"
+
+struct arena;
+struct conf;
+struct err;
+struct db;
+struct db_res;
+
+/*
+ * need_version: the schema version this program was built for; requests
+ * fail with 503 while the database is older.  0 skips the check (for
+ * "deltashare migrate" itself).  Nothing connects until first use.
+ */
+struct db	*db_new(const struct conf *, int need_version);
+void		 db_free(struct db *);
+
+/*
+ * Run a prepared statement.  params holds nparams strings (NULL = SQL
+ * NULL).  *res, if res is not NULL, gets the rows, valid until the arena
+ * is reset.  Outside a transaction a lost connection is re-opened and the
+ * statement retried once.
+ */
+int		 db_exec(struct db *, struct arena *, enum db_stmt,
+		    const char *const *params, struct db_res **res,
+		    struct err *);
+
+int		 db_begin(struct db *, struct err *);
+int		 db_commit(struct db *, struct err *);
+/* Roll back if a transaction is open; harmless otherwise. */
+void		 db_rollback(struct db *);
+
+/* Run a trusted multi-statement script (migrations). */
+int		 db_script(struct db *, const char *sql, struct err *);
+
+/* SQLSTATE of the last failure, or "" (e.g. "23505"). */
+const char	*db_sqlstate(const struct db *);
+
+int		 db_rows(const struct db_res *);
+/* Column value as text, or NULL for SQL NULL. */
+const char	*db_val(const struct db_res *, int row, int col);
+int64_t		 db_i64(const struct db_res *, int row, int col);
+bool		 db_bool(const struct db_res *, int row, int col);
+
+/* Connect now if needed (start-up checks); 0 or -1 with err set. */
+int		 db_connect(struct db *, struct err *);
+
+#endif
