@@ -1,0 +1,367 @@
+/*
+ * token.c: bearer JWT checks, verification and issuance (see token.h).
+ *
+ * Order of checks for an incoming token: shape (token_front_check), our
+ * own strict decode of the header with the configured algorithm pinned,
+ * a strict decode of the signature with its length for that algorithm,
+ * then libjwt's signature check with the configured key and the
+ * algorithm checked again, then the claims.  Every failure is a 401 with
+ * a short message; nothing about the token is logged.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <jwt.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "err.h"
+#include "jsonu.h"
+#include "strutil.h"
+#include "token.h"
+
+#define TOKEN_PART_MAX	(16 * 1024)
+
+/* Signature length in bytes for the configured key (RSA: modulus). */
+static size_t	 sig_len;
+
+static jwt_alg_t
+lib_alg(enum conf_alg a)
+{
+	switch (a) {
+	case CONF_ALG_RS256:
+		return JWT_ALG_RS256;
+	case CONF_ALG_ES256:
+		return JWT_ALG_ES256;
+	default:
+		return JWT_ALG_HS256;
+	}
+}
+
+static int
+check_pem(const struct conf_blob *b, int private, enum conf_alg alg,
+    size_t *rsa_len, struct err *e)
+{
+	BIO		*bio;
+	EVP_PKEY	*k;
+	int		 rc = -1;
+
+	if ((bio = BIO_new_mem_buf(b->data, (int)b->len)) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	k = private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) :
+	    PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (k == NULL)
+		return err_set(e, ERR_INTERNAL, "auth.%s_key_file is not a "
+		    "PEM %s key", private ? "private" : "public",
+		    private ? "private" : "public");
+	if (alg == CONF_ALG_RS256 && EVP_PKEY_base_id(k) != EVP_PKEY_RSA)
+		err_set(e, ERR_INTERNAL, "RS256 needs an RSA key");
+	else if (alg == CONF_ALG_RS256 && EVP_PKEY_get_bits(k) < 2048)
+		err_set(e, ERR_INTERNAL, "RS256 needs an RSA key of at least "
+		    "2048 bits");
+	else if (alg == CONF_ALG_ES256 && (EVP_PKEY_base_id(k) != EVP_PKEY_EC ||
+	    EVP_PKEY_get_bits(k) != 256))
+		err_set(e, ERR_INTERNAL, "ES256 needs a P-256 EC key");
+	else {
+		if (rsa_len != NULL)
+			*rsa_len = (size_t)EVP_PKEY_get_size(k);
+		rc = 0;
+	}
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+int
+token_init(const struct conf *c, struct err *e)
+{
+	switch (c->auth_alg) {
+	case CONF_ALG_HS256:
+		sig_len = 32;
+		return 0;
+	case CONF_ALG_ES256:
+		sig_len = 64;
+		break;
+	case CONF_ALG_RS256:
+		break;
+	}
+	if (check_pem(&c->auth_public_key, 0, c->auth_alg, &sig_len, e) == -1)
+		return -1;
+	if (c->auth_alg == CONF_ALG_ES256)
+		sig_len = 64;
+	if (c->auth_private_key.data != NULL &&
+	    check_pem(&c->auth_private_key, 1, c->auth_alg, NULL, e) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+b64char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+int
+token_front_check(const char *authz, size_t max, const char **tok,
+    struct err *e)
+{
+	const char	*p;
+	size_t		 len, dots = 0, run = 0;
+
+	if (authz == NULL || *authz == '\0')
+		return err_set(e, ERR_UNAUTHENTICATED, "missing bearer token");
+	if ((len = strlen(authz)) > max)
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "authorization header too large");
+	if (!str_case_prefix(authz, "bearer") ||
+	    (authz[6] != ' ' && authz[6] != '\t'))
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "authorization must use the Bearer scheme");
+	for (p = authz + 6; *p == ' ' || *p == '\t'; p++)
+		;
+	*tok = p;
+	len = strlen(p);
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len != strlen(p))
+		return err_set(e, ERR_UNAUTHENTICATED, "malformed bearer token");
+	for (; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (run == 0 || ++dots > 2)
+				return err_set(e, ERR_UNAUTHENTICATED,
+				    "malformed bearer token");
+			run = 0;
+		} else if (b64char((unsigned char)*p))
+			run++;
+		else
+			return err_set(e, ERR_UNAUTHENTICATED,
+			    "malformed bearer token");
+	}
+	if (dots != 2 || run == 0)
+		return err_set(e, ERR_UNAUTHENTICATED, "malformed bearer token");
+	return 0;
+}
+
+/* Decode one base64url part into the arena; NUL-terminated. */
+static unsigned char *
+decode_part(struct arena *a, const char *p, size_t len, size_t *outlen)
+{
+	unsigned char	*out;
+	long		 n;
+
+	if (len > TOKEN_PART_MAX)
+		return NULL;
+	out = arena_alloc(a, 3 * (len / 4) + 4);
+	if ((n = str_b64url_decode(p, len, out)) < 0)
+		return NULL;
+	out[n] = '\0';
+	*outlen = (size_t)n;
+	return out;
+}
+
+static int
+check_header(struct arena *a, const unsigned char *h, size_t len,
+    enum conf_alg alg)
+{
+	struct json_object	*obj, *v;
+	struct err		 ignore;
+
+	if ((obj = jsonu_parse(a, (const char *)h, len, 4, &ignore)) == NULL ||
+	    !json_object_is_type(obj, json_type_object))
+		return -1;
+	if (!json_object_object_get_ex(obj, "alg", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), conf_alg_name(alg)) != 0)
+		return -1;
+	if (json_object_object_get_ex(obj, "typ", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    strcasecmp(json_object_get_string(v), "JWT") != 0))
+		return -1;
+	if (json_object_object_get_ex(obj, "crit", &v))
+		return -1;
+	return 0;
+}
+
+static int
+claim_int(struct json_object *obj, const char *name, int64_t *out,
+    int *present)
+{
+	struct json_object	*v;
+
+	*present = 0;
+	if (!json_object_object_get_ex(obj, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	*out = json_object_get_int64(v);
+	if (*out == INT64_MAX || *out == INT64_MIN)
+		return -1;
+	*present = 1;
+	return 0;
+}
+
+static int
+is_uuid(const char *s)
+{
+	size_t	 i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+aud_matches(struct json_object *v, const char *want)
+{
+	size_t	 i, n;
+
+	if (json_object_is_type(v, json_type_string))
+		return strcmp(json_object_get_string(v), want) == 0;
+	if (!json_object_is_type(v, json_type_array))
+		return 0;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(v, i);
+
+		if (json_object_is_type(x, json_type_string) &&
+		    strcmp(json_object_get_string(x), want) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+token_check_claims(struct arena *a, const char *json, size_t len,
+    const char *issuer, const char *audience, int64_t skew, int64_t now,
+    struct token_claims *out, struct err *e)
+{
+	struct json_object	*obj, *v;
+	struct err		 ignore;
+	int64_t			 exp = 0, nbf = 0, iat = 0;
+	int			 has_exp, has_nbf, has_iat;
+	const char		*s;
+
+	memset(out, 0, sizeof(*out));
+	if ((obj = jsonu_parse(a, json, len, 8, &ignore)) == NULL ||
+	    !json_object_is_type(obj, json_type_object))
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	if (claim_int(obj, "exp", &exp, &has_exp) == -1 || !has_exp ||
+	    claim_int(obj, "nbf", &nbf, &has_nbf) == -1 ||
+	    claim_int(obj, "iat", &iat, &has_iat) == -1)
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token must carry integer exp, nbf and iat claims");
+	if (now >= exp + skew)
+		return err_set(e, ERR_UNAUTHENTICATED, "token expired");
+	if (has_nbf && nbf > now + skew)
+		return err_set(e, ERR_UNAUTHENTICATED, "token not yet valid");
+	if (has_iat && iat > now + skew)
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token issued in the future");
+	if (!json_object_object_get_ex(obj, "iss", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), issuer) != 0)
+		return err_set(e, ERR_UNAUTHENTICATED, "token issuer not accepted");
+	if (!json_object_object_get_ex(obj, "aud", &v) ||
+	    !aud_matches(v, audience))
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token not valid for this API");
+	if (!json_object_object_get_ex(obj, "jti", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !is_uuid(json_object_get_string(v)))
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token has no valid jti claim");
+	out->jti = arena_strdup(a, json_object_get_string(v));
+	if (json_object_object_get_ex(obj, "sub", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    (s = json_object_get_string(v)) != NULL &&
+	    str_utf8_valid(s, strlen(s)))
+		out->sub = arena_strdup(a, s);
+	out->exp = exp;
+	out->iat = has_iat ? iat : 0;
+	return 0;
+}
+
+int
+token_verify(const struct conf *c, struct arena *a, const char *tok,
+    const char *audience, int64_t now, struct token_claims *out,
+    struct err *e)
+{
+	const char		*d1, *d2;
+	unsigned char		*hdr, *payload, *sig;
+	size_t			 hlen, plen, slen;
+	const struct conf_blob	*key;
+	jwt_t			*jwt = NULL;
+	int			 ok;
+
+	if ((d1 = strchr(tok, '.')) == NULL || (d2 = strchr(d1 + 1, '.')) ==
+	    NULL)
+		return err_set(e, ERR_UNAUTHENTICATED, "malformed bearer token");
+	if ((hdr = decode_part(a, tok, (size_t)(d1 - tok), &hlen)) == NULL ||
+	    check_header(a, hdr, hlen, c->auth_alg) == -1)
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	if (sig_len == 0 && token_init(c, e) == -1)
+		return err_set(e, ERR_INTERNAL, "token keys not usable");
+	if ((sig = decode_part(a, d2 + 1, strlen(d2 + 1), &slen)) == NULL ||
+	    slen != sig_len)
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	key = c->auth_alg == CONF_ALG_HS256 ? &c->auth_secret :
+	    &c->auth_public_key;
+	if (key->data == NULL || key->len == 0)
+		return err_set(e, ERR_INTERNAL, "no verification key");
+	ok = jwt_decode(&jwt, tok, key->data, (int)key->len) == 0 &&
+	    jwt_get_alg(jwt) == lib_alg(c->auth_alg);
+	if (jwt != NULL)
+		jwt_free(jwt);
+	if (!ok)
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	if ((payload = decode_part(a, d1 + 1, (size_t)(d2 - d1 - 1),
+	    &plen)) == NULL)
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	return token_check_claims(a, (const char *)payload, plen,
+	    c->auth_issuer, audience, c->auth_clock_skew, now, out, e);
+}
+
+char *
+token_issue(const struct conf *c, const char *audience, const char *sub,
+    const char *jti, int64_t iat, int64_t exp, struct err *e)
+{
+	const struct conf_blob	*key;
+	jwt_t			*jwt = NULL;
+	char			*s = NULL;
+
+	key = c->auth_alg == CONF_ALG_HS256 ? &c->auth_secret :
+	    &c->auth_private_key;
+	if (key->data == NULL) {
+		err_set(e, ERR_UNSUPPORTED, "this server verifies %s tokens but "
+		    "cannot issue them: set auth.private_key_file",
+		    conf_alg_name(c->auth_alg));
+		return NULL;
+	}
+	if (jwt_new(&jwt) != 0 ||
+	    jwt_add_grant(jwt, "iss", c->auth_issuer) != 0 ||
+	    jwt_add_grant(jwt, "sub", sub) != 0 ||
+	    jwt_add_grant(jwt, "aud", audience) != 0 ||
+	    jwt_add_grant(jwt, "jti", jti) != 0 ||
+	    jwt_add_grant_int(jwt, "iat", (long)iat) != 0 ||
+	    jwt_add_grant_int(jwt, "nbf", (long)iat) != 0 ||
+	    jwt_add_grant_int(jwt, "exp", (long)exp) != 0 ||
+	    jwt_set_alg(jwt, lib_alg(c->auth_alg), key->data,
+	    (int)key->len) != 0 ||
+	    (s = jwt_encode_str(jwt)) == NULL)
+		err_set(e, ERR_INTERNAL, "cannot sign token");
+	if (jwt != NULL)
+		jwt_free(jwt);
+	return s;
+}

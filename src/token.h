@@ -1,0 +1,56 @@
+/*
+ * token.h: bearer JWTs: shape checks, verification and issuance.
+ *
+ * The only user of libjwt.  libjwt 1.10 lets the token header choose the
+ * algorithm and checks no claims, so this file pins the algorithm from
+ * configuration (before and after jwt_decode), decodes every part itself
+ * strictly, and checks exp, nbf, iat, iss, aud and jti.  The database
+ * lookup of the jti (revocation, owner) is auth.c's job.
+ */
+#ifndef DS_TOKEN_H
+#define DS_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct conf;
+struct err;
+
+struct token_claims {
+	const char	*jti;		/* a UUID */
+	const char	*sub;		/* may be NULL */
+	int64_t		 exp;
+	int64_t		 iat;		/* 0 if absent */
+};
+
+/* Check keys against the algorithm once, at start-up. */
+int	 token_init(const struct conf *, struct err *);
+
+/*
+ * Shape checks on an Authorization header value, before any decoding:
+ * present, at most max bytes, "Bearer" scheme (any case), then three
+ * non-empty base64url parts.  *tok points into authz.
+ */
+int	 token_front_check(const char *authz, size_t max, const char **tok,
+	    struct err *);
+
+/* Verify signature and claims; claims are copied into the arena. */
+int	 token_verify(const struct conf *, struct arena *, const char *tok,
+	    const char *audience, int64_t now, struct token_claims *,
+	    struct err *);
+
+/* Claim checks alone (exposed for unit tests and fuzzing). */
+int	 token_check_claims(struct arena *, const char *json, size_t len,
+	    const char *issuer, const char *audience, int64_t skew,
+	    int64_t now, struct token_claims *, struct err *);
+
+/*
+ * Sign a token for sub with the given jti and lifetime.  Returns a string
+ * the caller frees with free(3) after wiping it, or NULL with err set.
+ */
+char	*token_issue(const struct conf *, const char *audience,
+	    const char *sub, const char *jti, int64_t iat, int64_t exp,
+	    struct err *);
+
+#endif
