@@ -1,0 +1,60 @@
+/*
+ * catalog.h: what one recipient may see: shares granted to it, their
+ * schemas and tables.  Typed reads over db.c for the sharing API.
+ *
+ * A share that exists but is not granted is reported exactly like one
+ * that does not exist (404 "share 'x' not found"), so recipients cannot
+ * probe for other shares.  Strings are in the arena.
+ */
+#ifndef DS_CATALOG_H
+#define DS_CATALOG_H
+
+#include <stdint.h>
+
+struct arena;
+struct db;
+struct err;
+
+struct cat_share {
+	int64_t		 id;
+	const char	*uuid;
+	const char	*name;
+	const char	*comment;
+};
+
+struct cat_schema {
+	int64_t		 id;
+	const char	*name;
+};
+
+struct cat_table {
+	int64_t		 id;		/* share_table.id: keyset position */
+	const char	*name;		/* as shared (alias or table name) */
+	const char	*uuid;		/* the Delta table's stable id */
+	int64_t		 schema_id;
+	const char	*schema;
+};
+
+int	catalog_share(struct db *, struct arena *, int64_t recipient,
+	    const char *name, struct cat_share *, struct err *);
+int	catalog_schema(struct db *, struct arena *, int64_t share,
+	    const char *name, struct cat_schema *, struct err *);
+
+/*
+ * Lists: up to fetch rows after the keyset position; *out is an arena
+ * array of *n entries.
+ */
+int	catalog_shares(struct db *, struct arena *, int64_t recipient,
+	    const char *after, const char *fetch, struct cat_share **out,
+	    int *n, struct err *);
+int	catalog_schemas(struct db *, struct arena *, int64_t share,
+	    const char *after, const char *fetch, struct cat_schema **out,
+	    int *n, struct err *);
+int	catalog_tables(struct db *, struct arena *, int64_t schema,
+	    const char *after, const char *fetch, struct cat_table **out,
+	    int *n, struct err *);
+int	catalog_all_tables(struct db *, struct arena *, int64_t share,
+	    const char *after_schema, const char *after_table,
+	    const char *fetch, struct cat_table **out, int *n, struct err *);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * fcgi.c: FastCGI accept loop and the CGI fallback (see fcgi.h).
+ *
+ * The only file that includes <fcgiapp.h>.  Each request gets the same
+ * arena, reset when the request is done, so a steady worker does little
+ * allocation.  SIGTERM and SIGINT stop the loop between requests (the
+ * request in flight is finished first); libfcgi's own shutdown flag is
+ * raised too so a blocked accept returns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "crypto.h"
+#include "db.h"
+#include "fcgi.h"
+#include "http_req.h"
+#include "http_resp.h"
+#include "log.h"
+#include "route.h"
+#include "strutil.h"
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static long
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	return FCGX_GetStr(buf, n > INT_MAX ? INT_MAX : (int)n,
+	    ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	FCGX_Request	*fr = ctx;
+	int		 chunk;
+
+	while (n > 0) {
+		chunk = n > INT_MAX ? INT_MAX : (int)n;
+		if (FCGX_PutStr(buf, chunk, fr->out) != chunk)
+			return -1;
+		buf += chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static long
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	(void)ctx;
+	return (long)fread(buf, 1, n, stdin);
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+handle(const struct conf *c, struct db *db, struct arena *a,
+    const struct req_io *io)
+{
+	struct req	 r;
+	unsigned char	 rid[8];
+	int64_t		 start = now_ms();
+
+	memset(&r, 0, sizeof(r));
+	r.arena = a;
+	r.conf = c;
+	r.db = db;
+	r.io = *io;
+	r.now_ms = start;
+	err_clear(&r.err);
+	crypto_random(rid, sizeof(rid));
+	str_hex(rid, sizeof(rid), r.id);
+	resp_init(&r);
+	if (req_parse(&r) == -1 || route_dispatch(&r) == -1)
+		resp_error(&r);
+	db_rollback(db);
+	resp_finish(&r);
+	if (r.status >= 500)
+		log_error("%s %s: %d %s (request %s)", r.method_str,
+		    r.path ? r.path : "-", r.status, r.err.msg, r.id);
+	else
+		log_debug("%s %s: %d in %lld ms (request %s)", r.method_str,
+		    r.path ? r.path : "-", r.status,
+		    (long long)(now_ms() - start), r.id);
+	arena_reset(a);
+}
+
+static int
+serve_cgi(const struct conf *c, struct db *db, struct arena *a)
+{
+	struct req_io	 io = { cgi_param, cgi_read, cgi_write, NULL };
+
+	handle(c, db, a, &io);
+	fflush(stdout);
+	return 0;
+}
+
+int
+fcgi_run(const struct conf *c, struct db *db)
+{
+	FCGX_Request		 fr;
+	struct req_io		 io = { fcgi_param, fcgi_read, fcgi_write, &fr };
+	struct sigaction	 sa;
+	struct arena		*a;
+	int64_t			 served = 0;
+	int			 rc = 0;
+
+	a = arena_new();
+	if (FCGX_IsCGI()) {
+		rc = serve_cgi(c, db, a);
+		arena_free(a);
+		return rc;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+		log_error("cannot initialise FastCGI");
+		arena_free(a);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART: wake accept(2) */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	log_info("worker ready");
+	while (!stopping) {
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
+		handle(c, db, a, &io);
+		FCGX_Finish_r(&fr);
+		if (c->max_requests > 0 && ++served >= c->max_requests) {
+			log_info("served %lld requests, exiting",
+			    (long long)served);
+			break;
+		}
+	}
+	FCGX_Free(&fr, 1);
+	arena_free(a);
+	if (stopping)
+		log_info("worker stopping on signal");
+	return rc;
+}

@@ -1,0 +1,214 @@
+/*
+ * main.c: deltashare, the Delta Sharing server for FastCGI.
+ *
+ *	deltashare [-f file]		serve (FastCGI, or one CGI request)
+ *	deltashare [-f file] -n		check the configuration and exit
+ *	deltashare [-f file] migrate [--status]
+ *	deltashare [-f file] passwd ACCOUNT	(password on standard input)
+ *	deltashare config-keys		list configuration keys
+ *	deltashare -V
+ *
+ * Start-up order: configuration, logging, key checks, then the command.
+ * Problems found before serving are fatal and go to stderr, which the
+ * web server records.
+ */
+#include "config.h"
+
+#include <sys/prctl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "fcgi.h"
+#include "log.h"
+#include "migrate.h"
+#include "passwd.h"
+#include "token.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: deltashare [-nV] [-f file] "
+	    "[migrate [--status] | passwd account | config-keys]\n");
+	exit(2);
+}
+
+static struct conf *
+load(const char *path)
+{
+	struct conf	*c;
+	struct err	 e;
+
+	if ((c = conf_load(path, stderr)) == NULL)
+		exit(1);
+	log_set_level(c->log_level);
+	if (token_init(c, &e) == -1) {
+		fprintf(stderr, "deltashare: config: %s\n", e.msg);
+		conf_free(c);
+		exit(1);
+	}
+	return c;
+}
+
+static int
+cmd_migrate(const struct conf *c, int argc, char **argv)
+{
+	struct db	*db = db_new(c, 0);
+	struct arena	*a = arena_new();
+	struct err	 e;
+	int		 rc;
+
+	err_clear(&e);
+	if (argc > 1 && strcmp(argv[1], "--status") == 0)
+		rc = migrate_status(db, a, stdout, &e);
+	else if (argc > 1)
+		usage();
+	else
+		rc = migrate_run(db, a, stdout, &e);
+	if (rc == -1)
+		fprintf(stderr, "deltashare: migrate: %s\n", e.msg);
+	arena_free(a);
+	db_free(db);
+	return rc == -1 ? 1 : 0;
+}
+
+/* Read one line (the password) from stdin, without its newline. */
+static int
+read_password(char *buf, size_t size)
+{
+	size_t	 n;
+
+	if (fgets(buf, (int)size, stdin) == NULL)
+		return -1;
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n == size - 1)
+		return -1;		/* longer than the buffer */
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+cmd_passwd(const struct conf *c, int argc, char **argv)
+{
+	struct db	*db;
+	struct arena	*a;
+	struct err	 e;
+	struct db_res	*res;
+	char		 pw[PASSWD_MAX + 2], hash[PASSWD_HASHMAX];
+	const char	*p[6];
+	enum db_stmt	 st;
+	int		 rc = 1;
+
+	if (argc != 2)
+		usage();
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", argv[1]);
+	if (read_password(pw, sizeof(pw)) == -1) {
+		fprintf(stderr, "deltashare: passwd: no password on stdin, or "
+		    "longer than %d bytes\n", PASSWD_MAX);
+		return 1;
+	}
+	err_clear(&e);
+	if (passwd_check_policy(pw, &e) == -1 ||
+	    passwd_hash(pw, hash, &e) == -1) {
+		crypto_wipe(pw, sizeof(pw));
+		fprintf(stderr, "deltashare: passwd: %s\n", e.msg);
+		return 1;
+	}
+	crypto_wipe(pw, sizeof(pw));
+	db = db_new(c, migrate_latest());
+	a = arena_new();
+	p[0] = argv[1];
+	if (db_begin(db, &e) == -1 ||
+	    db_exec(db, a, STMT_ACCOUNT_GET, p, &res, &e) == -1)
+		goto out;
+	st = db_rows(res) == 1 ? STMT_ACCOUNT_SET_PASSWORD :
+	    STMT_ACCOUNT_INSERT;
+	p[1] = hash;
+	if (db_exec(db, a, st, p, &res, &e) == -1)
+		goto out;
+	p[0] = "cli";
+	p[1] = st == STMT_ACCOUNT_INSERT ? "account.create" :
+	    "account.password";
+	p[2] = "account";
+	p[3] = argv[1];
+	p[4] = NULL;
+	p[5] = db_val(res, 0, 1);
+	if (db_exec(db, a, STMT_AUDIT_INSERT, p, NULL, &e) == -1 ||
+	    db_commit(db, &e) == -1)
+		goto out;
+	printf("%s account '%s'\n", st == STMT_ACCOUNT_INSERT ? "created" :
+	    "set password of", argv[1]);
+	rc = 0;
+out:
+	if (rc != 0)
+		fprintf(stderr, "deltashare: passwd: %s\n", e.msg);
+	db_rollback(db);
+	arena_free(a);
+	db_free(db);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf	*c;
+	struct db	*db;
+	const char	*path = NULL;
+	int		 ch, check = 0, rc;
+
+	log_init(LOG_LEVEL_INFO);
+	/* Secrets live in this process: no core dumps, no ptrace by peers. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	while ((ch = getopt(argc, argv, "f:nV")) != -1) {
+		switch (ch) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'V':
+			printf("deltashare %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "config-keys") == 0) {
+		conf_list_keys(stdout);
+		return 0;
+	}
+	c = load(path);
+	if (check) {
+		conf_dump(c, stdout);
+		printf("configuration OK\n");
+		conf_free(c);
+		return 0;
+	}
+	if (argc > 0 && strcmp(argv[0], "migrate") == 0)
+		rc = cmd_migrate(c, argc, argv);
+	else if (argc > 0 && strcmp(argv[0], "passwd") == 0)
+		rc = cmd_passwd(c, argc, argv);
+	else if (argc > 0)
+		usage();
+	else {
+		if (geteuid() == 0)
+			log_warn("running as root: run workers as an "
+			    "unprivileged user");
+		db = db_new(c, migrate_latest());
+		rc = fcgi_run(c, db) == -1 ? 1 : 0;
+		db_free(db);
+	}
+	conf_free(c);
+	return rc;
+}

@@ -1,0 +1,239 @@
+/*
+ * route.c: the route table and dispatch (see route.h).
+ *
+ * Matching runs on decoded segments.  A path that matches some pattern
+ * but not with this method gets 405 and an Allow header listing the
+ * methods that would match; no pattern at all gives 404.  HEAD is
+ * accepted wherever GET is; OPTIONS answers 204 with Allow (and no CORS
+ * headers: browsers are not clients of this API).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "admin.h"
+#include "api_sharing.h"
+#include "auth.h"
+#include "buf.h"
+#include "http_req.h"
+#include "http_resp.h"
+#include "name.h"
+#include "route.h"
+
+#define G	HTTP_GET
+#define P	HTTP_POST
+#define PA	HTTP_PATCH
+#define D	HTTP_DELETE
+#define RCP	AUTH_RECIPIENT
+#define ADM	AUTH_ADMIN
+
+static const struct route routes[] = {
+	{ G, "/shares", sharing_list_shares, RCP },
+	{ G, "/shares/{share}", sharing_get_share, RCP },
+	{ G, "/shares/{share}/schemas", sharing_list_schemas, RCP },
+	{ G, "/shares/{share}/schemas/{schema}/tables", sharing_list_tables,
+	    RCP },
+	{ G, "/shares/{share}/all-tables", sharing_list_all_tables, RCP },
+
+	{ P, "/admin/login", admin_login, AUTH_NONE },
+	{ P, "/admin/logout", admin_logout, ADM },
+	{ G, "/admin/accounts", admin_account_list, ADM },
+	{ P, "/admin/accounts", admin_account_create, ADM },
+	{ G, "/admin/accounts/{account}", admin_account_get, ADM },
+	{ PA, "/admin/accounts/{account}", admin_account_update, ADM },
+	{ D, "/admin/accounts/{account}", admin_account_delete, ADM },
+	{ G, "/admin/shares", admin_share_list, ADM },
+	{ P, "/admin/shares", admin_share_create, ADM },
+	{ G, "/admin/shares/{share}", admin_share_get, ADM },
+	{ PA, "/admin/shares/{share}", admin_share_update, ADM },
+	{ D, "/admin/shares/{share}", admin_share_delete, ADM },
+	{ G, "/admin/shares/{share}/schemas", admin_schema_list, ADM },
+	{ P, "/admin/shares/{share}/schemas", admin_schema_create, ADM },
+	{ G, "/admin/shares/{share}/schemas/{schema}", admin_schema_get, ADM },
+	{ D, "/admin/shares/{share}/schemas/{schema}", admin_schema_delete,
+	    ADM },
+	{ G, "/admin/shares/{share}/schemas/{schema}/tables",
+	    admin_member_list, ADM },
+	{ P, "/admin/shares/{share}/schemas/{schema}/tables",
+	    admin_member_add, ADM },
+	{ D, "/admin/shares/{share}/schemas/{schema}/tables/{table}",
+	    admin_member_remove, ADM },
+	{ G, "/admin/shares/{share}/recipients", admin_grant_list, ADM },
+	{ P, "/admin/shares/{share}/recipients", admin_grant_add, ADM },
+	{ D, "/admin/shares/{share}/recipients/{recipient}",
+	    admin_grant_remove, ADM },
+	{ G, "/admin/tables", admin_table_list, ADM },
+	{ P, "/admin/tables", admin_table_create, ADM },
+	{ G, "/admin/tables/{table}", admin_table_get, ADM },
+	{ PA, "/admin/tables/{table}", admin_table_update, ADM },
+	{ D, "/admin/tables/{table}", admin_table_delete, ADM },
+	{ G, "/admin/recipients", admin_recipient_list, ADM },
+	{ P, "/admin/recipients", admin_recipient_create, ADM },
+	{ G, "/admin/recipients/{recipient}", admin_recipient_get, ADM },
+	{ PA, "/admin/recipients/{recipient}", admin_recipient_update, ADM },
+	{ D, "/admin/recipients/{recipient}", admin_recipient_delete, ADM },
+	{ G, "/admin/recipients/{recipient}/tokens", admin_token_list, ADM },
+	{ P, "/admin/recipients/{recipient}/tokens", admin_token_create, ADM },
+	{ D, "/admin/recipients/{recipient}/tokens/{token}",
+	    admin_token_revoke, ADM },
+	{ G, "/admin/audit", admin_audit_list, ADM },
+};
+
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+struct capture {
+	const char	*name;		/* points into the pattern: "{share}..." */
+	size_t		 seg;
+};
+
+/* Does the pattern match the request's segments?  Records captures. */
+static int
+pattern_match(const struct req *r, const char *pat, struct capture *caps,
+    size_t *ncap)
+{
+	const char	*p = pat, *seg;
+	size_t		 i = 0, n = 0, len;
+
+	while (*p == '/') {
+		seg = ++p;
+		len = strcspn(seg, "/");
+		if (i >= r->nsegs)
+			return 0;
+		if (*seg == '{') {
+			caps[n].name = seg;
+			caps[n++].seg = i;
+		} else if (len != r->seglen[i] ||
+		    memcmp(seg, r->segs[i], len) != 0)
+			return 0;
+		i++;
+		p = seg + len;
+	}
+	if (i != r->nsegs)
+		return 0;
+	*ncap = n;
+	return 1;
+}
+
+static int
+is_uuid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	}
+	return 1;
+}
+
+static const struct {
+	const char	*cap;
+	enum name_kind	 kind;
+} capkinds[] = {
+	{ "{share}", NAME_SHARE }, { "{schema}", NAME_SCHEMA },
+	{ "{table}", NAME_TABLE }, { "{recipient}", NAME_RECIPIENT },
+	{ "{account}", NAME_ACCOUNT },
+};
+
+/* Validate the captures of the matched route into req->args. */
+static int
+check_captures(struct req *r, const struct capture *caps, size_t ncap)
+{
+	const char	*v;
+	size_t		 c, k, len;
+
+	r->nargs = 0;
+	for (c = 0; c < ncap; c++) {
+		v = r->segs[caps[c].seg];
+		len = r->seglen[caps[c].seg];
+		if (strncmp(caps[c].name, "{token}", 7) == 0) {
+			if (!is_uuid(v, len))
+				return req_fail(r, ERR_BAD_PARAM,
+				    "invalid token id");
+		} else {
+			for (k = 0; k < sizeof(capkinds) / sizeof(capkinds[0]);
+			    k++)
+				if (strncmp(caps[c].name, capkinds[k].cap,
+				    strlen(capkinds[k].cap)) == 0)
+					break;
+			if (name_check(v, len, capkinds[k].kind,
+			    &r->err) == -1)
+				return -1;
+		}
+		r->args[r->nargs++] = v;
+	}
+	return 0;
+}
+
+static void
+allow_header(struct req *r, unsigned allowed)
+{
+	struct buf	 b;
+	unsigned	 m;
+
+	if (allowed & HTTP_GET)
+		allowed |= HTTP_HEAD;
+	allowed |= HTTP_OPTIONS;
+	buf_init(&b, 0);
+	for (m = 1; m < HTTP_OTHER; m <<= 1)
+		if (allowed & m)
+			buf_addf(&b, "%s%s", b.len ? ", " : "",
+			    req_method_name((enum http_method)m));
+	resp_header(r, "Allow", "%s", buf_str(&b));
+	buf_release(&b);
+}
+
+int
+route_match(struct req *r)
+{
+	struct capture	 caps[REQ_MAX_SEGS], found[REQ_MAX_SEGS];
+	unsigned	 allowed = 0, m = r->method;
+	size_t		 i, ncap, nfound = 0;
+
+	r->route = NULL;
+	if (m == HTTP_HEAD)
+		m = HTTP_GET;
+	for (i = 0; i < NROUTES; i++) {
+		if (!pattern_match(r, routes[i].pattern, caps, &ncap))
+			continue;
+		allowed |= routes[i].methods;
+		if ((routes[i].methods & m) && r->route == NULL) {
+			r->route = &routes[i];
+			memcpy(found, caps, ncap * sizeof(caps[0]));
+			nfound = ncap;
+		}
+	}
+	if (allowed == 0)
+		return req_fail(r, ERR_NO_ENDPOINT, "no such endpoint");
+	if (r->route == NULL || r->method == HTTP_OPTIONS) {
+		allow_header(r, allowed);
+		r->route = NULL;
+		if (r->method == HTTP_OPTIONS)
+			return 0;
+		return req_fail(r, ERR_METHOD, "method %s not allowed here",
+		    r->method_str);
+	}
+	return check_captures(r, found, nfound);
+}
+
+int
+route_dispatch(struct req *r)
+{
+	if (route_match(r) == -1)
+		return -1;
+	if (r->route == NULL)		/* OPTIONS */
+		return resp_empty(r, 204);
+	if (r->route->auth != AUTH_NONE &&
+	    auth_check(r->conf, r->db, r->arena,
+	    req_env(r, "HTTP_AUTHORIZATION"), r->route->auth,
+	    r->now_ms / 1000, &r->who, &r->err) == -1)
+		return -1;
+	return r->route->fn(r);
+}

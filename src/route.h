@@ -1,0 +1,36 @@
+/*
+ * route.h: the route table and request dispatch.
+ *
+ * Each route names its methods, a pattern of literal and captured
+ * segments below the URL prefix, the handler, and who may call it.
+ * Captures are validated by their name: {share}, {schema}, {table},
+ * {recipient} and {account} by the protocol's name rules, {token} as a
+ * UUID.  Handlers find captures in req->args in pattern order.
+ */
+#ifndef DS_ROUTE_H
+#define DS_ROUTE_H
+
+#include "auth.h"
+
+struct req;
+
+typedef int (*route_fn)(struct req *);
+
+struct route {
+	unsigned	 methods;	/* enum http_method bits */
+	const char	*pattern;	/* "/shares/{share}/schemas" */
+	route_fn	 fn;
+	enum auth_kind	 auth;
+};
+
+/*
+ * Match req against the table, check captures and credentials, and run
+ * the handler.  Returns 0 when a response was written, -1 when req->err
+ * holds the error still to be sent.
+ */
+int	route_dispatch(struct req *);
+
+/* Match only (for tests and fuzzing): 0 and req->route set, or -1. */
+int	route_match(struct req *);
+
+#endif
