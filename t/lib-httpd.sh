@@ -1,0 +1,41 @@
+# lib-httpd.sh: a private lighttpd for one test script, configured from
+# the shipped lighttpd/ templates (only ports and paths filled in).
+#
+# lighttpd_start needs $DS_CONF (the deltashare.ini to use); it picks a
+# free port on 127.0.0.1, checks the configuration with lighttpd -tt,
+# starts lighttpd in the foreground (-D) in the background of the shell,
+# polls until it answers, and registers lighttpd_stop.  Sets DS_URL to
+# the sharing endpoint and HTTPD_DIR to its state directory (logs).
+
+LIGHTTPD=$(command -v lighttpd 2>/dev/null || echo /usr/sbin/lighttpd)
+[ -x "$LIGHTTPD" ] && test_set_prereq LIGHTTPD
+
+lighttpd_start() {
+	HTTPD_PORT=$(test_free_port) || return 1
+	HTTPD_DIR=$TRASH/httpd
+	"$DS_SRC_DIR/lighttpd/mkconf" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" \
+	    "$DS_CONF" || return 1
+	"$LIGHTTPD" -tt -f "$HTTPD_DIR/standalone.conf" >"$HTTPD_DIR/check.out" \
+	    2>&1 || { cat "$HTTPD_DIR/check.out" >&2; return 1; }
+	"$LIGHTTPD" -D -f "$HTTPD_DIR/standalone.conf" \
+	    >"$HTTPD_DIR/lighttpd.out" 2>&1 &
+	HTTPD_PID=$!
+	test_atexit lighttpd_stop
+	DS_URL=http://127.0.0.1:$HTTPD_PORT/delta-sharing
+	export DS_URL HTTPD_DIR HTTPD_PID
+	test_poll "curl -s -o /dev/null http://127.0.0.1:$HTTPD_PORT/" ||
+		{ cat "$HTTPD_DIR/lighttpd.out" "$HTTPD_DIR/lighttpd-error.log" >&2;
+		  return 1; }
+}
+
+lighttpd_stop() {
+	[ -n "$HTTPD_PID" ] || return 0
+	kill "$HTTPD_PID" 2>/dev/null
+	wait "$HTTPD_PID" 2>/dev/null
+	HTTPD_PID=
+}
+
+# Pids of the deltashare workers lighttpd spawned.
+lighttpd_workers() {
+	pgrep -P "$HTTPD_PID" -f "$DS_BIN" 2>/dev/null
+}
