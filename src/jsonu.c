@@ -44,8 +44,9 @@ jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
 		err_set(e, ERR_INTERNAL, "cannot allocate JSON parser");
 		return NULL;
 	}
+	/* Trailing bytes are allowed here so the check below can name them. */
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
 	/* Include the NUL so a top-level number is seen to end. */
 	obj = json_tokener_parse_ex(tok, buf, (int)len + 1);
 	jerr = json_tokener_get_error(tok);

@@ -73,9 +73,9 @@ api() {
 	fi
 	_m=$1 _p=$2
 	shift 2
-	_body=
+	_body= _hasbody=
 	if [ $# -gt 0 ]; then
-		_body=$1
+		_body=$1 _hasbody=t
 		shift
 	fi
 	set -- -s -o "$TRASH/resp.body" -D "$TRASH/resp.headers" \
@@ -85,7 +85,7 @@ api() {
 	*) set -- "$@" -X "$_m" ;;
 	esac
 	[ -z "$_tok" ] || set -- "$@" -H "Authorization: Bearer $_tok"
-	[ -z "$_body" ] || set -- "$@" -H 'Content-Type: application/json' \
+	[ -z "$_hasbody" ] || set -- "$@" -H 'Content-Type: application/json' \
 	    --data-binary "$_body"
 	curl "$@" "$DS_URL$_p" >"$TRASH/resp.status"
 }
