@@ -11,6 +11,7 @@ LIGHTTPD=$(command -v lighttpd 2>/dev/null || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] && test_set_prereq LIGHTTPD
 
 lighttpd_start() {
+	test_toplevel lighttpd_start || return 1
 	HTTPD_PORT=$(test_free_port) || return 1
 	HTTPD_DIR=$TRASH/httpd
 	"$DS_SRC_DIR/lighttpd/mkconf" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" \

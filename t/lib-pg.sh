@@ -17,6 +17,7 @@ pg_bindir() {
 PG_BIN=$(pg_bindir) && test_set_prereq PG
 
 pg_start() {
+	test_toplevel pg_start || return 1
 	[ -n "$PG_BIN" ] || { echo "no PostgreSQL server binaries" >&2; return 1; }
 	PGDATA=$TRASH/pg
 	PGSOCK=$TRASH/pgsock

@@ -57,6 +57,15 @@ run_as_test_user() {
 	fi
 }
 
+# Servers must be started by the script itself, not inside a test body
+# (a subshell): their pids and test_atexit would be lost with it.
+test_toplevel() {
+	if [ "$(exec sh -c 'echo $PPID')" != "$$" ]; then
+		echo "$1: call it outside test_expect_success" >&2
+		return 1
+	fi
+}
+
 test_when_finished() {
 	test_cleanup="$1
 $test_cleanup"
