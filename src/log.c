@@ -72,8 +72,12 @@ vlog(enum log_level level, const char *fmt, va_list ap)
 		return;
 	len = strlen(line);
 	for (i = (size_t)n; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+		if (line[i] == '\n' || line[i] == '\r' || line[i] == '\t')
+			line[i] = ' ';
+		else if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
+	while (len > (size_t)n && line[len - 1] == ' ')
+		len--;
 	line[len++] = '\n';
 	(void)!write(STDERR_FILENO, line, len);
 }

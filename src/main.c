@@ -167,7 +167,7 @@ main(int argc, char *argv[])
 	log_init(LOG_LEVEL_INFO);
 	/* Secrets live in this process: no core dumps, no ptrace by peers. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	while ((ch = getopt(argc, argv, "f:nV")) != -1) {
+	while ((ch = getopt(argc, argv, "+f:nV")) != -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;

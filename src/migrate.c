@@ -66,13 +66,27 @@ fail:
 	return -1;
 }
 
+/* Create the ledger once, even with several runs racing. */
+static int
+ledger(struct db *db, struct arena *a, struct err *e)
+{
+	if (db_begin(db, e) == -1)
+		return -1;
+	if (db_exec(db, a, STMT_MIGRATION_LOCK, NULL, NULL, e) == -1 ||
+	    db_script(db, CREATE_LEDGER, e) == -1 || db_commit(db, e) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 int
 migrate_run(struct db *db, struct arena *a, FILE *out, struct err *e)
 {
 	size_t	 i;
 	int	 n = 0, rc;
 
-	if (db_connect(db, e) == -1 || db_script(db, CREATE_LEDGER, e) == -1)
+	if (ledger(db, a, e) == -1)
 		return -1;
 	for (i = 0; i < nmigrations; i++) {
 		if ((rc = apply_one(db, a, &migrations[i], out, e)) == -1)
@@ -90,7 +104,7 @@ migrate_status(struct db *db, struct arena *a, FILE *out, struct err *e)
 	const char	*when;
 	size_t		 i;
 
-	if (db_connect(db, e) == -1 || db_script(db, CREATE_LEDGER, e) == -1)
+	if (ledger(db, a, e) == -1)
 		return -1;
 	for (i = 0; i < nmigrations; i++) {
 		if (applied(db, a, &migrations[i], &when, e) == -1)

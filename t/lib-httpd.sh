@@ -5,7 +5,9 @@
 # free port on 127.0.0.1, checks the configuration with lighttpd -tt,
 # starts lighttpd in the foreground (-D) in the background of the shell,
 # polls until it answers, and registers lighttpd_stop.  Sets DS_URL to
-# the sharing endpoint and HTTPD_DIR to its state directory (logs).
+# the sharing endpoint and HTTPD_DIR to its state directory (logs:
+# lighttpd-error.log, lighttpd-access.log, and deltashare.log for the
+# workers' own messages).
 
 LIGHTTPD=$(command -v lighttpd 2>/dev/null || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] && test_set_prereq LIGHTTPD
