@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,9 @@
 #include "log.h"
 #include "route.h"
 #include "strutil.h"
+
+/* A FastCGI application inherits its listening socket as descriptor 0. */
+#define LISTEN_FD	0
 
 static volatile sig_atomic_t	 stopping;
 
@@ -132,6 +136,18 @@ handle(const struct conf *c, struct db *db, struct arena *a,
 	arena_reset(a);
 }
 
+/* Is a connection already waiting on the listening socket? */
+static int
+pending(int fd)
+{
+	struct pollfd	 p;
+
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 static int
 serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 {
@@ -178,8 +194,20 @@ fcgi_run(const struct conf *c, struct db *db)
 		handle(c, db, a, &io);
 		FCGX_Finish_r(&fr);
 		if (c->max_requests > 0 && ++served >= c->max_requests) {
+			/*
+			 * The front end may have queued a connection to us
+			 * already: serve what is queued, then leave; a later
+			 * connect is refused and goes to another worker.
+			 */
+			while (!stopping && pending(LISTEN_FD) &&
+			    FCGX_Accept_r(&fr) >= 0) {
+				handle(c, db, a, &io);
+				FCGX_Finish_r(&fr);
+				served++;
+			}
 			log_info("served %lld requests, exiting",
 			    (long long)served);
+			close(LISTEN_FD);
 			break;
 		}
 	}

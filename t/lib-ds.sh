@@ -81,7 +81,8 @@ api() {
 	set -- -s -o "$TRASH/resp.body" -D "$TRASH/resp.headers" \
 	    -w '%{http_code}' "$@"
 	case $_m in
-	HEAD) set -- "$@" --head ;;
+	HEAD) set -- -s -o /dev/null -D "$TRASH/resp.headers" -w '%{http_code}' \
+	    --head; : >"$TRASH/resp.body" ;;
 	*) set -- "$@" -X "$_m" ;;
 	esac
 	[ -z "$_tok" ] || set -- "$@" -H "Authorization: Bearer $_tok"
