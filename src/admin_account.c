@@ -97,7 +97,12 @@ admin_account_update(struct req *r)
 	p[1] = hash;
 	if (db_begin(r->db, &r->err) == -1 ||
 	    admin_row(r, STMT_ACCOUNT_SET_PASSWORD, p, "account", r->args[0],
-	    &a) == -1 ||
+	    &a) == -1)
+		return -1;
+	/* The old password's sessions end, except the caller's own. */
+	p[1] = r->who.token_id;
+	if (db_exec(r->db, r->arena, STMT_TOKEN_REVOKE_ACCOUNT, p, NULL,
+	    &r->err) == -1 ||
 	    admin_audit(r, "account.password", "account", a.name ? a.name :
 	    r->args[0], NULL, a.json) == -1)
 		return -1;
@@ -249,8 +254,11 @@ admin_logout(struct req *r)
 {
 	const char	*p[1] = { r->who.token_id };
 
-	if (db_exec(r->db, r->arena, STMT_TOKEN_REVOKE_ID, p, NULL,
-	    &r->err) == -1)
+	if (db_begin(r->db, &r->err) == -1 ||
+	    db_exec(r->db, r->arena, STMT_TOKEN_REVOKE_ID, p, NULL,
+	    &r->err) == -1 ||
+	    admin_audit(r, "account.logout", "account", r->who.name, NULL,
+	    NULL) == -1)
 		return -1;
-	return admin_send(r, 204, NULL);
+	return admin_commit(r, 204, NULL);
 }

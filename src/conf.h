@@ -7,8 +7,8 @@
  * sections, keys or DELTASHARE_* variables, malformed values, missing
  * required keys and secrets shorter than 32 bytes are start-up errors.
  * Every key is listed in the table in conf.c and documented in
- * etc/deltashare.ini.sample and deltashare.ini(5); t0001 checks all three
- * agree.
+ * etc/deltashare.ini.sample and deltashare.ini(5); t/t0000-basic.sh checks
+ * that all three agree.
  */
 #ifndef DS_CONF_H
 #define DS_CONF_H

@@ -143,6 +143,12 @@ static const struct {
 	    "UPDATE token SET revoked_at = coalesce(revoked_at, now()) "
 	    "WHERE id = $1::uuid" },
 
+	[STMT_TOKEN_REVOKE_ACCOUNT] = { "token_revoke_account", 2,
+	    "UPDATE token t SET revoked_at = now() FROM account a "
+	    "WHERE t.account_id = a.id AND a.name_key = ds_name_key($1) "
+	    "AND t.revoked_at IS NULL "
+	    "AND ($2::uuid IS NULL OR t.id <> $2::uuid)" },
+
 	[STMT_CAT_SHARES] = { "cat_shares", 3,
 	    "SELECT s.id, s.uuid, s.name, s.comment FROM share s "
 	    "JOIN share_grant g ON g.share_id = s.id "

@@ -16,6 +16,7 @@ enum db_stmt {
 	STMT_TOKEN_LIST,
 	STMT_TOKEN_REVOKE,
 	STMT_TOKEN_REVOKE_ID,
+	STMT_TOKEN_REVOKE_ACCOUNT,
 
 	/* Discovery, as one recipient sees it. */
 	STMT_CAT_SHARES,

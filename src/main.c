@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -29,6 +30,7 @@
 #include "fcgi.h"
 #include "log.h"
 #include "migrate.h"
+#include "name.h"
 #include "passwd.h"
 #include "token.h"
 
@@ -79,13 +81,31 @@ cmd_migrate(const struct conf *c, int argc, char **argv)
 	return rc == -1 ? 1 : 0;
 }
 
-/* Read one line (the password) from stdin, without its newline. */
+/*
+ * Read one line (the password) from stdin, without its newline; on a
+ * terminal, prompt and turn echo off meanwhile.
+ */
 static int
-read_password(char *buf, size_t size)
+read_password(const char *account, char *buf, size_t size)
 {
-	size_t	 n;
+	struct termios	 old, quiet;
+	size_t		 n;
+	int		 tty, rc = 0;
 
+	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fprintf(stderr, "password for %s: ", account);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
 	if (fgets(buf, (int)size, stdin) == NULL)
+		rc = -1;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (rc == -1)
 		return -1;
 	n = strcspn(buf, "\r\n");
 	if (buf[n] == '\0' && n == size - 1)
@@ -108,9 +128,12 @@ cmd_passwd(const struct conf *c, int argc, char **argv)
 
 	if (argc != 2)
 		usage();
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", argv[1]);
-	if (read_password(pw, sizeof(pw)) == -1) {
+	err_clear(&e);
+	if (name_check(argv[1], strlen(argv[1]), NAME_ACCOUNT, &e) == -1) {
+		fprintf(stderr, "deltashare: passwd: %s\n", e.msg);
+		return 1;
+	}
+	if (read_password(argv[1], pw, sizeof(pw)) == -1) {
 		fprintf(stderr, "deltashare: passwd: no password on stdin, or "
 		    "longer than %d bytes\n", PASSWD_MAX);
 		return 1;
@@ -134,6 +157,12 @@ cmd_passwd(const struct conf *c, int argc, char **argv)
 	p[1] = hash;
 	if (db_exec(db, a, st, p, &res, &e) == -1)
 		goto out;
+	/* A new password ends the sessions of the old one. */
+	p[1] = NULL;
+	if (st == STMT_ACCOUNT_SET_PASSWORD && db_exec(db, a,
+	    STMT_TOKEN_REVOKE_ACCOUNT, p, NULL, &e) == -1)
+		goto out;
+	p[1] = hash;
 	p[0] = "cli";
 	p[1] = st == STMT_ACCOUNT_INSERT ? "account.create" :
 	    "account.password";
@@ -188,6 +217,8 @@ main(int argc, char *argv[])
 		conf_list_keys(stdout);
 		return 0;
 	}
+	if (check && argc > 0)
+		usage();
 	c = load(path);
 	if (check) {
 		conf_dump(c, stdout);

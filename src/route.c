@@ -190,14 +190,19 @@ allow_header(struct req *r, unsigned allowed)
 	buf_release(&b);
 }
 
-int
-route_match(struct req *r)
+/*
+ * Find the route for the request's method and path; record its captures
+ * (not yet validated) in caps.  OPTIONS and 405 set the Allow header.
+ */
+static int
+find(struct req *r, struct capture *found, size_t *nfound)
 {
-	struct capture	 caps[REQ_MAX_SEGS], found[REQ_MAX_SEGS];
+	struct capture	 caps[REQ_MAX_SEGS];
 	unsigned	 allowed = 0, m = r->method;
-	size_t		 i, ncap, nfound = 0;
+	size_t		 i, ncap;
 
 	r->route = NULL;
+	*nfound = 0;
 	if (m == HTTP_HEAD)
 		m = HTTP_GET;
 	for (i = 0; i < NROUTES; i++) {
@@ -207,7 +212,7 @@ route_match(struct req *r)
 		if ((routes[i].methods & m) && r->route == NULL) {
 			r->route = &routes[i];
 			memcpy(found, caps, ncap * sizeof(caps[0]));
-			nfound = ncap;
+			*nfound = ncap;
 		}
 	}
 	if (allowed == 0)
@@ -220,13 +225,33 @@ route_match(struct req *r)
 		return req_fail(r, ERR_METHOD, "method %s not allowed here",
 		    r->method_str);
 	}
-	return check_captures(r, found, nfound);
+	return 0;
 }
 
 int
+route_match(struct req *r)
+{
+	struct capture	 caps[REQ_MAX_SEGS];
+	size_t		 ncap;
+
+	if (find(r, caps, &ncap) == -1)
+		return -1;
+	if (r->route == NULL)
+		return 0;
+	return check_captures(r, caps, ncap);
+}
+
+/*
+ * Credentials are checked before the names in the path, so a caller
+ * without a valid token learns nothing but 401.
+ */
+int
 route_dispatch(struct req *r)
 {
-	if (route_match(r) == -1)
+	struct capture	 caps[REQ_MAX_SEGS];
+	size_t		 ncap;
+
+	if (find(r, caps, &ncap) == -1)
 		return -1;
 	if (r->route == NULL)		/* OPTIONS */
 		return resp_empty(r, 204);
@@ -234,6 +259,8 @@ route_dispatch(struct req *r)
 	    auth_check(r->conf, r->db, r->arena,
 	    req_env(r, "HTTP_AUTHORIZATION"), r->route->auth,
 	    r->now_ms / 1000, &r->who, &r->err) == -1)
+		return -1;
+	if (check_captures(r, caps, ncap) == -1)
 		return -1;
 	return r->route->fn(r);
 }

@@ -155,7 +155,8 @@ decode_part(struct arena *a, const char *p, size_t len, size_t *outlen)
 	unsigned char	*out;
 	long		 n;
 
-	if (len > TOKEN_PART_MAX)
+	/* JWS parts are unpadded (RFC 7515 2): '=' would be malleable. */
+	if (len > TOKEN_PART_MAX || memchr(p, '=', len) != NULL)
 		return NULL;
 	out = arena_alloc(a, 3 * (len / 4) + 4);
 	if ((n = str_b64url_decode(p, len, out)) < 0)
@@ -260,9 +261,10 @@ token_check_claims(struct arena *a, const char *json, size_t len,
 	if (claim_int(obj, "exp", &exp, &has_exp) == -1 || !has_exp ||
 	    claim_int(obj, "nbf", &nbf, &has_nbf) == -1 ||
 	    claim_int(obj, "iat", &iat, &has_iat) == -1)
-		return err_set(e, ERR_UNAUTHENTICATED,
-		    "token must carry integer exp, nbf and iat claims");
-	if (now >= exp + skew)
+		return err_set(e, ERR_UNAUTHENTICATED, "token needs an integer "
+		    "exp claim (and integer nbf and iat, when present)");
+	/* now >= exp + skew, without overflow for a huge exp. */
+	if (exp <= now - skew)
 		return err_set(e, ERR_UNAUTHENTICATED, "token expired");
 	if (has_nbf && nbf > now + skew)
 		return err_set(e, ERR_UNAUTHENTICATED, "token not yet valid");

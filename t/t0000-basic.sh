@@ -27,6 +27,8 @@ test_expect_success '-V prints the version' '
 test_expect_success 'unknown options and commands print usage, exit 2' '
 	{ "$DS_BIN" -x 2>err; test $? = 2; } && grep -q usage: err &&
 	{ "$DS_BIN" -f good.ini frobnicate 2>err; test $? = 2; } &&
+	grep -q usage: err &&
+	{ "$DS_BIN" -f good.ini -n migrate 2>err; test $? = 2; } &&
 	grep -q usage: err
 '
 
@@ -115,6 +117,18 @@ test_expect_success 'every key is documented in the sample and the man page' '
 		grep -q "^\.It Ic $key\b" "$DS_SRC_DIR/etc/deltashare.ini.5" ||
 			{ echo "$k missing from etc/deltashare.ini.5" >&2; return 1; }
 	done <keys
+'
+
+test_expect_success 'the documentation names no key the program lacks' '
+	awk "/^\[/ { sec = substr(\$1, 2, length(\$1) - 2) }
+	    /^;? *[a-z_]+ *=/ { sub(/^; */, \"\"); split(\$0, kv, / *=/);
+		print sec \".\" kv[1] }" "$DS_SRC_DIR/etc/deltashare.ini.sample" |
+	    sort -u >sample-keys &&
+	test_cmp keys sample-keys &&
+	sed -n "s/^\.It Ic \([a-z_]*\) .*/\1/p" "$DS_SRC_DIR/etc/deltashare.ini.5" |
+	    sort -u >man-keys &&
+	sed "s/.*\.//" keys | sort -u >key-names &&
+	test_cmp key-names man-keys
 '
 
 test_expect_success 'the sample configuration is valid as shipped' '

@@ -96,6 +96,12 @@ test_expect_success 'no token: 401 everywhere' '
 	expect_all RA "" 401 "missing bearer token"
 '
 
+test_expect_success 'credentials come before names: no token and a bad name is 401' '
+	api -t "" GET "/shares/a%20b" && expect_error 401 UNAUTHENTICATED &&
+	api -t "" GET "/admin/shares/a%2Fb" && expect_error 401 UNAUTHENTICATED &&
+	api -t "$R1" GET "/shares/a%20b" && expect_error 400 INVALID_PARAMETER_VALUE
+'
+
 test_expect_success 'malformed Authorization values: 401 everywhere' '
 	for t in "abc" "a.b" "a.b.c.d" "a..c" ".b.c" "a.b." "a.b.c=" "a.b.c!!" \
 	    "$R1." "$R1=" "$R1 x"; do

@@ -91,7 +91,21 @@ test_expect_success 'logout revokes the token it was called with' '
 	ds_login admin "$ADMIN_PASSWORD" && T=$DS_TOKEN &&
 	api -t "$T" POST /admin/logout "" && expect_status 204 &&
 	api -t "$T" GET /admin/shares && expect_error 401 UNAUTHENTICATED "revoked" &&
-	api -t "$ADMIN_TOKEN" GET /admin/shares && expect_status 200
+	api -t "$ADMIN_TOKEN" GET /admin/shares && expect_status 200 &&
+	api -t "$ADMIN_TOKEN" GET "/admin/audit?objectType=account" &&
+	expect_json "[.items[].action] | index(\"account.logout\") != null"
+'
+
+test_expect_success 'a new password ends the other sessions of that account' '
+	ds_login admin "$ADMIN_PASSWORD" && S1=$DS_TOKEN &&
+	ds_login admin "$ADMIN_PASSWORD" && S2=$DS_TOKEN &&
+	api -t "$S1" PATCH /admin/accounts/admin "{\"password\":\"$ADMIN_PASSWORD\"}" &&
+	expect_status 200 &&
+	api -t "$S1" GET /admin/shares && expect_status 200 &&
+	api -t "$S2" GET /admin/shares && expect_error 401 UNAUTHENTICATED "revoked" &&
+	api -t "$ADMIN_TOKEN" GET /admin/shares && expect_error 401 UNAUTHENTICATED &&
+	printf "%s\n" "$ADMIN_PASSWORD" | ds passwd admin >/dev/null &&
+	api -t "$S1" GET /admin/shares && expect_error 401 UNAUTHENTICATED "revoked"
 '
 
 test_expect_success 'deltashare passwd: policy and audit' '
@@ -102,16 +116,20 @@ test_expect_success 'deltashare passwd: policy and audit' '
 	grep -q "created account" out &&
 	printf "long-enough-pw2\n" | ds passwd someone >out &&
 	grep -q "set password" out &&
+	printf "long-enough-pw\n" | test_must_fail ds passwd "a b" 2>err &&
+	grep -q "account name must not contain" err &&
 	test "$(pg_sql "SELECT count(*) FROM audit WHERE actor = '\''cli'\'' AND object_name = '\''someone'\''")" = 2
 '
 
 test_expect_success 'logins are audited, with no secrets' '
+	ds_login admin "$ADMIN_PASSWORD" && ADMIN_TOKEN=$DS_TOKEN &&
 	api -t "$ADMIN_TOKEN" GET "/admin/audit?actor=admin&objectType=account" &&
 	expect_json "[.items[].action] | index(\"account.login\") != null" &&
 	! grep -q "$ADMIN_PASSWORD" resp.body && ! grep -q "\\$y\\$" resp.body
 '
 
 test_expect_success 'no password or token reached the logs' '
+	ds_login admin "$ADMIN_PASSWORD" && ADMIN_TOKEN=$DS_TOKEN &&
 	! grep -r -q -e "$ADMIN_PASSWORD" -e "ops-password" -e "$ADMIN_TOKEN" \
 	    "$HTTPD_DIR"/*.log "$PGSOCK/pg.log"
 '
