@@ -23,7 +23,8 @@ struct block {
 	struct block	*next;
 	size_t		 size;
 	size_t		 used;
-	unsigned char	 data[];
+	/* Offsets are rounded to ARENA_ALIGN, so the base must be too. */
+	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
 struct cleanup {

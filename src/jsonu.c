@@ -23,6 +23,26 @@ put_root(void *p)
 	json_object_put(p);
 }
 
+/*
+ * json-c keeps object keys as C strings, so a key "a\u0000b" would be
+ * read as "a" (and pass jsonu_only_keys); refuse the escape anywhere.
+ */
+static bool
+has_nul_escape(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && len - i >= 6 &&
+		    memcmp(s + i + 2, "0000", 4) == 0)
+			return true;
+		i++;		/* the escaped character */
+	}
+	return false;
+}
+
 struct json_object *
 jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
     struct err *e)
@@ -66,6 +86,10 @@ jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
 	arena_defer(a, put_root, obj);
 	if (end < len && strspn(buf + end, " \t\r\n") != len - end) {
 		err_set(e, ERR_MALFORMED, "malformed JSON: trailing characters");
+		return NULL;
+	}
+	if (has_nul_escape(buf, len)) {
+		err_set(e, ERR_BAD_PARAM, "JSON text holds NUL (\\u0000)");
 		return NULL;
 	}
 	return obj;

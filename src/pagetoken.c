@@ -82,7 +82,8 @@ pagetoken_decode(const unsigned char *key, size_t keylen, const char *s,
 	unsigned char	 raw[3 * (PAGETOKEN_MAXLEN / 4) + 3], expect[PT_TAG];
 	size_t		 len = strlen(s);
 
-	if (len > PAGETOKEN_MAXLEN ||
+	/* Encoded without padding; one spelling per token. */
+	if (len > PAGETOKEN_MAXLEN || strchr(s, '=') != NULL ||
 	    str_b64url_decode(s, len, raw) != PT_RAW)
 		return -1;
 	tag(key, keylen, raw, expect);

@@ -50,7 +50,7 @@ str_pct_decode(const char *in, size_t len, char *out, bool plus_is_space)
 }
 
 char *
-str_pct_encode(struct arena *a, const char *s)
+str_pct_encode(struct arena *a, const char *s, const char *keep)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	size_t			 n = strlen(s), i, o;
@@ -62,7 +62,7 @@ str_pct_encode(struct arena *a, const char *s)
 		c = (unsigned char)s[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~')
+		    c == '.' || c == '~' || (c != '\0' && strchr(keep, c)))
 			out[o++] = (char)c;
 		else {
 			out[o++] = '%';
@@ -269,7 +269,8 @@ str_b64url_decode(const char *in, size_t len, unsigned char *out)
 		len--;
 		bits++;
 	}
-	if (len % 4 == 1)
+	/* Padding, when present, completes the last group exactly. */
+	if (len % 4 == 1 || (bits > 0 && (int)(len % 4) + bits != 4))
 		return -1;
 	for (i = 0, n = 0; i < len; i++) {
 		if ((d = b64val((unsigned char)in[i])) < 0)
@@ -316,12 +317,13 @@ str_iso8601_ms(int64_t ms, char *out, size_t outsz)
 	time_t		 t;
 	int64_t		 frac;
 
+	/* Floor division without overflow at INT64_MIN. */
 	frac = ms % 1000;
+	t = (time_t)(ms / 1000);
 	if (frac < 0) {
 		frac += 1000;
-		ms -= 1000;
+		t--;
 	}
-	t = (time_t)(ms / 1000);
 	if (gmtime_r(&t, &tm) == NULL) {
 		snprintf(out, outsz, "1970-01-01T00:00:00.000Z");
 		return;
