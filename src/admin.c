@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -155,16 +156,131 @@ admin_profile(struct req *r, struct jsonw *w, const char *token, int64_t exp)
 	jsonw_obj_close(w);
 }
 
-int
-admin_send_secret(struct req *r, int status, struct buf *b)
+static void
+free_secret(char *s)
 {
-	int	 rc;
+	crypto_wipe(s, strlen(s));
+	free(s);
+}
 
-	rc = resp_json(r, status, b);
+int
+admin_commit_profile(struct req *r, int status, char *jwt, int64_t exp,
+    const char *id, const char *recipient)
+{
+	struct buf	 b;
+	struct jsonw	 w;
+	int		 rc;
+
+	if (db_commit(r->db, &r->err) == -1) {
+		free_secret(jwt);
+		return -1;
+	}
+	buf_init(&b, 0);
+	jsonw_init(&w, &b);
+	jsonw_obj_open(&w);
+	if (id != NULL) {
+		jsonw_key(&w, "id");
+		jsonw_str(&w, id);
+	}
+	if (recipient != NULL) {
+		jsonw_key(&w, "recipient");
+		jsonw_str(&w, recipient);
+	}
+	jsonw_key(&w, "profile");
+	admin_profile(r, &w, jwt, exp);
+	jsonw_obj_close(&w);
+	free_secret(jwt);
+	rc = resp_json(r, status, &b);
+	/* Send now, so the copy in the output buffer goes too. */
 	if (resp_finish(r) == -1)
 		rc = -1;
-	if (b->data != NULL)
-		crypto_wipe(b->data, b->cap);
-	buf_release(b);
+	if (b.data != NULL)
+		crypto_wipe(b.data, b.cap);
+	buf_release(&b);
 	return rc;
+}
+
+static const char *const named_keys[] = { "name", "comment", NULL };
+
+int
+admin_named_lock(struct req *r, const struct admin_named *k,
+    struct admin_row *row)
+{
+	const char	*p[1] = { r->args[0] };
+
+	if (db_begin(r->db, &r->err) == -1)
+		return -1;
+	return admin_row(r, k->lock, p, k->what, r->args[0], row);
+}
+
+static const char *
+action(struct req *r, const struct admin_named *k, const char *verb)
+{
+	return arena_printf(r->arena, "%s.%s", k->what, verb);
+}
+
+int
+admin_named_create(struct req *r, const struct admin_named *k)
+{
+	struct json_object	*o;
+	struct admin_row	 row;
+	const char		*name = NULL, *comment = NULL, *p[2];
+
+	if ((o = admin_body(r, named_keys)) == NULL ||
+	    jsonu_get_str(o, "name", true, &name, &r->err) == -1 ||
+	    name_check(name, strlen(name), k->kind, &r->err) == -1 ||
+	    admin_get_comment(r, o, &comment) == -1)
+		return -1;
+	p[0] = name;
+	p[1] = comment;
+	if (db_begin(r->db, &r->err) == -1 ||
+	    admin_row(r, k->insert, p, k->what, name, &row) == -1 ||
+	    admin_audit(r, action(r, k, "create"), k->what, name, NULL,
+	    row.json) == -1)
+		return -1;
+	return admin_commit(r, 201, row.json);
+}
+
+int
+admin_named_update(struct req *r, const struct admin_named *k)
+{
+	struct json_object	*o;
+	struct admin_row	 before, after;
+	const char		*name = NULL, *comment = NULL, *p[3];
+
+	if ((o = admin_body(r, named_keys)) == NULL ||
+	    jsonu_get_str(o, "name", false, &name, &r->err) == -1 ||
+	    admin_get_comment(r, o, &comment) == -1)
+		return -1;
+	if (name == NULL && comment == NULL)
+		return req_fail(r, ERR_BAD_PARAM,
+		    "nothing to change: give 'name' or 'comment'");
+	if ((name != NULL &&
+	    name_check(name, strlen(name), k->kind, &r->err) == -1) ||
+	    admin_named_lock(r, k, &before) == -1)
+		return -1;
+	p[0] = admin_num(r, before.id);
+	p[1] = name;
+	p[2] = comment;
+	if (admin_row(r, k->update, p, k->what, name, &after) == -1 ||
+	    admin_audit(r, action(r, k, "update"), k->what, before.name,
+	    before.json, after.json) == -1)
+		return -1;
+	return admin_commit(r, 200, after.json);
+}
+
+int
+admin_named_delete(struct req *r, const struct admin_named *k)
+{
+	struct admin_row	 row, gone;
+	const char		*p[1];
+
+	if (admin_named_lock(r, k, &row) == -1)
+		return -1;
+	p[0] = admin_num(r, row.id);
+	if (admin_row(r, k->del, p, k->what, row.name, &gone) == -1 ||
+	    admin_audit(r, action(r, k, "delete"), k->what, row.name,
+	    row.json, NULL) == -1)
+		return -1;
+	return admin_commit(r, 204, NULL);
 }

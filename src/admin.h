@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "db_stmt.h"
+#include "name.h"
 
 struct buf;
 struct json_object;
@@ -78,6 +79,38 @@ struct admin_row {
 };
 
 /*
+ * A resource with a name and a comment (shares, recipients): its
+ * statements for the shared create, update and delete flows.  Actions
+ * in the audit trail are "<what>.create", ".update" and ".delete".
+ */
+struct admin_named {
+	const char	*what;		/* "share" */
+	enum name_kind	 kind;
+	enum db_stmt	 insert;	/* (name, comment) */
+	enum db_stmt	 lock;		/* (name) FOR UPDATE */
+	enum db_stmt	 update;	/* (id, name?, comment?) */
+	enum db_stmt	 del;		/* (id) */
+};
+
+/* POST {"name","comment"} -> 201. */
+int	admin_named_create(struct req *, const struct admin_named *);
+/* PATCH {"name"?,"comment"?} of the object named by args[0] -> 200. */
+int	admin_named_update(struct req *, const struct admin_named *);
+/* DELETE of the object named by args[0] -> 204. */
+int	admin_named_delete(struct req *, const struct admin_named *);
+/* Begin a transaction and lock the object named by args[0]. */
+int	admin_named_lock(struct req *, const struct admin_named *,
+	    struct admin_row *);
+
+/*
+ * Commit the transaction that recorded a new token, then answer status
+ * with {"id"?, "recipient"?, "profile"} (id and recipient when not NULL).
+ * Wipes and frees jwt in every case.
+ */
+int	admin_commit_profile(struct req *, int status, char *jwt,
+	    int64_t exp, const char *id, const char *recipient);
+
+/*
  * The request body as a JSON object whose keys are all in allowed
  * (NULL-terminated); 400 otherwise.  An empty body is an error.
  */
@@ -121,7 +154,6 @@ const char *admin_num(struct req *, int64_t);
 void	admin_profile(struct req *, struct jsonw *, const char *token,
 	    int64_t exp);
 
-/* Answer status with the JSON in b, then wipe b (it holds a token). */
-int	admin_send_secret(struct req *, int status, struct buf *);
+
 
 #endif

@@ -196,8 +196,6 @@ admin_login(struct req *r)
 	static const char *const keys[] = { "account", "password", NULL };
 	struct json_object	*o;
 	struct db_res		*res;
-	struct buf		 b;
-	struct jsonw		 w;
 	char			 newhash[PASSWD_HASHMAX], *jwt;
 	const char		*account = NULL, *pw = NULL, *hash, *p[2];
 	int64_t			 id, exp;
@@ -233,20 +231,7 @@ admin_login(struct req *r)
 	    NULL) == -1 ||
 	    (jwt = issue_admin_token(r, id, r->who.name, &exp)) == NULL)
 		return -1;
-	if (db_commit(r->db, &r->err) == -1) {
-		crypto_wipe(jwt, strlen(jwt));
-		free(jwt);
-		return -1;
-	}
-	buf_init(&b, 0);
-	jsonw_init(&w, &b);
-	jsonw_obj_open(&w);
-	jsonw_key(&w, "profile");
-	admin_profile(r, &w, jwt, exp);
-	jsonw_obj_close(&w);
-	crypto_wipe(jwt, strlen(jwt));
-	free(jwt);
-	return admin_send_secret(r, 200, &b);
+	return admin_commit_profile(r, 200, jwt, exp, NULL, NULL);
 }
 
 int

@@ -25,15 +25,15 @@
 #include "name.h"
 #include "token.h"
 
+static const struct admin_named recipient = {
+	"recipient", NAME_RECIPIENT, STMT_RECIPIENT_INSERT,
+	STMT_RECIPIENT_LOCK, STMT_RECIPIENT_UPDATE, STMT_RECIPIENT_DELETE
+};
+
 static int
 lock_recipient(struct req *r, struct admin_row *rc)
 {
-	const char	*p[1] = { r->args[0] };
-
-	if (db_begin(r->db, &r->err) == -1)
-		return -1;
-	return admin_row(r, STMT_RECIPIENT_LOCK, p, "recipient", r->args[0],
-	    rc);
+	return admin_named_lock(r, &recipient, rc);
 }
 
 int
@@ -58,73 +58,19 @@ admin_recipient_get(struct req *r)
 int
 admin_recipient_create(struct req *r)
 {
-	static const char *const keys[] = { "name", "comment", NULL };
-	struct json_object	*o;
-	struct admin_row	 rc;
-	const char		*name = NULL, *comment = NULL, *p[2];
-
-	if ((o = admin_body(r, keys)) == NULL ||
-	    jsonu_get_str(o, "name", true, &name, &r->err) == -1 ||
-	    name_check(name, strlen(name), NAME_RECIPIENT, &r->err) == -1 ||
-	    admin_get_comment(r, o, &comment) == -1)
-		return -1;
-	p[0] = name;
-	p[1] = comment;
-	if (db_begin(r->db, &r->err) == -1 ||
-	    admin_row(r, STMT_RECIPIENT_INSERT, p, "recipient", name,
-	    &rc) == -1 ||
-	    admin_audit(r, "recipient.create", "recipient", name, NULL,
-	    rc.json) == -1)
-		return -1;
-	return admin_commit(r, 201, rc.json);
+	return admin_named_create(r, &recipient);
 }
 
 int
 admin_recipient_update(struct req *r)
 {
-	static const char *const keys[] = { "name", "comment", NULL };
-	struct json_object	*o;
-	struct admin_row	 before, after;
-	const char		*name = NULL, *comment = NULL, *p[3];
-
-	if ((o = admin_body(r, keys)) == NULL ||
-	    jsonu_get_str(o, "name", false, &name, &r->err) == -1 ||
-	    admin_get_comment(r, o, &comment) == -1)
-		return -1;
-	if (name == NULL && comment == NULL)
-		return req_fail(r, ERR_BAD_PARAM,
-		    "nothing to change: give 'name' or 'comment'");
-	if (name != NULL &&
-	    name_check(name, strlen(name), NAME_RECIPIENT, &r->err) == -1)
-		return -1;
-	if (lock_recipient(r, &before) == -1)
-		return -1;
-	p[0] = admin_num(r, before.id);
-	p[1] = name;
-	p[2] = comment;
-	if (admin_row(r, STMT_RECIPIENT_UPDATE, p, "recipient", name,
-	    &after) == -1 ||
-	    admin_audit(r, "recipient.update", "recipient", before.name,
-	    before.json, after.json) == -1)
-		return -1;
-	return admin_commit(r, 200, after.json);
+	return admin_named_update(r, &recipient);
 }
 
 int
 admin_recipient_delete(struct req *r)
 {
-	struct admin_row	 rc, gone;
-	const char		*p[1];
-
-	if (lock_recipient(r, &rc) == -1)
-		return -1;
-	p[0] = admin_num(r, rc.id);
-	if (admin_row(r, STMT_RECIPIENT_DELETE, p, "recipient", rc.name,
-	    &gone) == -1 ||
-	    admin_audit(r, "recipient.delete", "recipient", rc.name, rc.json,
-	    NULL) == -1)
-		return -1;
-	return admin_commit(r, 204, NULL);
+	return admin_named_delete(r, &recipient);
 }
 
 int
@@ -165,8 +111,6 @@ admin_token_create(struct req *r)
 	static const char *const keys[] = { "ttlSeconds", NULL };
 	struct json_object	*o;
 	struct admin_row	 rc, t;
-	struct buf		 b;
-	struct jsonw		 w;
 	char			 jti[CRYPTO_UUID_STRLEN], *jwt;
 	const char		*p[3];
 	int64_t			 ttl, now = r->now_ms / 1000, exp;
@@ -190,24 +134,7 @@ admin_token_create(struct req *r)
 	if ((jwt = token_issue(r->conf, r->conf->auth_recipient_audience,
 	    rc.name, jti, now, exp, &r->err)) == NULL)
 		return -1;
-	if (db_commit(r->db, &r->err) == -1) {
-		crypto_wipe(jwt, strlen(jwt));
-		free(jwt);
-		return -1;
-	}
-	buf_init(&b, 0);
-	jsonw_init(&w, &b);
-	jsonw_obj_open(&w);
-	jsonw_key(&w, "id");
-	jsonw_str(&w, jti);
-	jsonw_key(&w, "recipient");
-	jsonw_str(&w, rc.name);
-	jsonw_key(&w, "profile");
-	admin_profile(r, &w, jwt, exp);
-	jsonw_obj_close(&w);
-	crypto_wipe(jwt, strlen(jwt));
-	free(jwt);
-	return admin_send_secret(r, 201, &b);
+	return admin_commit_profile(r, 201, jwt, exp, jti, rc.name);
 }
 
 int

@@ -19,14 +19,15 @@
 #include "jsonu.h"
 #include "name.h"
 
+static const struct admin_named share = {
+	"share", NAME_SHARE, STMT_SHARE_INSERT, STMT_SHARE_LOCK,
+	STMT_SHARE_UPDATE, STMT_SHARE_DELETE
+};
+
 static int
 lock_share(struct req *r, struct admin_row *s)
 {
-	const char	*p[1] = { r->args[0] };
-
-	if (db_begin(r->db, &r->err) == -1)
-		return -1;
-	return admin_row(r, STMT_SHARE_LOCK, p, "share", r->args[0], s);
+	return admin_named_lock(r, &share, s);
 }
 
 static int
@@ -56,68 +57,19 @@ admin_share_get(struct req *r)
 int
 admin_share_create(struct req *r)
 {
-	static const char *const keys[] = { "name", "comment", NULL };
-	struct json_object	*o;
-	struct admin_row	 s;
-	const char		*name = NULL, *comment = NULL, *p[2];
-
-	if ((o = admin_body(r, keys)) == NULL ||
-	    jsonu_get_str(o, "name", true, &name, &r->err) == -1 ||
-	    name_check(name, strlen(name), NAME_SHARE, &r->err) == -1 ||
-	    admin_get_comment(r, o, &comment) == -1)
-		return -1;
-	p[0] = name;
-	p[1] = comment;
-	if (db_begin(r->db, &r->err) == -1 ||
-	    admin_row(r, STMT_SHARE_INSERT, p, "share", name, &s) == -1 ||
-	    admin_audit(r, "share.create", "share", name, NULL, s.json) == -1)
-		return -1;
-	return admin_commit(r, 201, s.json);
+	return admin_named_create(r, &share);
 }
 
 int
 admin_share_update(struct req *r)
 {
-	static const char *const keys[] = { "name", "comment", NULL };
-	struct json_object	*o;
-	struct admin_row	 before, after;
-	const char		*name = NULL, *comment = NULL, *p[3];
-
-	if ((o = admin_body(r, keys)) == NULL ||
-	    jsonu_get_str(o, "name", false, &name, &r->err) == -1 ||
-	    admin_get_comment(r, o, &comment) == -1)
-		return -1;
-	if (name == NULL && comment == NULL)
-		return req_fail(r, ERR_BAD_PARAM,
-		    "nothing to change: give 'name' or 'comment'");
-	if (name != NULL &&
-	    name_check(name, strlen(name), NAME_SHARE, &r->err) == -1)
-		return -1;
-	if (lock_share(r, &before) == -1)
-		return -1;
-	p[0] = admin_num(r, before.id);
-	p[1] = name;
-	p[2] = comment;
-	if (admin_row(r, STMT_SHARE_UPDATE, p, "share", name, &after) == -1 ||
-	    admin_audit(r, "share.update", "share", before.name, before.json,
-	    after.json) == -1)
-		return -1;
-	return admin_commit(r, 200, after.json);
+	return admin_named_update(r, &share);
 }
 
 int
 admin_share_delete(struct req *r)
 {
-	struct admin_row	 s, gone;
-	const char		*p[1];
-
-	if (lock_share(r, &s) == -1)
-		return -1;
-	p[0] = admin_num(r, s.id);
-	if (admin_row(r, STMT_SHARE_DELETE, p, "share", s.name, &gone) == -1 ||
-	    admin_audit(r, "share.delete", "share", s.name, s.json, NULL) == -1)
-		return -1;
-	return admin_commit(r, 204, NULL);
+	return admin_named_delete(r, &share);
 }
 
 /* Schemas. */

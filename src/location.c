@@ -31,33 +31,6 @@ under_root(const char *path, const char *root)
 	    (path[n] == '\0' || path[n] == '/');
 }
 
-/* Percent-encode a path for a file:// URL, keeping '/'. */
-static char *
-encode_path(struct arena *a, const char *path)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 i, o = 0;
-	char			*out;
-	unsigned char		 c;
-
-	out = arena_alloc(a, strlen(path) * 3 + 8);
-	memcpy(out, "file://", 7);
-	o = 7;
-	for (i = 0; path[i] != '\0'; i++) {
-		c = (unsigned char)path[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
-			out[o++] = (char)c;
-		else {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
 int
 location_check(const struct conf *c, struct arena *a, const char *loc,
     const char **canonical, struct err *e)
@@ -103,6 +76,7 @@ location_check(const struct conf *c, struct arena *a, const char *loc,
 	if (stat(log, &st) == -1 || !S_ISDIR(st.st_mode))
 		return err_set(e, ERR_BAD_PARAM,
 		    "location holds no _delta_log directory: not a Delta table");
-	*canonical = encode_path(a, real);
+	*canonical = arena_printf(a, "file://%s",
+	    str_pct_encode(a, real, "/"));
 	return 0;
 }

@@ -23,8 +23,12 @@ struct arena;
 long	 str_pct_decode(const char *in, size_t len, char *out,
 	    bool plus_is_space);
 
-/* Percent-encode s for a URL path segment or query value, in the arena. */
-char	*str_pct_encode(struct arena *, const char *s);
+/*
+ * Percent-encode s, in the arena: everything but unreserved characters
+ * (RFC 3986: letters, digits, "-._~") and those in keep (e.g. "/" for a
+ * whole path) becomes %XX.
+ */
+char	*str_pct_encode(struct arena *, const char *s, const char *keep);
 
 /*
  * Parse a whole decimal integer (optional leading '-', no spaces, no '+')

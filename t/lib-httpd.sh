@@ -14,8 +14,19 @@ LIGHTTPD=$(command -v lighttpd 2>/dev/null || echo /usr/sbin/lighttpd)
 
 lighttpd_start() {
 	test_toplevel lighttpd_start || return 1
+	# A port found free may be taken by a parallel script before lighttpd
+	# binds it: then lighttpd exits, and we try another port.
+	for _try in 1 2 3 4 5; do
+		lighttpd_try && return 0
+	done
+	cat "$HTTPD_DIR/lighttpd.out" "$HTTPD_DIR/lighttpd-error.log" >&2
+	return 1
+}
+
+lighttpd_try() {
 	HTTPD_PORT=$(test_free_port) || return 1
 	HTTPD_DIR=$TRASH/httpd
+	rm -f "$HTTPD_DIR/lighttpd.pid"
 	"$DS_SRC_DIR/lighttpd/mkconf" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" \
 	    "$DS_CONF" || return 1
 	"$LIGHTTPD" -tt -f "$HTTPD_DIR/standalone.conf" >"$HTTPD_DIR/check.out" \
@@ -23,12 +34,18 @@ lighttpd_start() {
 	"$LIGHTTPD" -D -f "$HTTPD_DIR/standalone.conf" \
 	    >"$HTTPD_DIR/lighttpd.out" 2>&1 &
 	HTTPD_PID=$!
-	test_atexit lighttpd_stop
 	DS_URL=http://127.0.0.1:$HTTPD_PORT/delta-sharing
 	export DS_URL HTTPD_DIR HTTPD_PID
-	test_poll "curl -s -o /dev/null http://127.0.0.1:$HTTPD_PORT/" ||
-		{ cat "$HTTPD_DIR/lighttpd.out" "$HTTPD_DIR/lighttpd-error.log" >&2;
-		  return 1; }
+	# Ours once it wrote its pid file (after binding) and still runs.
+	test_poll "test \"\$(cat $HTTPD_DIR/lighttpd.pid 2>/dev/null)\" = $HTTPD_PID ||
+	    ! kill -0 $HTTPD_PID" || return 1
+	if ! kill -0 "$HTTPD_PID" 2>/dev/null; then
+		wait "$HTTPD_PID" 2>/dev/null
+		HTTPD_PID=
+		return 1
+	fi
+	test_atexit lighttpd_stop
+	test_poll "curl -s -o /dev/null http://127.0.0.1:$HTTPD_PORT/"
 }
 
 lighttpd_stop() {

@@ -24,7 +24,7 @@ alive() {
 	    ! sed "s/.*) //" "/proc/$1/stat" 2>/dev/null | grep -q "^Z"
 }
 PORT=$(test_free_port)
-export DELTASHARE_DEMO_PORT=$PORT
+export DEMO_PORT=$PORT
 test_atexit "(cd $TRASH/demo && ./bootstrap stop)"
 URL=http://127.0.0.1:$PORT/delta-sharing
 
