@@ -215,6 +215,16 @@ test_expect_success PYTHON 'claims are checked: exp, nbf, iat, iss, aud, jti' '
 	expect_error 401 UNAUTHENTICATED "unknown token"
 '
 
+test_expect_success PYTHON 'expired tokens: 401 on every route' '
+	T=$($FORGE HS256 "$TRASH/jwt.secret" "{\"alg\":\"HS256\"}" \
+	    "$(claims | sed "s/\"exp\":[0-9]*/\"exp\":$((NOW - 3600))/")") &&
+	expect_all R "$T" 401 "expired" &&
+	AJ=$(echo "$ADMIN_TOKEN" | cut -d. -f2 | tr "_-" "/+" | base64 -d 2>/dev/null | jq -r .jti) &&
+	T=$($FORGE HS256 "$TRASH/jwt.secret" "{\"alg\":\"HS256\"}" \
+	    "{\"iss\":\"deltashare\",\"aud\":\"deltashare-admin\",\"jti\":\"$AJ\",\"exp\":$((NOW - 3600))}") &&
+	expect_all A "$T" 401 "expired"
+'
+
 test_expect_success PYTHON 'a recipient jti in an admin-audience token is refused' '
 	T=$($FORGE HS256 "$TRASH/jwt.secret" "{\"alg\":\"HS256\"}" \
 	    "$(claims | sed "s/deltashare-recipient/deltashare-admin/")") &&
@@ -227,6 +237,12 @@ test_expect_success 'a revoked token fails on its next request, everywhere' '
 	api -t "$ADMIN_TOKEN" DELETE "/admin/recipients/r1/tokens/$id" &&
 	expect_status 204 &&
 	expect_all R "$R1" 401 "revoked"
+'
+
+test_expect_success 'a revoked admin token: 401 on every route' '
+	ds_login admin "$ADMIN_PASSWORD" && T=$DS_TOKEN &&
+	api -t "$T" POST /admin/logout "" && expect_status 204 &&
+	expect_all A "$T" 401 "revoked"
 '
 
 test_expect_success 'Authorization values over server.max_auth_header are refused unread' '
