@@ -25,7 +25,7 @@
 #include "name.h"
 #include "token.h"
 
-static const struct admin_named recipient = {
+static const struct admin_named recipients = {
 	"recipient", NAME_RECIPIENT, STMT_RECIPIENT_INSERT,
 	STMT_RECIPIENT_LOCK, STMT_RECIPIENT_UPDATE, STMT_RECIPIENT_DELETE
 };
@@ -33,7 +33,7 @@ static const struct admin_named recipient = {
 static int
 lock_recipient(struct req *r, struct admin_row *rc)
 {
-	return admin_named_lock(r, &recipient, rc);
+	return admin_named_lock(r, &recipients, rc);
 }
 
 int
@@ -58,19 +58,19 @@ admin_recipient_get(struct req *r)
 int
 admin_recipient_create(struct req *r)
 {
-	return admin_named_create(r, &recipient);
+	return admin_named_create(r, &recipients);
 }
 
 int
 admin_recipient_update(struct req *r)
 {
-	return admin_named_update(r, &recipient);
+	return admin_named_update(r, &recipients);
 }
 
 int
 admin_recipient_delete(struct req *r)
 {
-	return admin_named_delete(r, &recipient);
+	return admin_named_delete(r, &recipients);
 }
 
 int

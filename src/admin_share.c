@@ -19,7 +19,7 @@
 #include "jsonu.h"
 #include "name.h"
 
-static const struct admin_named share = {
+static const struct admin_named shares = {
 	"share", NAME_SHARE, STMT_SHARE_INSERT, STMT_SHARE_LOCK,
 	STMT_SHARE_UPDATE, STMT_SHARE_DELETE
 };
@@ -27,7 +27,7 @@ static const struct admin_named share = {
 static int
 lock_share(struct req *r, struct admin_row *s)
 {
-	return admin_named_lock(r, &share, s);
+	return admin_named_lock(r, &shares, s);
 }
 
 static int
@@ -57,19 +57,19 @@ admin_share_get(struct req *r)
 int
 admin_share_create(struct req *r)
 {
-	return admin_named_create(r, &share);
+	return admin_named_create(r, &shares);
 }
 
 int
 admin_share_update(struct req *r)
 {
-	return admin_named_update(r, &share);
+	return admin_named_update(r, &shares);
 }
 
 int
 admin_share_delete(struct req *r)
 {
-	return admin_named_delete(r, &share);
+	return admin_named_delete(r, &shares);
 }
 
 /* Schemas. */

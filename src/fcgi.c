@@ -148,6 +148,24 @@ pending(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
+/*
+ * A CGI server (Apache's mod_cgi/mod_cgid) may go on feeding the request
+ * body to a program that has answered without reading it, and hold the
+ * answer back meanwhile: read what is left, up to a bound, and drop it.
+ */
+#define CGI_DRAIN_MAX	((size_t)64 * 1024 * 1024)
+
+static void
+cgi_drain(void)
+{
+	char	 buf[65536];
+	size_t	 total = 0, n;
+
+	while (total < CGI_DRAIN_MAX &&
+	    (n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		total += n;
+}
+
 static int
 serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 {
@@ -155,6 +173,7 @@ serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 
 	handle(c, db, a, &io);
 	fflush(stdout);
+	cgi_drain();
 	return 0;
 }
 
