@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "err.h"
 #include "parquet_rle.h"
 
@@ -36,15 +37,9 @@ parquet_rle_bit_width(uint32_t max)
 static void
 put_uleb(struct buf *b, uint64_t v)
 {
-	unsigned char	 tmp[10];
-	size_t		 n = 0;
+	unsigned char	 tmp[BYTES_ULEB128_MAX];
 
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	buf_add(b, tmp, n);
+	buf_add(b, tmp, bytes_put_uleb128(tmp, v));
 }
 
 /* Values for the encoder: levels are bytes, indices uint32. */

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "codec.h"
 #include "err.h"
 #include "parquet_rle.h"
@@ -354,21 +355,6 @@ out_write(struct parquet_write *w, const void *p, size_t n)
 	return 0;
 }
 
-static void
-le32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void
-le64(unsigned char *p, uint64_t v)
-{
-	le32(p, (uint32_t)v);
-	le32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* --- pages --------------------------------------------------------------- */
 
@@ -749,7 +735,7 @@ parquet_write_i32(struct parquet_write *w, int32_t v)
 
 	if ((c = take_leaf(w, PQ_INT32)) == NULL)
 		return;
-	le32(b, (uint32_t)v);
+	bytes_put_le32(b, (uint32_t)v);
 	buf_add(&c->vals, b, sizeof(b));
 	u.i32 = v;
 	parquet_write_stat_num(&c->cst, c->cmp, u);
@@ -764,7 +750,7 @@ parquet_write_i64(struct parquet_write *w, int64_t v)
 
 	if ((c = take_leaf(w, PQ_INT64)) == NULL)
 		return;
-	le64(b, (uint64_t)v);
+	bytes_put_le64(b, (uint64_t)v);
 	buf_add(&c->vals, b, sizeof(b));
 	u.i64 = v;
 	parquet_write_stat_num(&c->cst, c->cmp, u);
@@ -781,7 +767,7 @@ parquet_write_float(struct parquet_write *w, float v)
 	if ((c = take_leaf(w, PQ_FLOAT)) == NULL)
 		return;
 	memcpy(&bits, &v, sizeof(bits));
-	le32(b, bits);
+	bytes_put_le32(b, bits);
 	buf_add(&c->vals, b, sizeof(b));
 	u.f = v;
 	if (!isnan(v))
@@ -799,7 +785,7 @@ parquet_write_double(struct parquet_write *w, double v)
 	if ((c = take_leaf(w, PQ_DOUBLE)) == NULL)
 		return;
 	memcpy(&bits, &v, sizeof(bits));
-	le64(b, bits);
+	bytes_put_le64(b, bits);
 	buf_add(&c->vals, b, sizeof(b));
 	u.d = v;
 	if (!isnan(v))
@@ -879,7 +865,7 @@ dict_add(struct parquet_write *w, struct pw_col *c, const void *p, size_t n)
 	}
 	i = c->dn++;
 	c->doff[i] = (uint32_t)c->dvals.len;
-	le32(b, (uint32_t)n);
+	bytes_put_le32(b, (uint32_t)n);
 	buf_add(&c->dvals, b, sizeof(b));
 	buf_add(&c->dvals, p, n);
 	c->dslot[h] = i + 1;
@@ -915,7 +901,7 @@ parquet_write_bytes(struct parquet_write *w, const void *p, size_t n)
 		dict_add(w, c, p, n);
 	else {
 		if (node->leaf.type == PQ_BYTE_ARRAY) {
-			le32(b, (uint32_t)n);
+			bytes_put_le32(b, (uint32_t)n);
 			buf_add(&c->vals, b, sizeof(b));
 		}
 		buf_add(&c->vals, p, n);
@@ -1117,7 +1103,7 @@ footer_write(struct parquet_write *w)
 		fail(w, "parquet footer too large");
 		return -1;
 	}
-	le32(tail, (uint32_t)w->hdr.len);
+	bytes_put_le32(tail, (uint32_t)w->hdr.len);
 	memcpy(tail + 4, "PAR1", 4);
 	if (out_write(w, w->hdr.data, w->hdr.len) == -1 ||
 	    out_write(w, tail, sizeof(tail)) == -1)

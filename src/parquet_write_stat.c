@@ -13,25 +13,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "parquet_write.h"
 #include "parquet_write_stat.h"
 #include "xmalloc.h"
 
-static void
-le32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void
-le64(unsigned char *p, uint64_t v)
-{
-	le32(p, (uint32_t)v);
-	le32(p + 4, (uint32_t)(v >> 32));
-}
 
 enum parquet_write_stat_cmp
 parquet_write_stat_order(const struct parquet_write_leaf *l)
@@ -210,17 +196,17 @@ parquet_write_stat_plain(const struct parquet_write_stat *s,
 		memcpy(&u64, &v.d, 8);
 		*len = 8;
 		p = xmalloc(8);
-		le64(p, u64);
+		bytes_put_le64(p, u64);
 		return p;
 	default:
 		*len = 8;
 		p = xmalloc(8);
-		le64(p, (uint64_t)v.i64);
+		bytes_put_le64(p, (uint64_t)v.i64);
 		return p;
 	}
 	*len = 4;
 	p = xmalloc(4);
-	le32(p, u32);
+	bytes_put_le32(p, u32);
 	return p;
 }
 

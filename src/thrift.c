@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "thrift.h"
 
 /* --- encoder ------------------------------------------------------------ */
@@ -62,15 +63,9 @@ put_byte(struct thrift_enc *e, unsigned int v)
 static void
 put_uvarint(struct thrift_enc *e, uint64_t v)
 {
-	unsigned char	 tmp[10];
-	size_t		 n = 0;
+	unsigned char	 tmp[BYTES_ULEB128_MAX];
 
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	put(e, tmp, n);
+	put(e, tmp, bytes_put_uleb128(tmp, v));
 }
 
 static uint64_t
