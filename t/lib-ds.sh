@@ -42,9 +42,10 @@ ds() {
 	"$DS_BIN" -f "$DS_CONF" "$@"
 }
 
-ds_start() {
+# ds_prepare [INI-TEXT]: PostgreSQL, deltashare.ini, migrations and the
+# admin account; everything but a web server.
+ds_prepare() {
 	test_have_prereq PG || test_skip_all "PostgreSQL server not installed"
-	test_have_prereq LIGHTTPD || test_skip_all "lighttpd not installed"
 	test_have_prereq CURL || test_skip_all "curl not installed"
 	test_have_prereq JQ || test_skip_all "jq not installed"
 	pg_start || bail "cannot start PostgreSQL"
@@ -53,6 +54,11 @@ ds_start() {
 		bail "migrate failed: $(cat "$TRASH/migrate.out")"
 	printf '%s\n' "$ADMIN_PASSWORD" | ds passwd admin >/dev/null 2>&1 ||
 		bail "cannot create the admin account"
+}
+
+ds_start() {
+	test_have_prereq LIGHTTPD || test_skip_all "lighttpd not installed"
+	ds_prepare "$1"
 	lighttpd_start || bail "cannot start lighttpd"
 	ds_login admin "$ADMIN_PASSWORD" || bail "admin login failed"
 	ADMIN_TOKEN=$DS_TOKEN

@@ -42,13 +42,6 @@ FE_USER=
 [ "$(id -u)" != 0 ] || FE_USER=$DS_TEST_USER
 export HTTPD_DIR
 
-# Is process $1 running?  A zombie (dead, not reaped: PID 1 here may not
-# reap) is not.
-fe_alive() {
-	[ -n "$1" ] && kill -0 "$1" 2>/dev/null &&
-	    ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'
-}
-
 # fe_require PREREQ... : skip the whole script when one is missing.
 fe_require() {
 	for _p in "$@"; do
@@ -68,13 +61,7 @@ fe_require() {
 # admin account: ds_start without lighttpd.
 fe_setup() {
 	test_toplevel fe_setup || return 1
-	fe_require PG CURL JQ
-	pg_start || bail "cannot start PostgreSQL"
-	ds_config "$1"
-	ds migrate >"$TRASH/migrate.out" 2>&1 ||
-		bail "migrate failed: $(cat "$TRASH/migrate.out")"
-	printf '%s\n' "$ADMIN_PASSWORD" | ds passwd admin >/dev/null 2>&1 ||
-		bail "cannot create the admin account"
+	ds_prepare "$1"
 	mkdir -p "$HTTPD_DIR/run"
 	: >>"$FE_LOG"
 	if [ -n "$FE_USER" ]; then
@@ -117,7 +104,7 @@ fe_workers_start() {
 # Pids of the workers still alive.
 fe_workers() {
 	for _pid in $(cat "$HTTPD_DIR/workers.all" 2>/dev/null); do
-		fe_alive "$_pid" && echo "$_pid"
+		test_alive "$_pid" && echo "$_pid"
 	done
 	return 0
 }
@@ -127,7 +114,7 @@ fe_workers_stop() {
 	[ -n "$_pids" ] || return 0
 	kill -TERM $_pids 2>/dev/null
 	for _pid in $_pids; do
-		test_poll "! fe_alive $_pid" 10 || kill -KILL "$_pid" 2>/dev/null
+		test_poll "! test_alive $_pid" 10 || kill -KILL "$_pid" 2>/dev/null
 	done
 }
 
@@ -136,8 +123,8 @@ fe_workers_stop() {
 fe_wait_http() {
 	_pid=$1
 	shift
-	test_poll "! fe_alive $_pid || curl -s -o /dev/null http://127.0.0.1:$HTTPD_PORT/" &&
-	fe_alive "$_pid" || { cat "$@" >&2 2>/dev/null; return 1; }
+	test_poll "! test_alive $_pid || curl -s -o /dev/null http://127.0.0.1:$HTTPD_PORT/" &&
+	test_alive "$_pid" || { cat "$@" >&2 2>/dev/null; return 1; }
 	DS_URL=http://127.0.0.1:$HTTPD_PORT/delta-sharing
 	FE_PID=$_pid
 	export DS_URL
@@ -147,7 +134,7 @@ fe_wait_http() {
 fe_stop_pid() {
 	[ -n "$1" ] || return 0
 	kill -TERM "$1" 2>/dev/null
-	test_poll "! fe_alive $1" 20 || kill -KILL "$1" 2>/dev/null
+	test_poll "! test_alive $1" 20 || kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
 }
@@ -239,7 +226,7 @@ apache_cgi_start() {
 fcgid_workers() {
 	for _pm in $(pgrep -P "$APACHE_PID"); do
 		for _w in $(pgrep -P "$_pm" -x deltashare); do
-			fe_alive "$_w" && echo "$_w"
+			test_alive "$_w" && echo "$_w"
 		done
 	done
 	return 0
@@ -255,23 +242,9 @@ fcgid_workers() {
 cgi_start() {
 	test_toplevel cgi_start || return 1
 	fe_require LIGHTTPD
-	HTTPD_PORT=$(test_free_port) || return 1
-	"$DS_SRC_DIR/cgi-bin/mkconf" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" \
-	    "$DS_CONF" || return 1
-	"$LIGHTTPD" -tt -f "$HTTPD_DIR/standalone.conf" \
-	    >"$HTTPD_DIR/check.out" 2>&1 ||
-		{ cat "$HTTPD_DIR/check.out" >&2; return 1; }
-	"$LIGHTTPD" -D -f "$HTTPD_DIR/standalone.conf" \
-	    >"$HTTPD_DIR/lighttpd.out" 2>&1 &
-	CGI_HTTPD_PID=$!
-	test_atexit cgi_stop
-	fe_wait_http "$CGI_HTTPD_PID" "$HTTPD_DIR/lighttpd.out" \
-	    "$HTTPD_DIR/lighttpd-error.log"
-}
-
-cgi_stop() {
-	fe_stop_pid "$CGI_HTTPD_PID"
-	CGI_HTTPD_PID=
+	lighttpd_start "$DS_SRC_DIR/cgi-bin/mkconf" || return 1
+	FE_PID=$HTTPD_PID
+	CGI_HTTPD_PID=$HTTPD_PID
 }
 
 # --- the checks every front end passes ---------------------------------
@@ -442,7 +415,7 @@ fe_kill_tests() {
 	test_expect_success "$FE_NAME: kill -9 of one worker: the other serves, none is respawned" '
 		fe_workers >pids && test $(wc -l <pids) = 2 &&
 		victim=$(head -n 1 pids) && kill -KILL "$victim" &&
-		test_poll "! fe_alive $victim" &&
+		test_poll "! test_alive $victim" &&
 		for i in 1 2 3 4 5 6; do
 			api -t "$R1" GET /shares && expect_status 200 || return 1
 		done &&
@@ -461,14 +434,14 @@ fe_kill_tests() {
 # supervisor would), the same front end serves at once.
 fe_restart_tests() {
 	test_expect_success "$FE_NAME: workers started again: served at once" '
-		fe_alive "$FE_PID" &&
+		test_alive "$FE_PID" &&
 		api -t "$R1" GET /shares && expect_status 200 &&
 		expect_json "[.items[].name] == [\"s1\"]"
 	'
 
 	test_expect_success "$FE_NAME: SIGTERM: a worker stops cleanly, the other serves" '
 		pid=$(fe_workers | head -n 1) && kill -TERM "$pid" &&
-		test_poll "! fe_alive $pid" &&
+		test_poll "! test_alive $pid" &&
 		grep -q "deltashare\[$pid\]: info: worker stopping on signal" "$FE_LOG" &&
 		for i in 1 2 3 4; do
 			api -t "$R1" GET /shares && expect_status 200 || return 1

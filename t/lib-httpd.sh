@@ -1,7 +1,8 @@
 # lib-httpd.sh: a private lighttpd for one test script, configured from
 # the shipped lighttpd/ templates (only ports and paths filled in).
 #
-# lighttpd_start needs $DS_CONF (the deltashare.ini to use); it picks a
+# lighttpd_start [MKCONF] needs $DS_CONF (the deltashare.ini to use);
+# MKCONF (default lighttpd/mkconf) writes the configuration.  It picks a
 # free port on 127.0.0.1, checks the configuration with lighttpd -tt,
 # starts lighttpd in the foreground (-D) in the background of the shell,
 # polls until it answers, and registers lighttpd_stop.  Sets DS_URL to
@@ -17,7 +18,7 @@ lighttpd_start() {
 	# A port found free may be taken by a parallel script before lighttpd
 	# binds it: then lighttpd exits, and we try another port.
 	for _try in 1 2 3 4 5; do
-		lighttpd_try && return 0
+		lighttpd_try "${1:-$DS_SRC_DIR/lighttpd/mkconf}" && return 0
 	done
 	cat "$HTTPD_DIR/lighttpd.out" "$HTTPD_DIR/lighttpd-error.log" >&2
 	return 1
@@ -27,8 +28,7 @@ lighttpd_try() {
 	HTTPD_PORT=$(test_free_port) || return 1
 	HTTPD_DIR=$TRASH/httpd
 	rm -f "$HTTPD_DIR/lighttpd.pid"
-	"$DS_SRC_DIR/lighttpd/mkconf" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" \
-	    "$DS_CONF" || return 1
+	"$1" "$HTTPD_DIR" "$HTTPD_PORT" "$DS_BIN" "$DS_CONF" || return 1
 	"$LIGHTTPD" -tt -f "$HTTPD_DIR/standalone.conf" >"$HTTPD_DIR/check.out" \
 	    2>&1 || { cat "$HTTPD_DIR/check.out" >&2; return 1; }
 	"$LIGHTTPD" -D -f "$HTTPD_DIR/standalone.conf" \

@@ -19,10 +19,6 @@ mkdir demo
 tar -C "$DS_SRC_DIR" --exclude=./var --exclude=./.git \
     --exclude='./t/node/node_modules' -cf - . | tar -C demo -xf - ||
 	test_skip_all "cannot copy the tree"
-alive() {
-	kill -0 "$1" 2>/dev/null &&
-	    ! sed "s/.*) //" "/proc/$1/stat" 2>/dev/null | grep -q "^Z"
-}
 PORT=$(test_free_port)
 export DEMO_PORT=$PORT
 test_atexit "(cd $TRASH/demo && ./bootstrap stop)"
@@ -97,7 +93,7 @@ test_expect_success './bootstrap stop stops lighttpd and PostgreSQL' '
 	ppid=$(head -n 1 demo/var/pg/postmaster.pid) &&
 	(cd demo && ./bootstrap stop) >stop.out &&
 	grep -q "stopped lighttpd" stop.out && grep -q "stopped PostgreSQL" stop.out &&
-	! alive "$hpid" && ! alive "$ppid" &&
+	! test_alive "$hpid" && ! test_alive "$ppid" &&
 	! curl -s -o /dev/null "$URL/shares"
 '
 

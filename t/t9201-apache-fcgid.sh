@@ -36,7 +36,7 @@ test_expect_success 'the workers are Apache'\''s, their messages in its error lo
 test_expect_success 'kill -9 of every worker: mod_fcgid starts a new one' '
 	fcgid_workers >pids && test -s pids &&
 	kill -KILL $(cat pids) &&
-	for pid in $(cat pids); do test_poll "! fe_alive $pid" || return 1; done &&
+	for pid in $(cat pids); do test_poll "! test_alive $pid" || return 1; done &&
 	for i in 1 2 3 4; do
 		api -t "$R1" GET /shares && expect_status 200 || return 1
 	done &&
@@ -48,7 +48,7 @@ apache_stop
 
 test_expect_success 'Apache stopped: its workers are gone' '
 	for pid in $(cat pids.after); do
-		test_poll "! fe_alive $pid" 10 || return 1
+		test_poll "! test_alive $pid" 10 || return 1
 	done
 '
 

@@ -181,6 +181,13 @@ test_poll() {
 	done
 }
 
+# Is process $1 running?  A zombie (exited, not yet reaped: PID 1 in a
+# container may never reap) is not.
+test_alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null &&
+	    ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'
+}
+
 # A free TCP port on 127.0.0.1.
 test_free_port() {
 	perl -MIO::Socket::INET -e '
