@@ -104,14 +104,15 @@ static int
 read_version(struct db *db)
 {
 	PGresult	*res;
-	int		 v = 0;
+	int64_t		 v = 0;
 
 	res = PQexec(db->conn, "SELECT coalesce(max(version), 0) "
 	    "FROM schema_migrations");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		v = atoi(PQgetvalue(res, 0, 0));
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
+	    str_parse_i64(PQgetvalue(res, 0, 0), 0, INT32_MAX, &v) == -1)
+		v = 0;
 	PQclear(res);
-	return v;
+	return (int)v;
 }
 
 int
