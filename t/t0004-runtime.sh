@@ -126,6 +126,18 @@ test_expect_success 'CGI mode: a short body is a 400, not a hang' '
 	grep -q "^Status: 400" out && grep -q "shorter than Content-Length" out
 '
 
+test_expect_success 'server.prefix moves every route; "/" means none' '
+	REQUEST_METHOD=GET REQUEST_URI=/api/v1/shares DELTASHARE_CONF=$DS_CONF \
+	    DELTASHARE_SERVER_PREFIX=/api/v1 "$DS_BIN" >out 2>/dev/null &&
+	grep -q "^Status: 401" out &&
+	REQUEST_METHOD=GET REQUEST_URI=/delta-sharing/shares DELTASHARE_CONF=$DS_CONF \
+	    DELTASHARE_SERVER_PREFIX=/api/v1 "$DS_BIN" >out 2>/dev/null &&
+	grep -q "^Status: 404" out && grep -q ENDPOINT_NOT_FOUND out &&
+	REQUEST_METHOD=GET REQUEST_URI=/shares DELTASHARE_CONF=$DS_CONF \
+	    DELTASHARE_SERVER_PREFIX=/ "$DS_BIN" >out 2>/dev/null &&
+	grep -q "^Status: 401" out
+'
+
 test_expect_success 'a bad configuration: the worker exits with a message' '
 	DELTASHARE_SERVER_MAX_BODY=x REQUEST_METHOD=GET REQUEST_URI=/delta-sharing/shares \
 	    DELTASHARE_CONF=$DS_CONF test_must_fail "$DS_BIN" >out 2>err &&
