@@ -15,32 +15,13 @@
 #include "arena.h"
 #include "err.h"
 #include "jsonu.h"
+#include "jsonv.h"
 #include "strutil.h"
 
 static void
 put_root(void *p)
 {
 	json_object_put(p);
-}
-
-/*
- * json-c keeps object keys as C strings, so a key "a\u0000b" would be
- * read as "a" (and pass jsonu_only_keys); refuse the escape anywhere.
- */
-static bool
-has_nul_escape(const char *s, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i + 1 < len; i++) {
-		if (s[i] != '\\')
-			continue;
-		if (s[i + 1] == 'u' && len - i >= 6 &&
-		    memcmp(s + i + 2, "0000", 4) == 0)
-			return true;
-		i++;		/* the escaped character */
-	}
-	return false;
 }
 
 struct json_object *
@@ -50,7 +31,8 @@ jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
 	struct json_tokener	*tok;
 	struct json_object	*obj = NULL;
 	enum json_tokener_error	 jerr;
-	size_t			 end;
+	const char		*why;
+	size_t			 end, at;
 
 	if (!str_utf8_valid(buf, len)) {
 		err_set(e, ERR_MALFORMED, "request body is not valid UTF-8");
@@ -58,6 +40,22 @@ jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
 	}
 	if (len > (size_t)INT32_MAX - 1) {
 		err_set(e, ERR_TOO_LARGE, "JSON document too large");
+		return NULL;
+	}
+	if (len == 0 || strspn(buf, " \t\r\n") == len) {
+		err_set(e, ERR_MALFORMED, "request body is empty");
+		return NULL;
+	}
+	/* json-c takes more than JSON: check the syntax strictly first. */
+	switch (jsonv_check(buf, len, max_depth, &why, &at)) {
+	case 0:
+		break;
+	case -2:
+		err_set(e, ERR_BAD_PARAM, "%s", why);
+		return NULL;
+	default:
+		err_set(e, ERR_MALFORMED, "malformed JSON at byte %zu: %s", at,
+		    why);
 		return NULL;
 	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL) {
@@ -75,21 +73,14 @@ jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
 	if (obj == NULL || jerr != json_tokener_success) {
 		if (obj != NULL)
 			json_object_put(obj);
-		if (len == 0 || strspn(buf, " \t\r\n") == len)
-			err_set(e, ERR_MALFORMED, "request body is empty");
-		else
-			err_set(e, ERR_MALFORMED, "malformed JSON: %s",
-			    jerr == json_tokener_continue ? "unexpected end "
-			    "of input" : json_tokener_error_desc(jerr));
+		err_set(e, ERR_MALFORMED, "malformed JSON: %s",
+		    jerr == json_tokener_continue ? "unexpected end of input" :
+		    json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	arena_defer(a, put_root, obj);
 	if (end < len && strspn(buf + end, " \t\r\n") != len - end) {
 		err_set(e, ERR_MALFORMED, "malformed JSON: trailing characters");
-		return NULL;
-	}
-	if (has_nul_escape(buf, len)) {
-		err_set(e, ERR_BAD_PARAM, "JSON text holds NUL (\\u0000)");
 		return NULL;
 	}
 	return obj;
