@@ -1,0 +1,110 @@
+/*
+ * storage.h: where table files live, behind one interface.
+ *
+ * A struct storage is opened on a table root (a location as stored in the
+ * catalog: "file:///abs/path" or "/abs/path"; cloud schemes come with the
+ * object-store backends) and reads objects by keys relative to that root
+ * ("_delta_log/00000000000000000000.json").  Keys never contain "." or
+ * ".." segments or a leading "/"; a key that would leave the root is an
+ * error, never a read.  Listings come back sorted by key, which is the
+ * order Delta needs (versions are zero-padded).
+ *
+ * Backends fill struct storage_ops (storage_local.c now; S3, GCS and
+ * Azure later).  storage_read_many() reads several whole objects and is
+ * where a network backend fetches in parallel (the many small commit
+ * files of a log); the local backend reads them in turn.
+ *
+ * Errors: ERR_NOT_FOUND for a missing object or prefix, ERR_UPSTREAM for
+ * I/O or permission failures, ERR_TOO_LARGE when an object exceeds the
+ * caller's cap.  Messages name the key, never the root's credentials.
+ */
+#ifndef DS_STORAGE_H
+#define DS_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct buf;
+struct err;
+struct storage;
+
+struct storage_entry {
+	const char	*key;		/* relative to the root; in the arena */
+	int64_t		 size;		/* bytes */
+	int64_t		 mtime_ms;	/* last modification, ms since epoch */
+};
+
+struct storage_list {
+	struct storage_entry	*v;
+	size_t			 n;
+};
+
+/* One object of a storage_read_many() call. */
+struct storage_req {
+	const char	*key;
+	struct buf	*out;		/* contents appended here */
+	int		 rc;		/* 0, or -1 with err set */
+	struct err	*err;
+};
+
+struct storage_ops {
+	const char	*name;		/* "local" */
+	int		 (*list)(struct storage *, struct arena *,
+			    const char *prefix, const char *start_after,
+			    struct storage_list *, struct err *);
+	int		 (*read)(struct storage *, const char *key, int64_t off,
+			    int64_t len, size_t max, struct buf *, struct err *);
+	int		 (*stat)(struct storage *, const char *key,
+			    struct storage_entry *, struct arena *,
+			    struct err *);
+	int		 (*read_many)(struct storage *, struct storage_req *,
+			    size_t n, size_t max_each);
+	void		 (*close)(struct storage *);
+};
+
+/*
+ * Open the table root at location.  The caller closes it with
+ * storage_close().  The root must exist.
+ */
+struct storage	*storage_open(const char *location, struct err *);
+void		 storage_close(struct storage *);
+
+/* The root as given to storage_open(), canonical ("file:///..."). */
+const char	*storage_root(const struct storage *);
+
+/*
+ * Objects whose keys start with prefix (e.g. "_delta_log/"), sorted by
+ * key, only those after start_after when it is not NULL.  Entries for
+ * "directories" are not listed; keys below them are (a prefix like
+ * "_delta_log/_sidecars/" lists that folder).  The list lives in the
+ * arena.  A missing prefix is an empty list.
+ */
+int		 storage_list(struct storage *, struct arena *,
+		    const char *prefix, const char *start_after,
+		    struct storage_list *, struct err *);
+
+/*
+ * Append len bytes at offset off of key to out (len -1: to the end).
+ * More than max bytes is ERR_TOO_LARGE and appends nothing.  A short
+ * object (fewer bytes than asked) is an error.
+ */
+int		 storage_read(struct storage *, const char *key, int64_t off,
+		    int64_t len, size_t max, struct buf *out, struct err *);
+
+int		 storage_stat(struct storage *, const char *key,
+		    struct storage_entry *, struct arena *, struct err *);
+
+/*
+ * Read n whole objects, each capped at max_each, into reqs[i].out;
+ * reqs[i].rc and reqs[i].err say how each went.  Returns 0 when all
+ * succeeded, else -1.
+ */
+int		 storage_read_many(struct storage *, struct storage_req *,
+		    size_t n, size_t max_each);
+
+/* Is key a well-formed relative key (no "", ".", ".." segment, no NUL)? */
+bool		 storage_key_valid(const char *key);
+
+#endif
