@@ -30,6 +30,7 @@
 #include "delta_write.h"
 #include "err.h"
 #include "jsonw.h"
+#include "strutil.h"
 #include "xmalloc.h"
 
 #define DW_COMMIT_MAX	((size_t)1 << 30)	/* bytes per commit file */
@@ -391,28 +392,6 @@ delta_write_uri_path(struct buf *b, const char *path)
 
 /* --- stats --------------------------------------------------------------- */
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-/* Days since the epoch to a proleptic Gregorian date (civil calendar). */
-static void
-civil(int64_t days, int64_t *y, int *m, int *d)
-{
-	int64_t	 z = days + 719468, era, doe, yoe, doy, mp;
-
-	era = floor_div(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* The shortest "%g" form of d that reads back as d. */
 static void
 double_text(char *out, size_t n, double d)
@@ -446,14 +425,14 @@ stat_value(struct jsonw *j, const struct delta_write_stat *s, bool max)
 		jsonw_str(j, max ? s->max.s : s->min.s);
 		break;
 	case DELTA_STAT_DATE:
-		civil(i, &y, &mo, &d);
+		str_civil(i, &y, &mo, &d);
 		snprintf(tmp, sizeof(tmp), "%04" PRId64 "-%02d-%02d", y, mo, d);
 		jsonw_str(j, tmp);
 		break;
 	case DELTA_STAT_TIMESTAMP:
-		ms = max ? -floor_div(-i, 1000) : floor_div(i, 1000);
-		civil(floor_div(ms, 86400000), &y, &mo, &d);
-		ms -= floor_div(ms, 86400000) * 86400000;
+		ms = max ? -str_floor_div(-i, 1000) : str_floor_div(i, 1000);
+		str_civil(str_floor_div(ms, 86400000), &y, &mo, &d);
+		ms -= str_floor_div(ms, 86400000) * 86400000;
 		sec = (int)(ms / 1000);
 		snprintf(tmp, sizeof(tmp),
 		    "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d,

@@ -118,8 +118,14 @@ jsonw_null(struct jsonw *w)
 void
 jsonw_raw(struct jsonw *w, const char *json)
 {
+	jsonw_rawn(w, json, strlen(json));
+}
+
+void
+jsonw_rawn(struct jsonw *w, const char *json, size_t n)
+{
 	value_start(w);
-	buf_adds(w->b, json);
+	buf_add(w->b, json, n);
 }
 
 void

@@ -43,6 +43,7 @@ void	jsonw_bool(struct jsonw *, bool);
 void	jsonw_null(struct jsonw *);
 /* Insert already-serialised JSON (e.g. a json column from PostgreSQL). */
 void	jsonw_raw(struct jsonw *, const char *);
+void	jsonw_rawn(struct jsonw *, const char *, size_t);
 
 /* Append s as a quoted, escaped JSON string. */
 void	jsonw_quote(struct buf *, const char *, size_t);

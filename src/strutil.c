@@ -332,3 +332,119 @@ str_iso8601_ms(int64_t ms, char *out, size_t outsz)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)frac);
 }
+
+/* n digits at s as a number, or -1. */
+static int
+fixed_digits(const char *s, int n)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int64_t
+str_floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+void
+str_civil(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t		 z, era, doe, yoe, doy, mp;
+
+	/* Keep the arithmetic below in range for any int64 input. */
+	if (days > INT64_MAX / 2)
+		days = INT64_MAX / 2;
+	if (days < INT64_MIN / 2)
+		days = INT64_MIN / 2;
+	z = days + 719468;
+	era = str_floor_div(z, 146097);
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int64_t
+str_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+month_days(int64_t y, int m)
+{
+	static const int	 days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	bool			 leap = (y % 4 == 0 && y % 100 != 0) ||
+				    y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int
+str_parse_iso8601(const char *s, int64_t *out)
+{
+	int	 y, mo, d, h, mi, sec = 0, ms = 0, oh, om, k;
+	int64_t	 offset;
+	char	 sign;
+
+	if (strlen(s) < 17 || (y = fixed_digits(s, 4)) < 0 || s[4] != '-' ||
+	    (mo = fixed_digits(s + 5, 2)) < 1 || mo > 12 || s[7] != '-' ||
+	    (d = fixed_digits(s + 8, 2)) < 1 || d > month_days(y, mo) ||
+	    (s[10] != 'T' && s[10] != 't') ||
+	    (h = fixed_digits(s + 11, 2)) < 0 || h > 23 || s[13] != ':' ||
+	    (mi = fixed_digits(s + 14, 2)) < 0 || mi > 59)
+		return -1;
+	s += 16;
+	if (*s == ':') {
+		if ((sec = fixed_digits(s + 1, 2)) < 0 || sec > 59)
+			return -1;
+		s += 3;
+		if (*s == '.') {
+			for (k = 0, s++; *s >= '0' && *s <= '9'; s++, k++)
+				if (k < 3)
+					ms = ms * 10 + (*s - '0');
+			if (k == 0 || k > 9)
+				return -1;
+			for (; k < 3; k++)
+				ms *= 10;
+		}
+	}
+	if (*s == 'Z' || *s == 'z') {
+		offset = 0;
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s;
+		if ((oh = fixed_digits(s + 1, 2)) < 0 || oh > 18 ||
+		    s[3] != ':' || (om = fixed_digits(s + 4, 2)) < 0 ||
+		    om > 59)
+			return -1;
+		offset = (int64_t)(oh * 60 + om) * 60000;
+		if (sign == '-')
+			offset = -offset;
+		s += 6;
+	} else
+		return -1;
+	if (*s != '\0')
+		return -1;
+	*out = ((str_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 +
+	    (int64_t)sec * 1000 + ms - offset;
+	return 0;
+}

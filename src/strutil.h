@@ -66,4 +66,21 @@ void	 str_hex(const unsigned char *, size_t, char *out);
 /* Time as ISO-8601 UTC with milliseconds: out needs 32 bytes. */
 void	 str_iso8601_ms(int64_t epoch_ms, char *out, size_t outsz);
 
+/*
+ * The proleptic Gregorian calendar (H. Hinnant's algorithms): days since
+ * 1970-01-01 to a date and back, valid for any int64 day count (clamped
+ * to +-2^62 days), and floor division for negative times.
+ */
+void	 str_civil(int64_t days, int64_t *y, int *m, int *d);
+int64_t	 str_days_from_civil(int64_t y, int m, int d);
+int64_t	 str_floor_div(int64_t, int64_t);
+
+/*
+ * Parse an ISO-8601 date-time with an offset, as Java's
+ * ISO_OFFSET_DATE_TIME reads it: YYYY-MM-DDTHH:MM[:SS[.fraction]] then Z
+ * or +HH:MM / -HH:MM.  Fractions beyond milliseconds are truncated.
+ * Returns 0 and milliseconds since the epoch, or -1.
+ */
+int	 str_parse_iso8601(const char *, int64_t *epoch_ms);
+
 #endif

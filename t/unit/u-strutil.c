@@ -384,6 +384,78 @@ test_iso8601(void)
 }
 
 static void
+test_parse_iso8601(void)
+{
+	static const struct {
+		const char	*s;
+		int		 rc;
+		int64_t		 ms;
+	} cases[] = {
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "1970-01-01T00:00Z", 0, 0 },
+		{ "1970-01-01t00:00:00.1z", 0, 100 },
+		{ "2001-09-09T01:46:40.123Z", 0, 1000000000123LL },
+		{ "2001-09-09T01:46:40.123456789Z", 0, 1000000000123LL },
+		{ "2001-09-09T03:46:40.123+02:00", 0, 1000000000123LL },
+		{ "2001-09-08T23:46:40.123-02:00", 0, 1000000000123LL },
+		{ "2000-02-29T00:00:00.999Z", 0, 951782400999LL },
+		{ "1969-12-31T23:59:59.999Z", 0, -1 },
+		{ "9999-12-31T23:59:59.999Z", 0, 253402300799999LL },
+		{ "2001-02-29T00:00:00Z", -1, 0 },
+		{ "2001-13-01T00:00:00Z", -1, 0 },
+		{ "2001-01-01 00:00:00Z", -1, 0 },
+		{ "2001-01-01T24:00:00Z", -1, 0 },
+		{ "2001-01-01T00:60:00Z", -1, 0 },
+		{ "2001-01-01T00:00:00", -1, 0 },
+		{ "2001-01-01T00:00:00.Z", -1, 0 },
+		{ "2001-01-01T00:00:00.1234567890Z", -1, 0 },
+		{ "2001-01-01T00:00:00+19:00", -1, 0 },
+		{ "2001-01-01T00:00:00+0100", -1, 0 },
+		{ "2001-01-01T00:00:00Zjunk", -1, 0 },
+		{ "2001-01-01", -1, 0 },
+		{ "", -1, 0 },
+		{ "1234567890123", -1, 0 },
+	};
+	int64_t	 ms;
+	size_t	 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		ms = 0;
+		is_int(str_parse_iso8601(cases[i].s, &ms), cases[i].rc,
+		    "parse_iso8601 '%s' %s", cases[i].s,
+		    cases[i].rc == 0 ? "parses" : "is refused");
+		if (cases[i].rc == 0)
+			ok(ms == cases[i].ms, "parse_iso8601 '%s' value",
+			    cases[i].s);
+	}
+}
+
+static void
+test_civil(void)
+{
+	int64_t	 days, y;
+	int	 m, d, bad = 0;
+
+	for (days = -800000; days <= 3000000; days += 7) {
+		str_civil(days, &y, &m, &d);
+		if (str_days_from_civil(y, m, d) != days)
+			bad++;
+	}
+	is_int(bad, 0, "civil and days_from_civil round-trip 3.8M days");
+	str_civil(0, &y, &m, &d);
+	ok(y == 1970 && m == 1 && d == 1, "civil 0 is 1970-01-01");
+	str_civil(-1, &y, &m, &d);
+	ok(y == 1969 && m == 12 && d == 31, "civil -1 is 1969-12-31");
+	str_civil(INT64_MAX, &y, &m, &d);
+	ok(m >= 1 && m <= 12 && d >= 1 && d <= 31, "civil INT64_MAX clamps");
+	str_civil(INT64_MIN, &y, &m, &d);
+	ok(m >= 1 && m <= 12 && d >= 1 && d <= 31, "civil INT64_MIN clamps");
+	ok(str_floor_div(-1, 1000) == -1 && str_floor_div(-1000, 1000) == -1 &&
+	    str_floor_div(999, 1000) == 0 && str_floor_div(-1001, 1000) == -2,
+	    "floor_div rounds toward minus infinity");
+}
+
+static void
 test_misc(void)
 {
 	static const struct {
@@ -418,6 +490,8 @@ main(void)
 	test_b64url();
 	test_hex();
 	test_iso8601();
+	test_parse_iso8601();
+	test_civil();
 	test_misc();
 	return done_testing();
 }
