@@ -12,7 +12,8 @@
  * Strings and arrays live in the arena given to the parser.  Objects the
  * protocol keeps as JSON (partitionValues, configuration, tags, stats,
  * format options) are kept as JSON text, never re-serialised.
- * Integers absent from the log are -1 unless said otherwise.
+ * Integers absent from the log are -1 unless said otherwise; a JSON null
+ * counts as absent.
  */
 #ifndef DS_DELTA_ACTION_H
 #define DS_DELTA_ACTION_H
@@ -25,7 +26,8 @@ struct arena;
 struct err;
 
 enum delta_action_kind {
-	DELTA_UNKNOWN,			/* an action this reader skips */
+	DELTA_UNKNOWN,			/* an action this reader skips; raw is
+					   the whole line */
 	DELTA_ADD,
 	DELTA_REMOVE,
 	DELTA_CDC,
@@ -56,7 +58,7 @@ struct delta_file {
 	int64_t		 size;
 	int64_t		 modification_time;	/* add */
 	int64_t		 deletion_timestamp;	/* remove */
-	bool		 data_change;
+	bool		 data_change;	/* remove: true when absent, as Spark */
 	bool		 extended_file_metadata; /* remove */
 	const char	*stats;		/* the stats JSON text (unquoted), or
 					   NULL */
@@ -80,17 +82,23 @@ struct delta_metadata {
 	const char	*name;			/* NULL when absent */
 	const char	*description;		/* NULL when absent */
 	const char	*format_provider;	/* "parquet" */
-	const char	*format_options;	/* JSON object text */
-	const char	*schema_string;
+	const char	*format_options;	/* JSON object text; "{}" if none */
+	const char	*schema_string;		/* NULL when absent (some old
+						   logs begin so); a snapshot
+						   whose metaData has none is
+						   an error for replay */
 	const char	**partition_columns;
 	size_t		 n_partition_columns;
-	const char	*configuration;		/* JSON object text */
+	const char	*configuration;		/* JSON object text; "{}" if
+						   absent */
 	int64_t		 created_time;
 };
 
+/* commitInfo is free-form: a field of an unexpected type is absent. */
 struct delta_commit_info {
 	int64_t		 timestamp;		/* commitInfo.timestamp */
-	int64_t		 in_commit_timestamp;	/* -1: absent */
+	int64_t		 in_commit_timestamp;	/* -1: absent; never of
+						   another type */
 	const char	*operation;		/* NULL when absent */
 	const char	*operation_metrics;	/* JSON object text or NULL */
 };
@@ -130,11 +138,17 @@ struct delta_action {
 };
 
 /*
- * Parse one line of a JSON commit or checkpoint: an object with exactly
- * one action key.  Unknown keys give DELTA_UNKNOWN (replay skips them);
- * malformed JSON, a known action with missing or mistyped required
- * fields, or a line with several action keys is an error naming what is
- * wrong (the caller adds the file name and line number).
+ * Parse one line of a JSON commit or checkpoint (len bytes, no NUL
+ * needed after them): an object with exactly one known action key.
+ * Unknown keys beside it are ignored, as the protocol asks (Spark's own
+ * test logs have them); a line of unknown keys only is DELTA_UNKNOWN
+ * (replay skips it).  Invalid UTF-8, JSON that is not strict RFC 8259 or
+ * nested over 32 levels, a \u0000 escape, a duplicate key, an empty
+ * object, two known action keys, or a known action with missing or
+ * mistyped required fields (deletion vectors checked with
+ * delta_dv_validate()) is an error naming what is wrong, ERR_UPSTREAM
+ * (ERR_TOO_LARGE for a line over 2 GiB); the caller adds the file name
+ * and line number.  Paths are not resolved here: see delta_path.h.
  */
 int	delta_action_parse(struct arena *, const char *line, size_t len,
 	    struct delta_action *, struct err *);
@@ -143,9 +157,11 @@ typedef int (*delta_action_fn)(void *ctx, const struct delta_action *,
     struct err *);
 
 /*
- * Parse every non-empty line of buf (a whole commit file) and call fn on
+ * Parse every non-blank line of buf (a whole commit file) and call fn on
  * each action in order; stops at the first error (fn's or the parser's),
- * whose message then names the line number.
+ * whose message then names the line number.  One json-c tokener serves
+ * all the lines.  The struct given to fn is valid during the call only
+ * (copy it to keep it); the strings it points to live in the arena.
  */
 int	delta_action_each(struct arena *, const char *buf, size_t len,
 	    delta_action_fn fn, void *ctx, struct err *);

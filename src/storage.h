@@ -17,6 +17,13 @@
  * Errors: ERR_NOT_FOUND for a missing object or prefix, ERR_UPSTREAM for
  * I/O or permission failures, ERR_TOO_LARGE when an object exceeds the
  * caller's cap.  Messages name the key, never the root's credentials.
+ *
+ * The local backend opens every key with openat2(RESOLVE_BENEATH) under
+ * a descriptor of the resolved root, so neither ".." nor a symbolic link
+ * leaves the root (relative links that stay inside are followed); where
+ * openat2 is missing it walks the key one component at a time with
+ * O_NOFOLLOW and follows no link at all.  Only regular files are read or
+ * listed (a FIFO or a directory is an error, never a hang).
  */
 #ifndef DS_STORAGE_H
 #define DS_STORAGE_H
@@ -49,6 +56,16 @@ struct storage_req {
 	struct err	*err;
 };
 
+/*
+ * Backend side.  Only storage*.c touch the fields: ops and root are set
+ * by the backend's open function, be is its own state, freed by close.
+ */
+struct storage {
+	const struct storage_ops *ops;
+	char		*root;		/* canonical location, xmalloc'd */
+	void		*be;
+};
+
 struct storage_ops {
 	const char	*name;		/* "local" */
 	int		 (*list)(struct storage *, struct arena *,
@@ -59,6 +76,7 @@ struct storage_ops {
 	int		 (*stat)(struct storage *, const char *key,
 			    struct storage_entry *, struct arena *,
 			    struct err *);
+	/* Requests whose rc is already -1 (a bad key) are skipped. */
 	int		 (*read_many)(struct storage *, struct storage_req *,
 			    size_t n, size_t max_each);
 	void		 (*close)(struct storage *);
@@ -66,9 +84,16 @@ struct storage_ops {
 
 /*
  * Open the table root at location.  The caller closes it with
- * storage_close().  The root must exist.
+ * storage_close().  The root must exist.  A scheme without a backend
+ * yet ("s3://...") is ERR_UNSUPPORTED.
  */
 struct storage	*storage_open(const char *location, struct err *);
+
+/* The local backend on an absolute path (storage_open() calls it). */
+struct storage	*storage_local_open(const char *path, struct err *);
+
+/* For tests: make a local storage walk keys as if openat2 were missing. */
+void		 storage_local_force_walk(struct storage *);
 void		 storage_close(struct storage *);
 
 /* The root as given to storage_open(), canonical ("file:///..."). */
@@ -76,10 +101,12 @@ const char	*storage_root(const struct storage *);
 
 /*
  * Objects whose keys start with prefix (e.g. "_delta_log/"), sorted by
- * key, only those after start_after when it is not NULL.  Entries for
- * "directories" are not listed; keys below them are (a prefix like
- * "_delta_log/_sidecars/" lists that folder).  The list lives in the
- * arena.  A missing prefix is an empty list.
+ * key (bytewise), only those after start_after when it is not NULL.
+ * Only the folder the prefix names is listed ("" is the root,
+ * "_delta_log/" the log, "_delta_log/_sidecars/" that folder; any text
+ * after the last '/' filters names): neither folders nor what lies in
+ * them appear (an object store lists with delimiter "/").  The list
+ * lives in the arena.  A missing folder is an empty list.
  */
 int		 storage_list(struct storage *, struct arena *,
 		    const char *prefix, const char *start_after,
@@ -87,8 +114,10 @@ int		 storage_list(struct storage *, struct arena *,
 
 /*
  * Append len bytes at offset off of key to out (len -1: to the end).
- * More than max bytes is ERR_TOO_LARGE and appends nothing.  A short
- * object (fewer bytes than asked) is an error.
+ * More than max bytes (a hard cap: 0 allows nothing but an empty read),
+ * or more than out's own cap allows, is ERR_TOO_LARGE and appends
+ * nothing.  A short object (fewer bytes than asked) is an error, and a
+ * failed read leaves out as it was.
  */
 int		 storage_read(struct storage *, const char *key, int64_t off,
 		    int64_t len, size_t max, struct buf *out, struct err *);

@@ -1,0 +1,947 @@
+/*
+ * delta_action.c: the JSON lines of Delta commits and JSON checkpoints
+ * as struct delta_action (see delta_action.h).
+ *
+ * Each line is checked three ways before any field is read: UTF-8
+ * (str_utf8_valid), strict RFC 8259 syntax with a depth limit
+ * (jsonv_check), then parsed by json-c with one tokener reused across
+ * the lines of a file.  json-c gives the typed fields; a small scanner
+ * over the same (already validated) text gives the byte spans of the
+ * values kept as JSON text (the action itself, partitionValues, tags,
+ * configuration, format options, operationMetrics), so they are copied,
+ * never re-serialised.  The scanner also counts members, and a count
+ * that differs from json-c's means a duplicate key: refused, so the raw
+ * text and the parsed fields cannot disagree.
+ *
+ * Nothing is kept between lines but the tokener; every string lives in
+ * the caller's arena.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "delta_action.h"
+#include "delta_dv.h"
+#include "err.h"
+#include "jsonv.h"
+#include "strutil.h"
+
+#define DEPTH		32	/* nesting allowed in one line */
+#define NWANT		4	/* spans looked for in one object */
+
+/* A byte range of the line. */
+struct span {
+	const char	*p;
+	size_t		 n;
+};
+
+/* A cursor over JSON text that jsonv_check() has accepted. */
+struct scan {
+	const char	*s;
+	size_t		 n;
+	size_t		 i;
+};
+
+/* One parse: the tokener and where results and errors go. */
+struct parser {
+	struct json_tokener	*tok;
+	struct arena		*a;
+	struct err		*e;
+};
+
+/* The fields of one JSON object, for the typed getters below. */
+struct fields {
+	struct json_object	*o;
+	const char		*what;		/* "add", "add.deletionVector" */
+	struct parser		*p;
+};
+
+/* What the scanner found of the action: its text, members, spans. */
+struct found {
+	struct span	 raw;
+	size_t		 nmembers;
+	struct span	 sp[NWANT];	/* the values of the kind's want[] */
+};
+
+/* The members each kind keeps as JSON text, found in the same pass. */
+static const char *const file_want[] = { "partitionValues", "tags", NULL };
+static const char *const meta_want[] = { "configuration", "format", NULL };
+static const char *const info_want[] = { "operationMetrics", NULL };
+
+static const struct {
+	const char		*name;
+	size_t			 len;
+	enum delta_action_kind	 kind;
+	const char *const	*want;
+} actions[] = {
+	{ "add", 3, DELTA_ADD, file_want },
+	{ "remove", 6, DELTA_REMOVE, file_want },
+	{ "cdc", 3, DELTA_CDC, file_want },
+	{ "metaData", 8, DELTA_METADATA, meta_want },
+	{ "protocol", 8, DELTA_PROTOCOL, NULL },
+	{ "commitInfo", 10, DELTA_COMMIT_INFO, info_want },
+	{ "txn", 3, DELTA_TXN, NULL },
+	{ "domainMetadata", 14, DELTA_DOMAIN_METADATA, NULL },
+	{ "checkpointMetadata", 18, DELTA_CHECKPOINT_METADATA, NULL },
+	{ "sidecar", 7, DELTA_SIDECAR, NULL },
+};
+#define NACTIONS	(sizeof(actions) / sizeof(actions[0]))
+
+/* --- the scanner ----------------------------------------------------- */
+
+static void
+sc_ws(struct scan *c)
+{
+	while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' ||
+	    c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+		c->i++;
+}
+
+/* At an opening quote: move past the closing one. */
+static void
+sc_string(struct scan *c)
+{
+	const char	*q;
+	size_t		 k;
+
+	c->i++;
+	while (c->i < c->n) {
+		if ((q = memchr(c->s + c->i, '"', c->n - c->i)) == NULL) {
+			c->i = c->n;
+			return;
+		}
+		c->i = (size_t)(q - c->s) + 1;
+		/* Escaped when an odd number of backslashes precede it. */
+		for (k = 0; q - k > c->s && q[-(ptrdiff_t)k - 1] == '\\'; k++)
+			;
+		if (k % 2 == 0)
+			return;
+	}
+}
+
+static bool
+ends_scalar(char ch)
+{
+	switch (ch) {
+	case ',': case '}': case ']': case ' ': case '\t': case '\r':
+	case '\n':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Move past one value of any kind. */
+static void
+sc_value(struct scan *c)
+{
+	int	 depth = 0;
+	char	 ch;
+
+	do {
+		if (c->i >= c->n)
+			return;
+		ch = c->s[c->i];
+		if (ch == '"')
+			sc_string(c);
+		else if (ch == '{' || ch == '[') {
+			depth++;
+			c->i++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+			c->i++;
+		} else if (depth == 0) {
+			/* A number or a literal. */
+			while (c->i < c->n && !ends_scalar(c->s[c->i]))
+				c->i++;
+			return;
+		} else
+			c->i++;
+	} while (depth > 0);
+}
+
+/* Enter the object at the cursor; false if it is not one. */
+static bool
+sc_object(struct scan *c)
+{
+	sc_ws(c);
+	if (c->i >= c->n || c->s[c->i] != '{')
+		return false;
+	c->i++;
+	return true;
+}
+
+/* The next member of the object: its key (inside the quotes), value. */
+static bool
+sc_member(struct scan *c, struct span *key, struct span *val)
+{
+	size_t	 start;
+
+	sc_ws(c);
+	if (c->i < c->n && c->s[c->i] == ',') {
+		c->i++;
+		sc_ws(c);
+	}
+	if (c->i >= c->n || c->s[c->i] != '"')
+		return false;
+	start = c->i + 1;
+	sc_string(c);
+	key->p = c->s + start;
+	key->n = c->i - start - 1;
+	sc_ws(c);
+	c->i++;				/* the colon */
+	sc_ws(c);
+	start = c->i;
+	sc_value(c);
+	val->p = c->s + start;
+	val->n = c->i - start;
+	return true;
+}
+
+/* Four hex digits, or -1. */
+static long
+hex4(const char *s)
+{
+	long	 v = 0;
+	int	 k;
+
+	for (k = 0; k < 4; k++) {
+		v <<= 4;
+		if (s[k] >= '0' && s[k] <= '9')
+			v |= s[k] - '0';
+		else if (s[k] >= 'a' && s[k] <= 'f')
+			v |= s[k] - 'a' + 10;
+		else if (s[k] >= 'A' && s[k] <= 'F')
+			v |= s[k] - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * Unescape a key into out (outsz bytes) as far as ASCII goes: the names
+ * compared against are ASCII, so a key holding anything else, or longer
+ * than out, is reported as matching nothing (0).
+ */
+static size_t
+key_ascii(const struct span *k, char *out, size_t outsz)
+{
+	size_t	 i, o = 0;
+	long	 cp;
+	char	 ch;
+
+	for (i = 0; i < k->n; i++) {
+		if (o + 1 >= outsz)
+			return 0;
+		if ((ch = k->p[i]) != '\\') {
+			out[o++] = ch;
+			continue;
+		}
+		if (++i >= k->n)
+			return 0;
+		switch (k->p[i]) {
+		case 'b': ch = '\b'; break;
+		case 'f': ch = '\f'; break;
+		case 'n': ch = '\n'; break;
+		case 'r': ch = '\r'; break;
+		case 't': ch = '\t'; break;
+		case 'u':
+			if (i + 4 >= k->n || (cp = hex4(k->p + i + 1)) < 1 ||
+			    cp > 0x7f)
+				return 0;
+			ch = (char)cp;
+			i += 4;
+			break;
+		default:
+			ch = k->p[i];
+			break;
+		}
+		out[o++] = ch;
+	}
+	return o;
+}
+
+static bool
+key_is(const struct span *k, const char *name, size_t len)
+{
+	char	 buf[32];
+
+	if (memchr(k->p, '\\', k->n) == NULL)
+		return k->n == len && memcmp(k->p, name, len) == 0;
+	return key_ascii(k, buf, sizeof(buf)) == len &&
+	    memcmp(buf, name, len) == 0;
+}
+
+/*
+ * Walk the object at the cursor, leaving the cursor after it: count its
+ * members and note the values of the keys in want[] (their spans stay
+ * NULL when absent).
+ */
+static size_t
+sc_members(struct scan *c, const char *const *want, struct span *got)
+{
+	struct span	 k = { NULL, 0 }, val = { NULL, 0 };
+	size_t		 n = 0, w, nw = 0, len[NWANT];
+
+	for (w = 0; want != NULL && want[w] != NULL && w < NWANT; w++) {
+		got[w].p = NULL;
+		len[w] = strlen(want[w]);
+		nw = w + 1;
+	}
+	if (!sc_object(c))
+		return 0;
+	while (sc_member(c, &k, &val)) {
+		n++;
+		for (w = 0; w < nw; w++)
+			if (key_is(&k, want[w], len[w])) {
+				got[w] = val;
+				break;
+			}
+	}
+	sc_ws(c);
+	if (c->i < c->n && c->s[c->i] == '}')
+		c->i++;
+	return n;
+}
+
+/* sc_members() on the object text v. */
+static size_t
+members(const struct span *v, const char *const *want, struct span *got)
+{
+	struct scan	 c = { v->p, v->n, 0 };
+
+	return sc_members(&c, want, got);
+}
+
+/* --- errors and typed getters ------------------------------------------ */
+
+/* Put "what: " before the message already in e. */
+static int
+prefixed(struct err *e, const char *what)
+{
+	char	 msg[sizeof(e->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	return err_set(e, e->kind, "%s: %s", what, msg);
+}
+
+static int
+bad(struct fields *f, const char *key, const char *why)
+{
+	return err_set(f->p->e, ERR_UPSTREAM, "%s: '%s' %s", f->what, key,
+	    why);
+}
+
+/*
+ * Look key up: 1 when present with type t, 0 when absent or null (an
+ * error if required), -1 on a missing required field or a wrong type.
+ */
+static int
+get(struct fields *f, const char *key, bool required, enum json_type t,
+    struct json_object **v)
+{
+	if (!json_object_object_get_ex(f->o, key, v) || *v == NULL) {
+		if (required)
+			return err_set(f->p->e, ERR_UPSTREAM, "%s: missing '%s'",
+			    f->what, key);
+		return 0;
+	}
+	if (!json_object_is_type(*v, t)) {
+		switch (t) {
+		case json_type_string:
+			return bad(f, key, "must be a string");
+		case json_type_int:
+			return bad(f, key, "must be an integer");
+		case json_type_boolean:
+			return bad(f, key, "must be true or false");
+		case json_type_array:
+			return bad(f, key, "must be an array");
+		default:
+			return bad(f, key, "must be an object");
+		}
+	}
+	return 1;
+}
+
+/* A string, copied into the arena; *out is NULL when absent. */
+static int
+get_str(struct fields *f, const char *key, bool required, const char **out)
+{
+	struct json_object	*v;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = get(f, key, required, json_type_string, &v)) <= 0)
+		return rc;
+	*out = arena_strndup(f->p->a, json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v));
+	return 0;
+}
+
+/* An integer in [min, max]; *out is left alone when absent. */
+static int
+get_i64(struct fields *f, const char *key, bool required, int64_t min,
+    int64_t max, int64_t *out)
+{
+	struct json_object	*v;
+	int64_t			 n;
+	int			 rc;
+
+	if ((rc = get(f, key, required, json_type_int, &v)) <= 0)
+		return rc;
+	/* json-c clamps what does not fit to INT64_MIN or INT64_MAX. */
+	n = json_object_get_int64(v);
+	if (n < min || n > max || n == INT64_MAX || n == INT64_MIN)
+		return bad(f, key, "is out of range");
+	*out = n;
+	return 0;
+}
+
+static int
+get_bool(struct fields *f, const char *key, bool required, bool *out)
+{
+	struct json_object	*v;
+	int			 rc;
+
+	if ((rc = get(f, key, required, json_type_boolean, &v)) <= 0)
+		return rc;
+	*out = json_object_get_boolean(v) != 0;
+	return 0;
+}
+
+/* An array of strings; *v is NULL when absent. */
+static int
+get_strv(struct fields *f, const char *key, bool required, const char ***v,
+    size_t *n)
+{
+	struct json_object	*arr, *s;
+	const char		**out;
+	size_t			 i, len;
+	int			 rc;
+
+	*v = NULL;
+	*n = 0;
+	if ((rc = get(f, key, required, json_type_array, &arr)) <= 0)
+		return rc;
+	len = json_object_array_length(arr);
+	out = arena_calloc(f->p->a, len + 1, sizeof(*out));
+	for (i = 0; i < len; i++) {
+		s = json_object_array_get_idx(arr, i);
+		if (s == NULL || !json_object_is_type(s, json_type_string))
+			return bad(f, key, "must hold strings only");
+		out[i] = arena_strndup(f->p->a, json_object_get_string(s),
+		    (size_t)json_object_get_string_len(s));
+	}
+	*v = out;
+	*n = len;
+	return 0;
+}
+
+/*
+ * A map of strings (values may be null when nulls): its JSON text, from
+ * the span sp, into *out; *out is dflt when absent or null.
+ */
+static int
+get_map(struct fields *f, const char *key, bool required, bool nulls,
+    const struct span *sp, const char *dflt, const char **out)
+{
+	struct json_object	*m;
+	int			 rc;
+
+	*out = dflt;
+	if ((rc = get(f, key, required, json_type_object, &m)) <= 0)
+		return rc;
+	json_object_object_foreach(m, k, val) {
+		(void)k;
+		if (val == NULL ? !nulls :
+		    !json_object_is_type(val, json_type_string))
+			return bad(f, key, nulls ? "must map to strings or "
+			    "null" : "must map to strings");
+	}
+	if (sp->p == NULL ||
+	    members(sp, NULL, NULL) != (size_t)json_object_object_length(m))
+		return bad(f, key, "has a duplicate key");
+	*out = arena_strndup(f->p->a, sp->p, sp->n);
+	return 0;
+}
+
+/* --- the actions ---------------------------------------------------- */
+
+static int
+parse_dv(struct fields *file, struct delta_dv *dv)
+{
+	struct fields		 f = { NULL, NULL, file->p };
+	const char		*type;
+	int64_t			 v;
+	int			 rc;
+
+	if ((rc = get(file, "deletionVector", false, json_type_object,
+	    &f.o)) <= 0)
+		return rc;
+	f.what = arena_printf(file->p->a, "%s.deletionVector", file->what);
+	if (get_str(&f, "storageType", true, &type) == -1)
+		return -1;
+	if (strlen(type) != 1)
+		return bad(&f, "storageType", "must be one character");
+	dv->storage_type = type[0];
+	if (get_str(&f, "pathOrInlineDv", true, &dv->path_or_inline) == -1)
+		return -1;
+	v = -1;
+	if (get_i64(&f, "offset", false, 0, INT32_MAX, &v) == -1)
+		return -1;
+	dv->offset = (int32_t)v;
+	if (get_i64(&f, "sizeInBytes", true, 0, INT32_MAX, &v) == -1)
+		return -1;
+	dv->size = (int32_t)v;
+	if (get_i64(&f, "cardinality", true, 0, INT64_MAX, &dv->cardinality)
+	    == -1 || get_i64(&f, "maxRowIndex", false, 0, INT64_MAX,
+	    &dv->max_row_index) == -1)
+		return -1;
+	if (delta_dv_validate(dv, file->p->e) == -1)
+		return prefixed(file->p->e, file->what);
+	return 0;
+}
+
+/* add, remove and cdc. */
+static int
+parse_file(struct fields *f, enum delta_action_kind kind,
+    const struct found *fd, struct delta_file *x)
+{
+	const struct span	*sp = fd->sp;
+	bool			 add = kind == DELTA_ADD;
+	bool			 rm = kind == DELTA_REMOVE;
+
+	x->size = x->modification_time = x->deletion_timestamp = -1;
+	x->base_row_id = x->default_row_commit_version = -1;
+	x->dv.offset = -1;
+	x->dv.max_row_index = -1;
+	/* A remove without dataChange: Spark reads it as true. */
+	x->data_change = rm;
+	if (get_str(f, "path", true, &x->path) == -1)
+		return -1;
+	if (x->path[0] == '\0')
+		return bad(f, "path", "is empty");
+	if (get_map(f, "partitionValues", !rm, true, &sp[0], "{}",
+	    &x->partition_values) == -1 ||
+	    get_i64(f, "size", !rm, 0, INT64_MAX, &x->size) == -1 ||
+	    get_i64(f, "modificationTime", add, INT64_MIN, INT64_MAX,
+	    &x->modification_time) == -1 ||
+	    get_bool(f, "dataChange", !rm, &x->data_change) == -1 ||
+	    get_str(f, "stats", false, &x->stats) == -1 ||
+	    get_map(f, "tags", false, true, &sp[1], NULL, &x->tags) == -1 ||
+	    get_i64(f, "baseRowId", false, 0, INT64_MAX, &x->base_row_id) ==
+	    -1 || get_i64(f, "defaultRowCommitVersion", false, 0, INT64_MAX,
+	    &x->default_row_commit_version) == -1)
+		return -1;
+	if (rm && (get_i64(f, "deletionTimestamp", false, INT64_MIN,
+	    INT64_MAX, &x->deletion_timestamp) == -1 ||
+	    get_bool(f, "extendedFileMetadata", false,
+	    &x->extended_file_metadata) == -1))
+		return -1;
+	return parse_dv(f, &x->dv);
+}
+
+static int
+parse_format(struct fields *meta, const struct span *raw,
+    struct delta_metadata *m)
+{
+	static const char *const want[] = { "options", NULL };
+	struct fields	 f = { NULL, NULL, meta->p };
+	struct span	 sp[NWANT];
+
+	if (get(meta, "format", true, json_type_object, &f.o) == -1)
+		return -1;
+	f.what = "metaData.format";
+	if (raw->p == NULL || members(raw, want, sp) !=
+	    (size_t)json_object_object_length(f.o))
+		return bad(meta, "format", "has a duplicate key");
+	if (get_str(&f, "provider", true, &m->format_provider) == -1)
+		return -1;
+	return get_map(&f, "options", false, true, &sp[0], "{}",
+	    &m->format_options);
+}
+
+static int
+parse_metadata(struct fields *f, const struct found *fd,
+    struct delta_metadata *m)
+{
+	const struct span	*sp = fd->sp;
+
+	m->created_time = -1;
+	/*
+	 * schemaString is required by the protocol, yet old logs have a
+	 * first metaData without one (replaced by the next): NULL here,
+	 * and replay refuses a snapshot whose metadata has none.
+	 */
+	if (get_str(f, "id", true, &m->id) == -1 ||
+	    get_str(f, "name", false, &m->name) == -1 ||
+	    get_str(f, "description", false, &m->description) == -1 ||
+	    parse_format(f, &sp[1], m) == -1 ||
+	    get_str(f, "schemaString", false, &m->schema_string) == -1 ||
+	    get_strv(f, "partitionColumns", true, &m->partition_columns,
+	    &m->n_partition_columns) == -1 ||
+	    get_map(f, "configuration", false, false, &sp[0], "{}",
+	    &m->configuration) == -1 ||
+	    get_i64(f, "createdTime", false, INT64_MIN, INT64_MAX,
+	    &m->created_time) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_protocol(struct fields *f, struct delta_protocol *p)
+{
+	int64_t	 r = 0, w = 0;
+
+	if (get_i64(f, "minReaderVersion", true, 1, INT_MAX, &r) == -1 ||
+	    get_i64(f, "minWriterVersion", true, 1, INT_MAX, &w) == -1 ||
+	    get_strv(f, "readerFeatures", false, &p->reader_features,
+	    &p->n_reader_features) == -1 ||
+	    get_strv(f, "writerFeatures", false, &p->writer_features,
+	    &p->n_writer_features) == -1)
+		return -1;
+	p->min_reader = (int)r;
+	p->min_writer = (int)w;
+	return 0;
+}
+
+/*
+ * commitInfo is free-form ("implementations are free to store any valid
+ * JSON"): fields of another type are ignored, except inCommitTimestamp,
+ * on which commit times rest.
+ */
+static int
+parse_commit_info(struct fields *f, const struct found *fd,
+    struct delta_commit_info *c)
+{
+	const struct span	*sp = fd->sp;
+	struct json_object	*v;
+
+	c->timestamp = c->in_commit_timestamp = -1;
+	if (get_i64(f, "inCommitTimestamp", false, 0, INT64_MAX,
+	    &c->in_commit_timestamp) == -1)
+		return -1;
+	if (json_object_object_get_ex(f->o, "timestamp", &v) &&
+	    json_object_is_type(v, json_type_int))
+		c->timestamp = json_object_get_int64(v);
+	if (json_object_object_get_ex(f->o, "operation", &v) &&
+	    json_object_is_type(v, json_type_string))
+		c->operation = arena_strndup(f->p->a,
+		    json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+	if (json_object_object_get_ex(f->o, "operationMetrics", &v) &&
+	    json_object_is_type(v, json_type_object) && sp[0].p != NULL)
+		c->operation_metrics = arena_strndup(f->p->a, sp[0].p,
+		    sp[0].n);
+	return 0;
+}
+
+static int
+parse_other(struct fields *f, enum delta_action_kind kind,
+    struct delta_action *act)
+{
+	switch (kind) {
+	case DELTA_TXN:
+		act->u.txn.last_updated = -1;
+		return get_str(f, "appId", true, &act->u.txn.app_id) == -1 ||
+		    get_i64(f, "version", true, INT64_MIN, INT64_MAX,
+		    &act->u.txn.version) == -1 ||
+		    get_i64(f, "lastUpdated", false, INT64_MIN, INT64_MAX,
+		    &act->u.txn.last_updated) == -1 ? -1 : 0;
+	case DELTA_DOMAIN_METADATA:
+		return get_str(f, "domain", true, &act->u.domain.domain) ==
+		    -1 || get_str(f, "configuration", true,
+		    &act->u.domain.configuration) == -1 ||
+		    get_bool(f, "removed", true, &act->u.domain.removed) ==
+		    -1 ? -1 : 0;
+	case DELTA_CHECKPOINT_METADATA:
+		return get_i64(f, "version", true, 0, INT64_MAX,
+		    &act->u.checkpoint_version);
+	case DELTA_SIDECAR:
+		if (get_str(f, "path", true, &act->u.sidecar.path) == -1 ||
+		    get_i64(f, "sizeInBytes", true, 0, INT64_MAX,
+		    &act->u.sidecar.size) == -1 ||
+		    get_i64(f, "modificationTime", true, INT64_MIN, INT64_MAX,
+		    &act->u.sidecar.modification_time) == -1)
+			return -1;
+		if (act->u.sidecar.path[0] == '\0')
+			return bad(f, "path", "is empty");
+		return 0;
+	default:
+		return err_set(f->p->e, ERR_INTERNAL, "unexpected action kind");
+	}
+}
+
+static int
+parse_kind(struct fields *f, enum delta_action_kind kind,
+    const struct found *fd, struct delta_action *act)
+{
+	if (fd->nmembers != (size_t)json_object_object_length(f->o))
+		return err_set(f->p->e, ERR_UPSTREAM, "%s: duplicate key",
+		    f->what);
+	switch (kind) {
+	case DELTA_ADD:
+	case DELTA_REMOVE:
+	case DELTA_CDC:
+		return parse_file(f, kind, fd, &act->u.file);
+	case DELTA_METADATA:
+		return parse_metadata(f, fd, &act->u.metadata);
+	case DELTA_PROTOCOL:
+		return parse_protocol(f, &act->u.protocol);
+	case DELTA_COMMIT_INFO:
+		return parse_commit_info(f, fd, &act->u.commit_info);
+	default:
+		return parse_other(f, kind, act);
+	}
+}
+
+/* --- lines ------------------------------------------------------------ */
+
+/* Is it all ASCII?  (Most lines are: then UTF-8 needs no check.) */
+static bool
+ascii(const char *s, size_t n)
+{
+	uint64_t	 w, acc = 0;
+	size_t		 i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
+/* Syntax and encoding of a line, before json-c sees it. */
+static int
+check_line(const char *line, size_t len, struct err *e)
+{
+	const char	*why;
+	size_t		 at;
+
+	if (len > (size_t)INT_MAX - 1)
+		return err_set(e, ERR_TOO_LARGE, "line too long");
+	if (!ascii(line, len) && !str_utf8_valid(line, len))
+		return err_set(e, ERR_UPSTREAM, "not valid UTF-8");
+	switch (jsonv_check(line, len, DEPTH, &why, &at)) {
+	case 0:
+		return 0;
+	case -2:
+		return err_set(e, ERR_UPSTREAM, "a \\u0000 escape in the line");
+	default:
+		return err_set(e, ERR_UPSTREAM, "malformed JSON at byte %zu: %s",
+		    at, why);
+	}
+}
+
+/*
+ * Which action the line holds: its kind, name and value span.  Exactly
+ * one known action key; unknown keys beside it are ignored (the
+ * protocol's rule for fields nobody knows), a line of unknown keys only
+ * is DELTA_UNKNOWN.
+ */
+/* The next member's key, the cursor left at its value. */
+static bool
+sc_key(struct scan *c, struct span *key)
+{
+	size_t	 start;
+
+	sc_ws(c);
+	if (c->i < c->n && c->s[c->i] == ',') {
+		c->i++;
+		sc_ws(c);
+	}
+	if (c->i >= c->n || c->s[c->i] != '"')
+		return false;
+	start = c->i + 1;
+	sc_string(c);
+	key->p = c->s + start;
+	key->n = c->i - start - 1;
+	sc_ws(c);
+	c->i++;				/* the colon */
+	sc_ws(c);
+	return true;
+}
+
+static int
+find_action(const char *line, size_t len, size_t *nkeys, size_t *which,
+    struct found *fd, struct err *e)
+{
+	struct scan	 c = { line, len, 0 };
+	struct span	 k = { NULL, 0 };
+	size_t		 a, start;
+	bool		 found = false;
+
+	*nkeys = 0;
+	if (!sc_object(&c))
+		return err_set(e, ERR_UPSTREAM, "a line must be a JSON object");
+	while (sc_key(&c, &k)) {
+		(*nkeys)++;
+		for (a = 0; a < NACTIONS; a++)
+			if (key_is(&k, actions[a].name, actions[a].len))
+				break;
+		if (a == NACTIONS) {
+			sc_value(&c);
+			continue;
+		}
+		if (found)
+			return err_set(e, ERR_UPSTREAM, "two actions on one "
+			    "line ('%s' and '%s')", actions[*which].name,
+			    actions[a].name);
+		found = true;
+		*which = a;
+		/* The action's members are walked in this same pass. */
+		start = c.i;
+		if (c.i < c.n && c.s[c.i] == '{')
+			fd->nmembers = sc_members(&c, actions[a].want, fd->sp);
+		else
+			sc_value(&c);
+		fd->raw.p = line + start;
+		fd->raw.n = c.i - start;
+	}
+	if (*nkeys == 0)
+		return err_set(e, ERR_UPSTREAM, "an empty object, not an "
+		    "action");
+	if (!found)
+		*which = NACTIONS;
+	return 0;
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && strchr(" \t\r\n", (*s)[0]) != NULL) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && strchr(" \t\r\n", (*s)[*n - 1]) != NULL)
+		(*n)--;
+}
+
+static int
+parse_line(struct parser *p, const char *line, size_t len,
+    struct delta_action *act)
+{
+	struct json_object	*root = NULL;
+	struct fields		 f = { NULL, NULL, p };
+	struct found		 fd;
+	size_t			 nkeys = 0, which = NACTIONS;
+	int			 rc = -1;
+
+	memset(act, 0, sizeof(*act));
+	memset(&fd, 0, sizeof(fd));
+	trim(&line, &len);
+	if (check_line(line, len, p->e) == -1 ||
+	    find_action(line, len, &nkeys, &which, &fd, p->e) == -1)
+		return -1;
+	json_tokener_reset(p->tok);
+	root = json_tokener_parse_ex(p->tok, line, (int)len);
+	if (root == NULL ||
+	    json_tokener_get_error(p->tok) != json_tokener_success ||
+	    !json_object_is_type(root, json_type_object)) {
+		err_set(p->e, ERR_UPSTREAM, "malformed JSON: %s",
+		    json_tokener_error_desc(json_tokener_get_error(p->tok)));
+		goto out;
+	}
+	if ((size_t)json_object_object_length(root) != nkeys) {
+		err_set(p->e, ERR_UPSTREAM, "duplicate key in the line");
+		goto out;
+	}
+	if (which == NACTIONS) {
+		act->kind = DELTA_UNKNOWN;
+		act->raw = arena_strndup(p->a, line, len);
+		act->rawlen = len;
+		rc = 0;
+		goto out;
+	}
+	act->kind = actions[which].kind;
+	f.what = actions[which].name;
+	if (!json_object_object_get_ex(root, f.what, &f.o) || f.o == NULL ||
+	    !json_object_is_type(f.o, json_type_object)) {
+		err_set(p->e, ERR_UPSTREAM, "'%s' must be an object", f.what);
+		goto out;
+	}
+	act->raw = arena_strndup(p->a, fd.raw.p, fd.raw.n);
+	act->rawlen = fd.raw.n;
+	rc = parse_kind(&f, act->kind, &fd, act);
+out:
+	if (root != NULL)
+		json_object_put(root);
+	return rc;
+}
+
+static struct json_tokener *
+tokener(struct err *e)
+{
+	struct json_tokener	*tok;
+
+	/* json-c counts the outermost level too. */
+	if ((tok = json_tokener_new_ex(DEPTH + 1)) == NULL)
+		err_set(e, ERR_INTERNAL, "cannot allocate a JSON parser");
+	return tok;
+}
+
+int
+delta_action_parse(struct arena *a, const char *line, size_t len,
+    struct delta_action *act, struct err *e)
+{
+	struct parser	 p = { NULL, a, e };
+	int		 rc;
+
+	if ((p.tok = tokener(e)) == NULL)
+		return -1;
+	rc = parse_line(&p, line, len, act);
+	json_tokener_free(p.tok);
+	return rc;
+}
+
+static bool
+blank(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strchr(" \t\r", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+int
+delta_action_each(struct arena *a, const char *buf, size_t len,
+    delta_action_fn fn, void *ctx, struct err *e)
+{
+	struct parser		 p = { NULL, a, e };
+	struct delta_action	 act;
+	const char		*s = buf, *end = buf + len, *nl;
+	size_t			 n, lineno = 0;
+	char			 where[32];
+	int			 rc = -1;
+
+	if ((p.tok = tokener(e)) == NULL)
+		return -1;
+	for (; s < end; s = nl != NULL ? nl + 1 : end) {
+		lineno++;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
+		if (blank(s, n))
+			continue;
+		if (parse_line(&p, s, n, &act) == -1 ||
+		    fn(ctx, &act, e) == -1) {
+			snprintf(where, sizeof(where), "line %zu", lineno);
+			prefixed(e, where);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	json_tokener_free(p.tok);
+	return rc;
+}

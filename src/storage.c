@@ -1,0 +1,188 @@
+/*
+ * storage.c: table storage behind one interface (see storage.h).
+ *
+ * This file picks a backend by the scheme of a location and checks
+ * what every backend may rely on: keys are well formed (relative, no
+ * empty, "." or ".." segment), offsets and lengths make sense.  The
+ * backends (storage_local.c; object stores later) do the I/O.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "storage.h"
+#include "strutil.h"
+#include "xmalloc.h"
+
+/*
+ * "file:///p", "file://localhost/p" or "file:/p": the decoded path, or
+ * NULL.
+ */
+static char *
+file_url_path(const char *loc, struct err *e)
+{
+	const char	*p = loc + 5;
+	char		*path;
+	long		 n;
+
+	if (strncmp(p, "//localhost/", 12) == 0)
+		p += 11;
+	else if (strncmp(p, "//", 2) == 0)
+		p += 2;
+	if (p[0] != '/') {
+		err_set(e, ERR_BAD_PARAM, "file:// locations must name an "
+		    "absolute path (file:///...)");
+		return NULL;
+	}
+	path = xmalloc(strlen(p) + 1);
+	if ((n = str_pct_decode(p, strlen(p), path, false)) < 0 ||
+	    (size_t)n != strlen(path)) {
+		free(path);
+		err_set(e, ERR_BAD_PARAM, "malformed file:// location");
+		return NULL;
+	}
+	return path;
+}
+
+/* Length of a leading "scheme:", or 0. */
+static size_t
+scheme_len(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+	    s[i] <= 'Z') || (i > 0 && ((s[i] >= '0' && s[i] <= '9') ||
+	    s[i] == '+' || s[i] == '-' || s[i] == '.')); i++)
+		;
+	return i > 0 && s[i] == ':' ? i : 0;
+}
+
+struct storage *
+storage_open(const char *location, struct err *e)
+{
+	struct storage	*st;
+	char		*path;
+	size_t		 n;
+
+	if (strncmp(location, "file:", 5) == 0) {
+		if ((path = file_url_path(location, e)) == NULL)
+			return NULL;
+		st = storage_local_open(path, e);
+		free(path);
+		return st;
+	}
+	if (location[0] == '/')
+		return storage_local_open(location, e);
+	if ((n = scheme_len(location)) > 0) {
+		err_set(e, ERR_UNSUPPORTED, "location scheme '%.*s' is not "
+		    "supported yet", n > 16 ? 16 : (int)n, location);
+		return NULL;
+	}
+	err_set(e, ERR_BAD_PARAM,
+	    "location must be an absolute path or a file:// URL");
+	return NULL;
+}
+
+void
+storage_close(struct storage *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+const char *
+storage_root(const struct storage *st)
+{
+	return st->root;
+}
+
+bool
+storage_key_valid(const char *key)
+{
+	const char	*seg, *end;
+	size_t		 n;
+
+	if (key == NULL || key[0] == '\0')
+		return false;
+	for (seg = key;; seg = end + 1) {
+		end = strchr(seg, '/');
+		n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (end == NULL)
+			return true;
+	}
+}
+
+/* A prefix is "" or a valid key followed by '/' and a name filter. */
+static bool
+prefix_valid(const char *prefix)
+{
+	const char	*slash;
+	char		*dir;
+	bool		 ok;
+
+	if ((slash = strrchr(prefix, '/')) == NULL)
+		return true;
+	dir = xstrndup(prefix, (size_t)(slash - prefix));
+	ok = storage_key_valid(dir);
+	free(dir);
+	return ok;
+}
+
+int
+storage_list(struct storage *st, struct arena *a, const char *prefix,
+    const char *start_after, struct storage_list *out, struct err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (prefix == NULL || !prefix_valid(prefix))
+		return err_set(e, ERR_INTERNAL, "invalid storage prefix");
+	return st->ops->list(st, a, prefix, start_after, out, e);
+}
+
+int
+storage_read(struct storage *st, const char *key, int64_t off, int64_t len,
+    size_t max, struct buf *out, struct err *e)
+{
+	if (!storage_key_valid(key))
+		return err_set(e, ERR_INTERNAL, "invalid storage key");
+	if (off < 0 || len < -1)
+		return err_set(e, ERR_INTERNAL, "invalid byte range");
+	return st->ops->read(st, key, off, len, max, out, e);
+}
+
+int
+storage_stat(struct storage *st, const char *key,
+    struct storage_entry *ent, struct arena *a, struct err *e)
+{
+	if (!storage_key_valid(key))
+		return err_set(e, ERR_INTERNAL, "invalid storage key");
+	return st->ops->stat(st, key, ent, a, e);
+}
+
+int
+storage_read_many(struct storage *st, struct storage_req *reqs, size_t n,
+    size_t max_each)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	/* Bad keys fail here; the backend sees only the others. */
+	for (i = 0; i < n; i++) {
+		reqs[i].rc = 0;
+		if (!storage_key_valid(reqs[i].key)) {
+			reqs[i].rc = -1;
+			if (reqs[i].err != NULL)
+				err_set(reqs[i].err, ERR_INTERNAL,
+				    "invalid storage key");
+			rc = -1;
+		}
+	}
+	if (st->ops->read_many(st, reqs, n, max_each) == -1)
+		rc = -1;
+	return rc;
+}
