@@ -27,6 +27,35 @@
  * fails halfway: a write past the buffer's cap sets a sticky flag that
  * thrift_enc_finish() reports.  Nesting deeper than THRIFT_MAX_DEPTH or
  * unbalanced begin/end calls are programming errors (assert).
+ *
+ * The decoder (thrift_dec_*) is a cursor over a byte range that may be
+ * hostile.  The caller walks each struct with a field loop and skips
+ * the fields it does not know, so new fields in a footer never break it:
+ *
+ *	thrift_dec_init(&d, p, len, err);
+ *	if (thrift_dec_struct_begin(&d, THRIFT_T_STRUCT) == -1) ...
+ *	while ((rc = thrift_dec_field(&d, &id, &t)) == 1) {
+ *		switch (id) {
+ *		case 1: rc = thrift_dec_i32(&d, t, &v); break;
+ *		case 2: rc = thrift_dec_list(&d, t, &et, &n); ...
+ *		default: rc = thrift_dec_skip(&d, t); break;
+ *		}
+ *		if (rc == -1) ...
+ *	}
+ *	(rc is 0 at the stop byte, which closes the struct, or -1)
+ *
+ * Every read checks the bytes left first.  Varints are at most 10
+ * bytes, and an i32 or i16 must fit its type; binary lengths are checked
+ * against the bytes left and the cap; a list or map header may not
+ * announce more elements than there are bytes left, so a count of 2^31
+ * fails at once instead of making the caller allocate.  Structs, lists
+ * and maps nest at most THRIFT_MAX_DEPTH deep.  The typed readers take
+ * the type found in the field (or list) header and refuse types that do
+ * not fit, so a known field id with a wrong type is an error rather than
+ * a misread.  Errors go to the struct err given to thrift_dec_init()
+ * (ERR_INTERNAL, "thrift: ..." messages); running out of input also sets
+ * the truncated flag, so a caller reading a stream in windows can tell
+ * "need more bytes" from "corrupt".
  */
 #ifndef DS_THRIFT_H
 #define DS_THRIFT_H
@@ -105,5 +134,67 @@ void	thrift_enc_i32(struct thrift_enc *, int32_t);
 void	thrift_enc_i64(struct thrift_enc *, int64_t);
 void	thrift_enc_binary(struct thrift_enc *, const void *, size_t);
 void	thrift_enc_string(struct thrift_enc *, const char *);
+
+/* --- decoder ------------------------------------------------------------ */
+
+struct err;
+
+struct thrift_dec {
+	const unsigned char	*p;
+	size_t			 len;
+	size_t			 pos;
+	size_t			 max_binary;	/* 0: only the bytes left */
+	int			 depth;		/* open structs */
+	int16_t			 last[THRIFT_MAX_DEPTH]; /* their last ids */
+	bool			 truncated;	/* an error was running out */
+	struct err		*err;
+};
+
+/* Decode the len bytes at p (borrowed); errors are recorded in err. */
+void	thrift_dec_init(struct thrift_dec *, const void *p, size_t len,
+	    struct err *);
+
+/* Bytes consumed so far. */
+size_t	thrift_dec_pos(const struct thrift_dec *);
+
+/*
+ * Open a struct: the top level (pass THRIFT_T_STRUCT), a struct field
+ * or a struct list element (pass the type from its header, which must
+ * be THRIFT_T_STRUCT).  0 or -1.
+ */
+int	thrift_dec_struct_begin(struct thrift_dec *, enum thrift_type);
+
+/*
+ * The next field header of the open struct: 1 with its id and type, 0
+ * at the stop byte (the struct is then closed), -1 on error.
+ */
+int	thrift_dec_field(struct thrift_dec *, int16_t *id, enum thrift_type *);
+
+/*
+ * Values.  t is the type from the field or list header.  A bool field
+ * carries its value in t (THRIFT_T_TRUE or THRIFT_T_FALSE); a bool list
+ * element is read with thrift_dec_bool_elem().  thrift_dec_i32() takes
+ * I8, I16 and I32 values; thrift_dec_i64() those and I64.  Binary data
+ * is not copied: *p points into the input.  0 or -1.
+ */
+int	thrift_dec_bool(struct thrift_dec *, enum thrift_type, bool *);
+int	thrift_dec_bool_elem(struct thrift_dec *, bool *);
+int	thrift_dec_i32(struct thrift_dec *, enum thrift_type, int32_t *);
+int	thrift_dec_i64(struct thrift_dec *, enum thrift_type, int64_t *);
+int	thrift_dec_double(struct thrift_dec *, enum thrift_type, double *);
+int	thrift_dec_binary(struct thrift_dec *, enum thrift_type,
+	    const unsigned char **p, size_t *len);
+
+/*
+ * A list (or set) header: the element type and count.  The n elements
+ * follow; read each with the typed readers (structs with
+ * thrift_dec_struct_begin()).  There is no end call.  0 or -1.
+ */
+int	thrift_dec_list(struct thrift_dec *, enum thrift_type,
+	    enum thrift_type *elem, size_t *n);
+
+/* Skip a value of type t (a field's value, or a list element). */
+int	thrift_dec_skip(struct thrift_dec *, enum thrift_type);
+int	thrift_dec_skip_elem(struct thrift_dec *, enum thrift_type);
 
 #endif
