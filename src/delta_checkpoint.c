@@ -1,0 +1,115 @@
+/*
+ * delta_checkpoint.c: checkpoint actions, from JSON or Parquet parts and
+ * v2 sidecars (see delta_checkpoint.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "delta_action.h"
+#include "delta_checkpoint.h"
+#include "delta_log.h"
+#include "delta_table.h"
+#include "err.h"
+#include "storage.h"
+
+#define JSON_CKPT_MAX	((size_t)1024 * 1024 * 1024)
+#define SIDECAR_DIR	"_delta_log/_sidecars/"
+
+struct ckread {
+	struct delta_table	*t;
+	unsigned		 want;
+	const char		*schema;	/* table schema, or NULL */
+	delta_action_fn		 fn;
+	void			*ctx;
+	const char		**sidecars;	/* keys, for adds and removes */
+	size_t			 nsidecars;
+};
+
+static int
+remember_sidecar(struct ckread *r, const char *path, struct err *e)
+{
+	const char	**nv, *key;
+
+	key = arena_printf(r->t->a, SIDECAR_DIR "%s", path);
+	if (!storage_key_valid(key) || strchr(path, '/') != NULL)
+		return err_set(e, ERR_UPSTREAM, "sidecar path '%.64s' is not a "
+		    "file name in _delta_log/_sidecars", path);
+	nv = arena_calloc(r->t->a, r->nsidecars + 1, sizeof(*nv));
+	if (r->nsidecars > 0)
+		memcpy(nv, r->sidecars, r->nsidecars * sizeof(*nv));
+	nv[r->nsidecars++] = key;
+	r->sidecars = nv;
+	return 0;
+}
+
+/* Pass on what was asked for; note sidecars. */
+static int
+filter(void *ctx, const struct delta_action *act, struct err *e)
+{
+	struct ckread	*r = ctx;
+
+	if (act->kind == DELTA_SIDECAR)
+		return remember_sidecar(r, act->u.sidecar.path, e);
+	if (act->kind == DELTA_UNKNOWN || !(r->want & DELTA_WANT(act->kind)))
+		return 0;
+	return r->fn(r->ctx, act, e);
+}
+
+static int
+read_json(struct ckread *r, const char *key, struct err *e)
+{
+	struct buf	 b;
+	int		 rc = -1;
+
+	buf_init(&b, 0);
+	if (storage_read(r->t->st, key, 0, -1, JSON_CKPT_MAX, &b, e) == -1)
+		goto out;
+	if (delta_action_each(r->t->a, buf_str(&b), b.len, filter, r,
+	    e) == -1) {
+		struct err inner = *e;
+
+		err_set(e, inner.kind, "%s: %s", key, inner.msg);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&b);
+	return rc;
+}
+
+/* Parquet parts and sidecars: see delta_checkpoint_pq.c. */
+int	delta_checkpoint_parquet(struct delta_table *, const char *key,
+	    unsigned want, const char *schema_string, delta_action_fn fn,
+	    void *ctx, struct err *);
+
+static int
+read_parquet(struct ckread *r, const char *key, struct err *e)
+{
+	/* Sidecars are only named by v2 checkpoints: always ask for them. */
+	return delta_checkpoint_parquet(r->t, key, r->want |
+	    DELTA_WANT(DELTA_SIDECAR), r->schema, filter, r, e);
+}
+
+int
+delta_checkpoint_read(struct delta_table *t, const struct delta_ckpt *c,
+    unsigned want, const char *schema, delta_action_fn fn, void *ctx,
+    struct err *e)
+{
+	struct ckread	 r = { t, want, schema, fn, ctx, NULL, 0 };
+	size_t		 i;
+
+	for (i = 0; i < c->nparts; i++)
+		if ((c->json ? read_json(&r, c->keys[i], e) :
+		    read_parquet(&r, c->keys[i], e)) == -1)
+			return -1;
+	if (!(want & (DELTA_WANT(DELTA_ADD) | DELTA_WANT(DELTA_REMOVE))))
+		return 0;
+	for (i = 0; i < r.nsidecars; i++)
+		if (read_parquet(&r, r.sidecars[i], e) == -1)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * delta_checkpoint.h: reading the actions of a checkpoint.
+ *
+ * Classic, multi-part and v2 checkpoints (JSON or Parquet, with their
+ * sidecar files under _delta_log/_sidecars/) all come out as a stream of
+ * struct delta_action, the same as JSON commits give, so replay treats
+ * them alike.  Only the kinds asked for are produced, and for Parquet
+ * only their columns are read.
+ */
+#ifndef DS_DELTA_CHECKPOINT_H
+#define DS_DELTA_CHECKPOINT_H
+
+#include "delta_action.h"
+
+struct delta_ckpt;
+struct delta_table;
+struct err;
+
+#define DELTA_WANT(kind)	(1u << (kind))
+
+/*
+ * Call fn on each action of kind in want (DELTA_WANT bits).  schema is
+ * the table's schemaString (to render stats_parsed timestamps), or NULL.
+ * Actions from Parquet live only during the call of fn.
+ */
+int	delta_checkpoint_read(struct delta_table *, const struct delta_ckpt *,
+	    unsigned want, const char *schema, delta_action_fn fn, void *ctx,
+	    struct err *);
+
+#endif

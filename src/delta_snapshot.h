@@ -1,0 +1,55 @@
+/*
+ * delta_snapshot.h: the state of a Delta table at one version: protocol,
+ * metadata and live files, by log replay.
+ *
+ * Opening a snapshot reads what the version's segment needs for the
+ * protocol and metadata: the newest ones in the commits after the
+ * checkpoint, else the checkpoint's (reading only those columns).
+ * delta_snapshot_files() then replays the live files: the commits after
+ * the checkpoint newest first, then the checkpoint's adds, skipping any
+ * file (path plus deletion vector id) already decided by a newer action.
+ * The checkpoint is streamed, so memory grows with the commits after it,
+ * not with the table.
+ */
+#ifndef DS_DELTA_SNAPSHOT_H
+#define DS_DELTA_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "delta_action.h"
+#include "delta_log.h"
+
+struct delta_table;
+struct err;
+
+struct delta_snapshot {
+	struct delta_table	*t;
+	int64_t			 version;
+	struct delta_segment	 seg;
+	struct delta_action	 protocol;	/* kind DELTA_PROTOCOL */
+	struct delta_action	 metadata;	/* kind DELTA_METADATA */
+	/* The parsed commits of the segment, oldest first. */
+	struct delta_action	**acts;
+	size_t			*nacts;
+};
+
+/* The snapshot at version (-1: the latest). */
+int	delta_snapshot_open(struct delta_table *, int64_t version,
+	    struct delta_snapshot **, struct err *);
+
+/*
+ * The snapshot at the latest commit at or before timestamp ts (ms).  A
+ * ts before the first commit or after the last is an error whose message
+ * says which.
+ */
+int	delta_snapshot_at(struct delta_table *, int64_t ts,
+	    struct delta_snapshot **, struct err *);
+
+/*
+ * Call fn on every live add action of the snapshot.  Actions that come
+ * from a Parquet checkpoint live only during the call.
+ */
+int	delta_snapshot_files(struct delta_snapshot *, delta_action_fn fn,
+	    void *ctx, struct err *);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * hset.c: a set of byte strings (see hset.h).
+ *
+ * Slots hold the hash and an offset into one growing byte pool where the
+ * keys are stored length-prefixed; so growing the table moves 16-byte
+ * slots, never the keys, and freeing is two free(3) calls.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hset.h"
+#include "xmalloc.h"
+
+struct slot {
+	uint64_t	 hash;		/* 0: empty (real hashes are made odd) */
+	size_t		 off;		/* into pool: size_t length, then bytes */
+};
+
+struct hset {
+	struct slot	*slots;
+	size_t		 cap;		/* power of two */
+	size_t		 count;
+	unsigned char	*pool;
+	size_t		 pool_len;
+	size_t		 pool_cap;
+};
+
+static uint64_t
+hash(const char *key, size_t len)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ULL;
+	}
+	return h | 1;
+}
+
+struct hset *
+hset_new(size_t expected)
+{
+	struct hset	*s;
+	size_t		 cap = 64;
+
+	while (cap < expected * 2 && cap < SIZE_MAX / 4)
+		cap *= 2;
+	s = xcalloc(1, sizeof(*s));
+	s->slots = xcalloc(cap, sizeof(*s->slots));
+	s->cap = cap;
+	return s;
+}
+
+void
+hset_free(struct hset *s)
+{
+	if (s == NULL)
+		return;
+	free(s->slots);
+	free(s->pool);
+	free(s);
+}
+
+static bool
+same(const struct hset *s, const struct slot *sl, const char *key,
+    size_t len)
+{
+	size_t	 klen;
+
+	memcpy(&klen, s->pool + sl->off, sizeof(klen));
+	return klen == len &&
+	    memcmp(s->pool + sl->off + sizeof(klen), key, len) == 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct slot *
+find(const struct hset *s, uint64_t h, const char *key, size_t len)
+{
+	size_t	 i = (size_t)h & (s->cap - 1);
+
+	for (;;) {
+		struct slot *sl = &s->slots[i];
+
+		if (sl->hash == 0 || (sl->hash == h && same(s, sl, key, len)))
+			return sl;
+		i = (i + 1) & (s->cap - 1);
+	}
+}
+
+static void
+grow(struct hset *s)
+{
+	struct slot	*old = s->slots;
+	size_t		 oldcap = s->cap, i, j;
+
+	s->cap *= 2;
+	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].hash == 0)
+			continue;
+		for (j = (size_t)old[i].hash & (s->cap - 1);
+		    s->slots[j].hash != 0; j = (j + 1) & (s->cap - 1))
+			;
+		s->slots[j] = old[i];
+	}
+	free(old);
+}
+
+bool
+hset_add(struct hset *s, const char *key, size_t len)
+{
+	struct slot	*sl;
+	uint64_t	 h = hash(key, len);
+	size_t		 need;
+
+	sl = find(s, h, key, len);
+	if (sl->hash != 0)
+		return false;
+	need = sizeof(len) + len;
+	if (s->pool_cap - s->pool_len < need) {
+		while (s->pool_cap - s->pool_len < need)
+			s->pool_cap = s->pool_cap ? s->pool_cap * 2 : 4096;
+		s->pool = xreallocarray(s->pool, s->pool_cap, 1);
+	}
+	memcpy(s->pool + s->pool_len, &len, sizeof(len));
+	memcpy(s->pool + s->pool_len + sizeof(len), key, len);
+	sl->hash = h;
+	sl->off = s->pool_len;
+	s->pool_len += need;
+	if (++s->count * 2 > s->cap)
+		grow(s);
+	return true;
+}
+
+bool
+hset_has(const struct hset *s, const char *key, size_t len)
+{
+	return find(s, hash(key, len), key, len)->hash != 0;
+}
+
+size_t
+hset_count(const struct hset *s)
+{
+	return s->count;
+}
