@@ -177,9 +177,9 @@ sc_object(struct scan *c)
 	return true;
 }
 
-/* The next member of the object: its key (inside the quotes), value. */
+/* The next member's key, the cursor left at its value. */
 static bool
-sc_member(struct scan *c, struct span *key, struct span *val)
+sc_key(struct scan *c, struct span *key)
 {
 	size_t	 start;
 
@@ -197,6 +197,17 @@ sc_member(struct scan *c, struct span *key, struct span *val)
 	sc_ws(c);
 	c->i++;				/* the colon */
 	sc_ws(c);
+	return true;
+}
+
+/* The next member of the object: its key (inside the quotes), value. */
+static bool
+sc_member(struct scan *c, struct span *key, struct span *val)
+{
+	size_t	 start;
+
+	if (!sc_key(c, key))
+		return false;
 	start = c->i;
 	sc_value(c);
 	val->p = c->s + start;
@@ -704,22 +715,6 @@ parse_kind(struct fields *f, enum delta_action_kind kind,
 
 /* --- lines ------------------------------------------------------------ */
 
-/* Is it all ASCII?  (Most lines are: then UTF-8 needs no check.) */
-static bool
-ascii(const char *s, size_t n)
-{
-	uint64_t	 w, acc = 0;
-	size_t		 i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		acc |= w;
-	}
-	for (; i < n; i++)
-		acc |= (unsigned char)s[i];
-	return (acc & 0x8080808080808080ULL) == 0;
-}
-
 /* Syntax and encoding of a line, before json-c sees it. */
 static int
 check_line(const char *line, size_t len, struct err *e)
@@ -729,7 +724,7 @@ check_line(const char *line, size_t len, struct err *e)
 
 	if (len > (size_t)INT_MAX - 1)
 		return err_set(e, ERR_TOO_LARGE, "line too long");
-	if (!ascii(line, len) && !str_utf8_valid(line, len))
+	if (!str_utf8_valid(line, len))
 		return err_set(e, ERR_UPSTREAM, "not valid UTF-8");
 	switch (jsonv_check(line, len, DEPTH, &why, &at)) {
 	case 0:
@@ -748,29 +743,6 @@ check_line(const char *line, size_t len, struct err *e)
  * protocol's rule for fields nobody knows), a line of unknown keys only
  * is DELTA_UNKNOWN.
  */
-/* The next member's key, the cursor left at its value. */
-static bool
-sc_key(struct scan *c, struct span *key)
-{
-	size_t	 start;
-
-	sc_ws(c);
-	if (c->i < c->n && c->s[c->i] == ',') {
-		c->i++;
-		sc_ws(c);
-	}
-	if (c->i >= c->n || c->s[c->i] != '"')
-		return false;
-	start = c->i + 1;
-	sc_string(c);
-	key->p = c->s + start;
-	key->n = c->i - start - 1;
-	sc_ws(c);
-	c->i++;				/* the colon */
-	sc_ws(c);
-	return true;
-}
-
 static int
 find_action(const char *line, size_t len, size_t *nkeys, size_t *which,
     struct found *fd, struct err *e)

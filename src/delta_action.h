@@ -4,10 +4,14 @@
  *
  * The same struct describes an action read from a JSON commit, from a
  * JSON or Parquet checkpoint, or from a sidecar, so log replay does not
- * care where it came from.  Every action keeps its JSON text ("raw": the
+ * care where it came from.  Actions keep their JSON text ("raw": the
  * value of the action key, e.g. the {...} of {"add":{...}}) because the
  * Delta Sharing "delta" response format passes actions through; parsed
- * fields are what replay and the parquet response format need.
+ * fields are what replay and the parquet response format need.  The one
+ * exception: add and remove actions of a Parquet checkpoint carry raw
+ * only when asked (DELTA_WANT_RAW of delta_checkpoint.h, the raw flag of
+ * a snapshot), since writing it costs more than the rest of their
+ * reading.
  *
  * Strings and arrays live in the arena given to the parser.  Objects the
  * protocol keeps as JSON (partitionValues, configuration, tags, stats,
@@ -123,7 +127,8 @@ struct delta_sidecar {
 
 struct delta_action {
 	enum delta_action_kind	 kind;
-	const char		*raw;		/* JSON text of the value */
+	const char		*raw;		/* JSON text of the value, or
+						   NULL (see above) */
 	size_t			 rawlen;
 	union {
 		struct delta_file		file;	/* ADD REMOVE CDC */

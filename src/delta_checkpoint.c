@@ -81,16 +81,11 @@ out:
 	return rc;
 }
 
-/* Parquet parts and sidecars: see delta_checkpoint_pq.c. */
-int	delta_checkpoint_parquet(struct delta_table *, const char *key,
-	    unsigned want, const char *schema_string, delta_action_fn fn,
-	    void *ctx, struct err *);
-
 static int
 read_parquet(struct ckread *r, const char *key, struct err *e)
 {
 	/* Sidecars are only named by v2 checkpoints: always ask for them. */
-	return delta_checkpoint_parquet(r->t, key, r->want |
+	return delta_checkpoint_pq_read(r->t, key, r->want |
 	    DELTA_WANT(DELTA_SIDECAR), r->schema, filter, r, e);
 }
 

@@ -12,11 +12,19 @@
 
 #include "delta_action.h"
 
+struct arena;
 struct delta_ckpt;
 struct delta_table;
 struct err;
+struct parquet_read;
 
 #define DELTA_WANT(kind)	(1u << (kind))
+/*
+ * With DELTA_WANT_RAW, add and remove actions from Parquet carry their
+ * JSON text (raw) too; without it their raw is NULL, which saves the
+ * time of writing it.  Actions from JSON always have it.
+ */
+#define DELTA_WANT_RAW		(1u << 31)
 
 /*
  * Call fn on each action of kind in want (DELTA_WANT bits).  schema is
@@ -26,5 +34,21 @@ struct err;
 int	delta_checkpoint_read(struct delta_table *, const struct delta_ckpt *,
 	    unsigned want, const char *schema, delta_action_fn fn, void *ctx,
 	    struct err *);
+
+/*
+ * The same over one Parquet part or sidecar (delta_checkpoint_pq.c):
+ * sidecar actions are produced like the others, when wanted.
+ */
+int	delta_checkpoint_pq_read(struct delta_table *, const char *key,
+	    unsigned want, const char *schema, delta_action_fn fn, void *ctx,
+	    struct err *);
+
+/*
+ * The same over a reader already open (its projection is replaced);
+ * name goes before error messages, a holds the parsed schema.
+ */
+int	delta_checkpoint_pq_rows(struct parquet_read *, const char *name,
+	    unsigned want, const char *schema, struct arena *a,
+	    delta_action_fn fn, void *ctx, struct err *);
 
 #endif

@@ -2,22 +2,27 @@
  * delta_checkpoint_pq.c: actions from the rows of a Parquet checkpoint
  * part or v2 sidecar.
  *
- * Each wanted top-level field of a row (add, remove, metaData, protocol,
- * txn, domainMetadata, checkpointMetadata, sidecar) is written back as
- * the JSON line a commit would hold for that action, and parsed by the
- * same parser as commits, so both sources give identical actions.  Two
- * columns have no place in that JSON: stats_parsed becomes the "stats"
- * string when the row has no stats string, and partitionValues_parsed
- * the partitionValues object when the map is missing.  Timestamps in
- * stats_parsed follow the table schema (timestamp: UTC,
- * timestamp_ntz: not), whatever the Parquet annotation says, since
- * arrow-based writers annotate both alike.
+ * add and remove rows, the bulk of a checkpoint, become struct
+ * delta_action straight from the row, with the checks the JSON parser
+ * makes (required fields, types, ranges, deletion vectors); their JSON
+ * text ("raw") is written only when DELTA_WANT_RAW asks for it.  Every
+ * other wanted action (metaData, protocol, txn, domainMetadata,
+ * checkpointMetadata, sidecar; a few per checkpoint) is written back as
+ * the JSON line a commit would hold and parsed by the commits' parser.
  *
- * Rows are parsed into a scratch arena reset for each row: the action
+ * Two columns have no place in the JSON of an action: stats_parsed
+ * becomes the "stats" string when the row has no stats string, and
+ * partitionValues_parsed the partitionValues object when the map is
+ * missing.  Timestamps in stats_parsed follow the table schema
+ * (timestamp: UTC, timestamp_ntz: not), whatever the Parquet annotation
+ * says, since arrow-based writers annotate both alike.
+ *
+ * Rows are converted into a scratch arena reset for each row: the action
  * handed to fn lives only during the call.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -26,12 +31,15 @@
 #include "buf.h"
 #include "delta_action.h"
 #include "delta_checkpoint.h"
+#include "delta_dv.h"
 #include "delta_table.h"
 #include "err.h"
+#include "hset.h"
 #include "jsonu.h"
 #include "jsonw.h"
 #include "parquet_read.h"
 #include "storage.h"
+#include "strutil.h"
 
 #define ROW_MAX		((size_t)256 * 1024 * 1024)
 
@@ -126,15 +134,35 @@ stats_utc(void *ctx, const struct parquet_value *v)
 	return -1;
 }
 
+/*
+ * The stats JSON text of an add's stats_parsed (malloc'd, *len bytes),
+ * or NULL when it has none.
+ */
+static char *
+stats_text(const struct parquet_value *act, struct schema *sc, size_t *len)
+{
+	const struct parquet_value	*parsed;
+	struct buf			 b;
+	struct jsonw			 w;
+
+	parsed = parquet_value_get(act, "stats_parsed");
+	if (parquet_value_is_null(parsed))
+		return NULL;
+	buf_init(&b, 0);
+	jsonw_init(&w, &b);
+	parquet_value_json_utc(&w, parsed, PARQUET_VALUE_DELTA, stats_utc, sc);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
 /* Write one action's fields as Delta JSON, mending the _parsed columns. */
 static void
 action_json(struct jsonw *w, const struct parquet_value *act,
     struct schema *sc)
 {
 	const struct parquet_value	*f, *parsed;
-	struct buf			 stats;
-	struct jsonw			 sw;
-	size_t				 i;
+	char				*stats;
+	size_t				 i, len;
 
 	jsonw_obj_open(w);
 	for (i = 0; i < act->u.kids.n; i++) {
@@ -151,36 +179,337 @@ action_json(struct jsonw *w, const struct parquet_value *act,
 			continue;
 		}
 		if (strcmp(f->node->name, "stats") == 0 &&
-		    parquet_value_is_null(f) && (parsed = parquet_value_get(act,
-		    "stats_parsed")) != NULL && !parquet_value_is_null(parsed)) {
-			buf_init(&stats, 0);
-			jsonw_init(&sw, &stats);
-			parquet_value_json_utc(&sw, parsed, PARQUET_VALUE_DELTA,
-			    stats_utc, sc);
-			jsonw_key(w, "stats");
-			jsonw_strn(w, buf_str(&stats), stats.len);
-			buf_release(&stats);
-			continue;
-		}
+		    parquet_value_is_null(f))
+			continue;	/* stats_parsed below, if any */
 		if (parquet_value_is_null(f))
 			continue;
 		jsonw_key(w, f->node->name);
 		parquet_value_json(w, f, PARQUET_VALUE_DELTA);
 	}
-	/* A row with stats_parsed but no stats column at all. */
-	if (parquet_value_get(act, "stats") == NULL &&
-	    (parsed = parquet_value_get(act, "stats_parsed")) != NULL &&
-	    !parquet_value_is_null(parsed)) {
-		buf_init(&stats, 0);
-		jsonw_init(&sw, &stats);
-		parquet_value_json_utc(&sw, parsed, PARQUET_VALUE_DELTA,
-		    stats_utc, sc);
+	if (parquet_value_is_null(parquet_value_get(act, "stats")) &&
+	    (stats = stats_text(act, sc, &len)) != NULL) {
 		jsonw_key(w, "stats");
-		jsonw_strn(w, buf_str(&stats), stats.len);
-		buf_release(&stats);
+		jsonw_strn(w, stats, len);
+		free(stats);
 	}
 	jsonw_obj_close(w);
 }
+
+/* --- add and remove rows, field by field ------------------------------ */
+
+/* Reading one struct of a row, as delta_action.c reads a JSON object. */
+struct conv {
+	const struct parquet_value	*o;
+	const char			*what;	/* "add", "add.deletionVector" */
+	struct arena			*a;
+	struct err			*e;
+};
+
+static int
+cv_bad(struct conv *c, const char *key, const char *why)
+{
+	return err_set(c->e, ERR_UPSTREAM, "%s: '%s' %s", c->what, key, why);
+}
+
+/*
+ * What v is to the JSON of the action, as parquet_value_json() renders
+ * it: BYTES only for text (STRING, ENUM or JSON annotations), INT64 for
+ * integers of either width without an annotation other than INT; any
+ * other scalar is NULL (no JSON form this reader takes).
+ */
+static enum parquet_value_kind
+cv_kind(const struct parquet_value *v)
+{
+	enum parquet_meta_logical	 lt = v->node != NULL ?
+					    v->node->logical : PARQUET_LT_NONE;
+
+	switch (v->kind) {
+	case PARQUET_VALUE_BYTES:
+		return lt == PARQUET_LT_STRING || lt == PARQUET_LT_ENUM ||
+		    lt == PARQUET_LT_JSON ? PARQUET_VALUE_BYTES :
+		    PARQUET_VALUE_NULL;
+	case PARQUET_VALUE_INT32:
+	case PARQUET_VALUE_INT64:
+		return lt == PARQUET_LT_NONE || lt == PARQUET_LT_INT ?
+		    PARQUET_VALUE_INT64 : PARQUET_VALUE_NULL;
+	case PARQUET_VALUE_BOOL:
+		return lt == PARQUET_LT_NONE ? v->kind : PARQUET_VALUE_NULL;
+	default:
+		return v->kind;
+	}
+}
+
+/*
+ * The field key: 1 when present as kind k (see cv_kind(); STRUCT and MAP
+ * are objects), 0 when absent or null (an error if required), -1 on a
+ * missing required field or another kind.
+ */
+static int
+cv_get(struct conv *c, const char *key, bool required,
+    enum parquet_value_kind k, const struct parquet_value **v)
+{
+	*v = parquet_value_get(c->o, key);
+	if (parquet_value_is_null(*v)) {
+		if (required)
+			return err_set(c->e, ERR_UPSTREAM, "%s: missing '%s'",
+			    c->what, key);
+		return 0;
+	}
+	if (cv_kind(*v) == k)
+		return 1;
+	switch (k) {
+	case PARQUET_VALUE_BYTES:
+		return cv_bad(c, key, "must be a string");
+	case PARQUET_VALUE_INT64:
+		return cv_bad(c, key, "must be an integer");
+	case PARQUET_VALUE_BOOL:
+		return cv_bad(c, key, "must be true or false");
+	default:
+		return cv_bad(c, key, "must be an object");
+	}
+}
+
+/* Text that may become a C string: UTF-8 without NUL. */
+static bool
+cv_text(const struct parquet_value *v)
+{
+	return cv_kind(v) == PARQUET_VALUE_BYTES &&
+	    memchr(v->u.bytes.p, '\0', v->u.bytes.len) == NULL &&
+	    str_utf8_valid((const char *)v->u.bytes.p, v->u.bytes.len);
+}
+
+static int
+cv_str(struct conv *c, const char *key, bool required, const char **out)
+{
+	const struct parquet_value	*v;
+	int				 rc;
+
+	*out = NULL;
+	if ((rc = cv_get(c, key, required, PARQUET_VALUE_BYTES, &v)) <= 0)
+		return rc;
+	if (!cv_text(v))
+		return cv_bad(c, key, "is not UTF-8 text");
+	*out = arena_strndup(c->a, (const char *)v->u.bytes.p,
+	    v->u.bytes.len);
+	return 0;
+}
+
+/* An integer in [min, max]; *out is left alone when absent. */
+static int
+cv_i64(struct conv *c, const char *key, bool required, int64_t min,
+    int64_t max, int64_t *out)
+{
+	const struct parquet_value	*v;
+	int64_t				 n;
+	int				 rc;
+
+	if ((rc = cv_get(c, key, required, PARQUET_VALUE_INT64, &v)) <= 0)
+		return rc;
+	(void)parquet_value_int(v, &n);
+	if (v->node->logical == PARQUET_LT_INT && !v->node->is_signed &&
+	    v->kind == PARQUET_VALUE_INT32)
+		n = (uint32_t)v->u.i32;
+	else if (v->node->logical == PARQUET_LT_INT && !v->node->is_signed &&
+	    n < 0)
+		return cv_bad(c, key, "is out of range");
+	if (n < min || n > max)
+		return cv_bad(c, key, "is out of range");
+	*out = n;
+	return 0;
+}
+
+static int
+cv_bool(struct conv *c, const char *key, bool required, bool *out)
+{
+	const struct parquet_value	*v;
+	int				 rc;
+
+	if ((rc = cv_get(c, key, required, PARQUET_VALUE_BOOL, &v)) <= 0)
+		return rc;
+	*out = v->u.b;
+	return 0;
+}
+
+/* Is the map's key i (a string) also one of the keys after it? */
+static bool
+cv_dup_key(const struct parquet_value *m, size_t i, struct hset **seen)
+{
+	const struct parquet_value	*k = &m->u.kids.v[2 * i];
+
+	if (m->u.kids.n <= 16) {
+		const struct parquet_value	*o;
+		size_t				 j;
+
+		for (j = i + 1; j < m->u.kids.n; j++) {
+			o = &m->u.kids.v[2 * j];
+			if (o->u.bytes.len == k->u.bytes.len &&
+			    memcmp(o->u.bytes.p, k->u.bytes.p,
+			    k->u.bytes.len) == 0)
+				return true;
+		}
+		return false;
+	}
+	if (*seen == NULL)
+		*seen = hset_new(m->u.kids.n);
+	return !hset_add(*seen, (const char *)k->u.bytes.p, k->u.bytes.len);
+}
+
+/* A map of strings to strings or null, as JSON object text. */
+static int
+cv_map(struct conv *c, const char *key, bool required, const char *dflt,
+    const char **out)
+{
+	const struct parquet_value	*m, *k, *v;
+	struct hset			*seen = NULL;
+	struct buf			 b;
+	struct jsonw			 w;
+	size_t				 i;
+	int				 rc;
+
+	*out = dflt;
+	if ((rc = cv_get(c, key, required, PARQUET_VALUE_MAP, &m)) <= 0)
+		return rc;
+	for (i = 0; i < m->u.kids.n && rc == 1; i++) {
+		k = &m->u.kids.v[2 * i];
+		v = &m->u.kids.v[2 * i + 1];
+		if (!cv_text(k))
+			rc = cv_bad(c, key, "has a key that is not text");
+		else if (!parquet_value_is_null(v) && !cv_text(v))
+			rc = cv_bad(c, key, "must map to strings or null");
+		else if (cv_dup_key(m, i, &seen))
+			rc = cv_bad(c, key, "has a duplicate key");
+	}
+	hset_free(seen);
+	if (rc == -1)
+		return -1;
+	buf_init(&b, 0);
+	jsonw_init(&w, &b);
+	parquet_value_json(&w, m, PARQUET_VALUE_DELTA);
+	*out = arena_strndup(c->a, buf_str(&b), b.len);
+	buf_release(&b);
+	return 0;
+}
+
+static int
+cv_dv(struct conv *file, struct delta_dv *dv)
+{
+	struct conv	 c = *file;
+	const char	*type;
+	int64_t		 v;
+	int		 rc;
+
+	if ((rc = cv_get(file, "deletionVector", false, PARQUET_VALUE_STRUCT,
+	    &c.o)) <= 0)
+		return rc;
+	c.what = arena_printf(c.a, "%s.deletionVector", file->what);
+	if (cv_str(&c, "storageType", true, &type) == -1)
+		return -1;
+	if (strlen(type) != 1)
+		return cv_bad(&c, "storageType", "must be one character");
+	dv->storage_type = type[0];
+	if (cv_str(&c, "pathOrInlineDv", true, &dv->path_or_inline) == -1)
+		return -1;
+	v = -1;
+	if (cv_i64(&c, "offset", false, 0, INT32_MAX, &v) == -1)
+		return -1;
+	dv->offset = (int32_t)v;
+	if (cv_i64(&c, "sizeInBytes", true, 0, INT32_MAX, &v) == -1)
+		return -1;
+	dv->size = (int32_t)v;
+	if (cv_i64(&c, "cardinality", true, 0, INT64_MAX, &dv->cardinality)
+	    == -1 || cv_i64(&c, "maxRowIndex", false, 0, INT64_MAX,
+	    &dv->max_row_index) == -1)
+		return -1;
+	if (delta_dv_validate(dv, c.e) == -1) {
+		struct err	 inner = *c.e;
+
+		return err_set(c.e, inner.kind, "%s: %s", file->what,
+		    inner.msg);
+	}
+	return 0;
+}
+
+/* A struct whose fields are all scalars (or null). */
+static bool
+flat_struct(const struct parquet_value *v)
+{
+	size_t	 i;
+
+	if (v->kind != PARQUET_VALUE_STRUCT)
+		return false;
+	for (i = 0; i < v->u.kids.n; i++)
+		switch (v->u.kids.v[i].kind) {
+		case PARQUET_VALUE_STRUCT:
+		case PARQUET_VALUE_LIST:
+		case PARQUET_VALUE_MAP:
+			return false;
+		default:
+			break;
+		}
+	return true;
+}
+
+/* An add or remove row, with the rules of delta_action.c's parse_file(). */
+static int
+file_action(struct conv *c, enum delta_action_kind kind, struct schema *sc,
+    struct delta_file *x)
+{
+	const struct parquet_value	*pv;
+	bool				 add = kind == DELTA_ADD;
+	bool				 rm = kind == DELTA_REMOVE;
+	char				*stats;
+	size_t				 len;
+
+	memset(x, 0, sizeof(*x));
+	x->size = x->modification_time = x->deletion_timestamp = -1;
+	x->base_row_id = x->default_row_commit_version = -1;
+	x->dv.offset = -1;
+	x->dv.max_row_index = -1;
+	x->data_change = rm;
+	if (cv_str(c, "path", true, &x->path) == -1)
+		return -1;
+	if (x->path[0] == '\0')
+		return cv_bad(c, "path", "is empty");
+	pv = parquet_value_get(c->o, "partitionValues_parsed");
+	if (parquet_value_is_null(parquet_value_get(c->o, "partitionValues")) &&
+	    !parquet_value_is_null(pv)) {
+		struct buf	 b;
+		struct jsonw	 w;
+
+		if (!flat_struct(pv))
+			return cv_bad(c, "partitionValues_parsed", "must be a "
+			    "struct of single values");
+		buf_init(&b, 0);
+		jsonw_init(&w, &b);
+		parquet_value_json(&w, pv, PARQUET_VALUE_PARTITION);
+		x->partition_values = arena_strndup(c->a, buf_str(&b), b.len);
+		buf_release(&b);
+	} else if (cv_map(c, "partitionValues", !rm, "{}",
+	    &x->partition_values) == -1)
+		return -1;
+	if (cv_i64(c, "size", !rm, 0, INT64_MAX, &x->size) == -1 ||
+	    cv_i64(c, "modificationTime", add, INT64_MIN, INT64_MAX,
+	    &x->modification_time) == -1 ||
+	    cv_bool(c, "dataChange", !rm, &x->data_change) == -1 ||
+	    cv_str(c, "stats", false, &x->stats) == -1 ||
+	    cv_map(c, "tags", false, NULL, &x->tags) == -1 ||
+	    cv_i64(c, "baseRowId", false, 0, INT64_MAX, &x->base_row_id) ==
+	    -1 || cv_i64(c, "defaultRowCommitVersion", false, 0, INT64_MAX,
+	    &x->default_row_commit_version) == -1)
+		return -1;
+	if (x->stats == NULL && (stats = stats_text(c->o, sc, &len)) != NULL) {
+		x->stats = arena_strndup(c->a, stats, len);
+		free(stats);
+	}
+	if (rm && (cv_i64(c, "deletionTimestamp", false, INT64_MIN,
+	    INT64_MAX, &x->deletion_timestamp) == -1 ||
+	    cv_bool(c, "extendedFileMetadata", false,
+	    &x->extended_file_metadata) == -1))
+		return -1;
+	return cv_dv(c, &x->dv);
+}
+
+/* --- rows ------------------------------------------------------------------ */
 
 static int
 select_fields(struct parquet_read *r, unsigned want, struct err *e)
@@ -198,6 +527,53 @@ select_fields(struct parquet_read *r, unsigned want, struct err *e)
 	return 0;
 }
 
+/* The JSON line of the action f, {"field":{...}}, into line. */
+static int
+row_json(const struct parquet_value *f, const char *field, const char *key,
+    struct schema *sc, struct buf *line, struct err *e)
+{
+	struct jsonw	 w;
+
+	buf_reset(line);
+	jsonw_init(&w, line);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, field);
+	action_json(&w, f, sc);
+	jsonw_obj_close(&w);
+	if (line->overflow)
+		return err_set(e, ERR_UPSTREAM, "%s: a row is larger than %zu "
+		    "bytes", key, ROW_MAX);
+	return 0;
+}
+
+/* One wanted action of a row into act (in the scratch arena). */
+static int
+row_action(const struct parquet_value *f, size_t i, unsigned want,
+    const char *key, struct schema *sc, struct arena *scratch,
+    struct buf *line, struct delta_action *act, struct err *e)
+{
+	struct conv	 c = { f, actions[i].field, scratch, e };
+	bool		 file = actions[i].kind == DELTA_ADD ||
+			    actions[i].kind == DELTA_REMOVE;
+
+	if (!file || (want & DELTA_WANT_RAW)) {
+		if (row_json(f, actions[i].field, key, sc, line, e) == -1)
+			return -1;
+		if (!file)
+			return delta_action_parse(scratch, buf_str(line),
+			    line->len, act, e);
+	}
+	memset(act, 0, sizeof(*act));
+	act->kind = actions[i].kind;
+	if (want & DELTA_WANT_RAW) {
+		/* The value of the action key: the line without {"add": }. */
+		act->rawlen = line->len - strlen(actions[i].field) - 5;
+		act->raw = arena_strndup(scratch, buf_str(line) +
+		    strlen(actions[i].field) + 4, act->rawlen);
+	}
+	return file_action(&c, act->kind, sc, &act->u.file);
+}
+
 static int
 rows(struct parquet_read *r, const char *key, unsigned want,
     struct schema *sc, delta_action_fn fn, void *ctx, struct err *e)
@@ -206,7 +582,6 @@ rows(struct parquet_read *r, const char *key, unsigned want,
 	struct delta_action		 act;
 	struct arena			*scratch;
 	struct buf			 line;
-	struct jsonw			 w;
 	size_t				 i;
 	int				 rc = -1, more;
 
@@ -218,19 +593,8 @@ rows(struct parquet_read *r, const char *key, unsigned want,
 			    (f = parquet_value_get(row, actions[i].field)) ==
 			    NULL || parquet_value_is_null(f))
 				continue;
-			buf_reset(&line);
-			jsonw_init(&w, &line);
-			jsonw_obj_open(&w);
-			jsonw_key(&w, actions[i].field);
-			action_json(&w, f, sc);
-			jsonw_obj_close(&w);
-			if (line.overflow) {
-				err_set(e, ERR_UPSTREAM, "%s: a row is larger "
-				    "than %zu bytes", key, ROW_MAX);
-				goto out;
-			}
 			arena_reset(scratch);
-			if (delta_action_parse(scratch, buf_str(&line), line.len,
+			if (row_action(f, i, want, key, sc, scratch, &line,
 			    &act, e) == -1 || fn(ctx, &act, e) == -1) {
 				struct err inner = *e;
 
@@ -253,31 +617,38 @@ out:
 	return rc;
 }
 
-int	delta_checkpoint_parquet(struct delta_table *, const char *key,
-	    unsigned want, const char *schema_string, delta_action_fn fn,
-	    void *ctx, struct err *);
+int
+delta_checkpoint_pq_rows(struct parquet_read *r, const char *name,
+    unsigned want, const char *schema_string, struct arena *a,
+    delta_action_fn fn, void *ctx, struct err *e)
+{
+	struct schema		 sc = { NULL };
+	struct json_object	*o, *v;
+	struct err		 ignore;
+
+	if (schema_string != NULL && (o = jsonu_parse(a, schema_string,
+	    strlen(schema_string), 64, &ignore)) != NULL &&
+	    json_object_object_get_ex(o, "fields", &v) &&
+	    json_object_is_type(v, json_type_array))
+		sc.fields = v;
+	if (select_fields(r, want, e) != 0)
+		return 0;	/* none of the wanted actions in this file */
+	return rows(r, name, want, &sc, fn, ctx, e);
+}
 
 int
-delta_checkpoint_parquet(struct delta_table *t, const char *key,
+delta_checkpoint_pq_read(struct delta_table *t, const char *key,
     unsigned want, const char *schema_string, delta_action_fn fn, void *ctx,
     struct err *e)
 {
 	struct storage_entry	 se;
 	struct pqsrc		 ps = { t->st, key };
 	struct parquet_read_source src;
-	struct parquet_read	*r = NULL;
-	struct schema		 sc = { NULL };
-	struct json_object	*o, *v;
-	struct err		 ignore;
-	int			 rc = -1, none;
+	struct parquet_read	*r;
+	int			 rc;
 
 	if (storage_stat(t->st, key, &se, t->a, e) == -1)
 		return -1;
-	if (schema_string != NULL && (o = jsonu_parse(t->a, schema_string,
-	    strlen(schema_string), 64, &ignore)) != NULL &&
-	    json_object_object_get_ex(o, "fields", &v) &&
-	    json_object_is_type(v, json_type_array))
-		sc.fields = v;
 	src.size = se.size;
 	src.read = src_read;
 	src.ctx = &ps;
@@ -287,10 +658,8 @@ delta_checkpoint_parquet(struct delta_table *t, const char *key,
 		return err_set(e, inner.kind == ERR_INTERNAL ? ERR_UPSTREAM :
 		    inner.kind, "%s: %s", key, inner.msg);
 	}
-	if ((none = select_fields(r, want, e)) == 0)
-		rc = rows(r, key, want, &sc, fn, ctx, e);
-	else
-		rc = 0;
+	rc = delta_checkpoint_pq_rows(r, key, want, schema_string, t->a, fn,
+	    ctx, e);
 	parquet_read_free(r);
 	return rc;
 }

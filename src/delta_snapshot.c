@@ -290,11 +290,14 @@ from_checkpoint(void *ctx, const struct delta_action *act, struct err *e)
 	if (act->kind != DELTA_ADD)
 		return 0;
 	arena_reset(r->scratch);
-	if (delta_path_file_id(r->s->t->root, &act->u.file, r->scratch, &key,
-	    e) == -1)
-		return -1;
-	if (hset_has(r->seen, key, strlen(key)))
-		return 0;
+	/* Without commits after the checkpoint, every add is live. */
+	if (hset_count(r->seen) > 0) {
+		if (delta_path_file_id(r->s->t->root, &act->u.file, r->scratch,
+		    &key, e) == -1)
+			return -1;
+		if (hset_has(r->seen, key, strlen(key)))
+			return 0;
+	}
 	return emit(r, act, r->scratch, e);
 }
 
@@ -331,7 +334,8 @@ delta_snapshot_files(struct delta_snapshot *s, delta_action_fn fn,
 				goto out;
 		}
 	if (s->seg.ckpt != NULL && delta_checkpoint_read(s->t, s->seg.ckpt,
-	    DELTA_WANT(DELTA_ADD), s->metadata.u.metadata.schema_string,
+	    DELTA_WANT(DELTA_ADD) | (s->raw ? DELTA_WANT_RAW : 0),
+	    s->metadata.u.metadata.schema_string,
 	    from_checkpoint, &r, e) == -1)
 		goto out;
 	rc = 0;

@@ -14,6 +14,7 @@
 #ifndef DS_DELTA_SNAPSHOT_H
 #define DS_DELTA_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "delta_action.h"
@@ -28,6 +29,12 @@ struct delta_snapshot {
 	struct delta_segment	 seg;
 	struct delta_action	 protocol;	/* kind DELTA_PROTOCOL */
 	struct delta_action	 metadata;	/* kind DELTA_METADATA */
+	/*
+	 * Set before delta_snapshot_files() when the raw JSON text of
+	 * every file is needed (the "delta" response format); else files
+	 * from a Parquet checkpoint come without it.
+	 */
+	bool			 raw;
 	/* The parsed commits of the segment, oldest first. */
 	struct delta_action	**acts;
 	size_t			*nacts;

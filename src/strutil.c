@@ -124,8 +124,17 @@ str_utf8_valid(const char *str, size_t len)
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 i = 0, n, k;
 	uint32_t		 cp;
+	uint64_t		 w;
 
 	while (i < len) {
+		/* Runs of ASCII, eight bytes at a time. */
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;
@@ -171,6 +180,28 @@ str_utf8_sanitize(char *s)
 		}
 		i += n;
 	}
+}
+
+const char *
+str_shorten(const char *s, char *out, size_t outsz)
+{
+	size_t	 n = strlen(s), cut, i;
+
+	if (n < outsz)
+		memcpy(out, s, n + 1);
+	else {
+		cut = outsz - 4;
+		/* Do not split a UTF-8 sequence. */
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(out, s, cut);
+		memcpy(out + cut, "...", 4);
+	}
+	str_utf8_sanitize(out);
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	return out;
 }
 
 size_t

@@ -63,6 +63,13 @@ long	 str_b64url_decode(const char *, size_t, unsigned char *out);
 /* Lowercase hex: out needs 2 * n + 1 bytes. */
 void	 str_hex(const unsigned char *, size_t, char *out);
 
+/*
+ * Copy s into out (outsz >= 8) for an error message: at most outsz - 1
+ * bytes, cut with "..." when longer (never inside a UTF-8 sequence),
+ * control characters and invalid UTF-8 replaced with '?'.  Returns out.
+ */
+const char *str_shorten(const char *s, char *out, size_t outsz);
+
 /* Time as ISO-8601 UTC with milliseconds: out needs 32 bytes. */
 void	 str_iso8601_ms(int64_t epoch_ms, char *out, size_t outsz);
 

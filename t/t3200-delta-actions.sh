@@ -8,8 +8,10 @@
 # remove and cdc path and every deletion vector maps to a key under its
 # table root, except exactly the ones known to point elsewhere (listed
 # below, with why); the bitmaps of the deletion vectors that are there
-# hold as many rows as their descriptors say.  Tables made here add a
-# hostile log and the instantiated special-character DV template.
+# hold as many rows as their descriptors say; the add and remove rows of
+# Parquet checkpoints read field by field equal their JSON text parsed.
+# Tables made here add a hostile log and the instantiated
+# special-character DV template.
 
 . "$(dirname "$0")/test-lib.sh"
 
@@ -127,6 +129,27 @@ test_expect_success 'a hostile log: every escape is refused' '
 	test $(grep -c "^refused" evilout) = 8 &&
 	grep "^present	3\$" evilout &&
 	grep "^absent	1\$" evilout
+'
+
+# Replay reads the add and remove rows of Parquet checkpoints field by
+# field; their JSON text, written only on demand, must say the same.
+test_expect_success 'Parquet checkpoint rows read field by field equal their JSON' '
+	xargs -d "\n" "$HELPER" --twins <tables >twins 2>err &&
+	! grep "^error" twins && ! grep "^twin	" twins &&
+	test $(sed -n "s/^files	//p" twins) -ge 70 &&
+	test $(sed -n "s/^twins	//p" twins) -ge 800
+'
+grep -E '^(files|twins)' twins | sed 's/^/# checkpoints: /;s/	/ /g'
+
+test_expect_success 'generated checkpoints: stats_parsed, DVs, sidecars' '
+	mk=$DS_BUILD_DIR/src/mktable &&
+	"$mk" --commits 13 --deletes --checkpoint-every 4 --stats-parsed \
+	    gen1 >/dev/null &&
+	"$mk" --commits 13 --deletes --checkpoint-every 6 --v2 parquet \
+	    --multipart 2 gen2 >/dev/null &&
+	"$HELPER" --twins "$PWD/gen1" "$PWD/gen2" >gentwins &&
+	! grep "^twin	" gentwins &&
+	test $(sed -n "s/^twins	//p" gentwins) -ge 30
 '
 
 test_expect_success 'the benchmark mode runs' '

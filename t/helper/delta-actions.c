@@ -3,6 +3,7 @@
  * tables through storage and delta_action, for t3200-delta-actions.sh.
  *
  *	delta-actions TABLE_DIR...
+ *	delta-actions --twins TABLE_DIR...
  *	delta-actions --bench N [REPEAT]
  *
  * For each table it lists _delta_log/ (and _delta_log/_staged_commits/),
@@ -20,7 +21,12 @@
  *	error	TABLE	FILE	MESSAGE	a line that does not parse
  *
  * Exit status 1 when a line does not parse or a DV does not match its
- * bitmap; refused paths are reported, not failures.  --bench parses a
+ * bitmap; refused paths are reported, not failures.
+ *
+ * --twins reads the add and remove rows of every Parquet checkpoint part
+ * and sidecar under _delta_log/ twice: field by field (what replay
+ * uses) and as the JSON text of the action re-parsed by delta_action,
+ * and prints "twins N" and a "twin" line per field that differs.  --bench parses a
  * generated commit of N add actions (like Spark's, with stats)
  * REPEAT times and prints lines/s and MB/s.
  */
@@ -36,8 +42,10 @@
 #include "arena.h"
 #include "buf.h"
 #include "delta_action.h"
+#include "delta_checkpoint.h"
 #include "delta_dv.h"
 #include "delta_path.h"
+#include "delta_table.h"
 #include "err.h"
 #include "storage.h"
 
@@ -50,7 +58,7 @@ static const char *const kind_names[] = {
 };
 
 static size_t	 counts[11];
-static size_t	 nfiles, present, absent, dv_verified;
+static size_t	 nfiles, present, absent, dv_verified, twins;
 static int	 status;
 
 struct scan {
@@ -173,8 +181,111 @@ scan_folder(struct scan *s, const char *prefix)
 	buf_release(&b);
 }
 
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static void
-scan_table(const char *dir)
+twin_diff(struct scan *s, const char *what, const char *path)
+{
+	printf("twin\t%s\t%s\t%s\t%s\n", s->table, s->file, path, what);
+	status = 1;
+}
+
+/* The action read field by field against its raw text re-parsed. */
+static int
+twin(void *ctx, const struct delta_action *act, struct err *e)
+{
+	struct scan			*s = ctx;
+	const struct delta_file		*x = &act->u.file, *y;
+	struct delta_action		 again;
+	struct buf			 line;
+
+	if (act->kind != DELTA_ADD && act->kind != DELTA_REMOVE)
+		return 0;
+	buf_init(&line, 0);
+	buf_addf(&line, "{\"%s\":", kind_names[act->kind]);
+	if (act->raw != NULL)
+		buf_add(&line, act->raw, act->rawlen);
+	buf_addc(&line, '}');
+	if (delta_action_parse(s->a, buf_str(&line), line.len, &again,
+	    e) == -1) {
+		buf_release(&line);
+		return -1;
+	}
+	buf_release(&line);
+	y = &again.u.file;
+	twins++;
+	if (again.kind != act->kind || !same_str(x->path, y->path))
+		twin_diff(s, "kind or path", x->path);
+	if (!same_str(x->partition_values, y->partition_values))
+		twin_diff(s, "partitionValues", x->path);
+	if (!same_str(x->stats, y->stats))
+		twin_diff(s, "stats", x->path);
+	if (!same_str(x->tags, y->tags))
+		twin_diff(s, "tags", x->path);
+	if (x->size != y->size || x->modification_time !=
+	    y->modification_time || x->deletion_timestamp !=
+	    y->deletion_timestamp || x->data_change != y->data_change ||
+	    x->extended_file_metadata != y->extended_file_metadata ||
+	    x->base_row_id != y->base_row_id ||
+	    x->default_row_commit_version != y->default_row_commit_version)
+		twin_diff(s, "a number or flag", x->path);
+	if (x->dv.storage_type != y->dv.storage_type ||
+	    !same_str(x->dv.path_or_inline, y->dv.path_or_inline) ||
+	    x->dv.offset != y->dv.offset || x->dv.size != y->dv.size ||
+	    x->dv.cardinality != y->dv.cardinality ||
+	    x->dv.max_row_index != y->dv.max_row_index)
+		twin_diff(s, "deletionVector", x->path);
+	return 0;
+}
+
+static bool
+is_parquet_checkpoint(const char *key)
+{
+	size_t	 n = strlen(key);
+
+	return n > 8 && strcmp(key + n - 8, ".parquet") == 0 &&
+	    (strstr(key, ".checkpoint.") != NULL ||
+	    strncmp(key, "_delta_log/_sidecars/", 21) == 0);
+}
+
+static void
+twins_folder(struct scan *s, const char *prefix)
+{
+	struct delta_table	 t;
+	struct storage_list	 l;
+	struct err		 e;
+	size_t			 i;
+
+	/* The checkpoint reader needs the storage and an arena only. */
+	memset(&t, 0, sizeof(t));
+	t.a = s->a;
+	t.st = s->st;
+	t.root = storage_root(s->st);
+	err_clear(&e);
+	if (storage_list(s->st, s->a, prefix, NULL, &l, &e) == -1)
+		return;		/* no such folder */
+	for (i = 0; i < l.n; i++) {
+		if (!is_parquet_checkpoint(l.v[i].key))
+			continue;
+		s->file = l.v[i].key;
+		nfiles++;
+		if (delta_checkpoint_pq_read(&t, s->file,
+		    DELTA_WANT(DELTA_ADD) | DELTA_WANT(DELTA_REMOVE) |
+		    DELTA_WANT_RAW, NULL, twin, s, &e) == -1) {
+			printf("error\t%s\t%s\t%s\n", s->table, s->file,
+			    e.msg);
+			status = 1;
+		}
+	}
+}
+
+/* Open the table at dir and run fn on the folders of its log. */
+static void
+scan_table(const char *dir, void (*fn)(struct scan *, const char *))
 {
 	struct scan	 s;
 	struct err	 e;
@@ -188,8 +299,9 @@ scan_table(const char *dir)
 		return;
 	}
 	s.a = arena_new();
-	scan_folder(&s, "_delta_log/");
-	scan_folder(&s, "_delta_log/_staged_commits/");
+	fn(&s, "_delta_log/");
+	fn(&s, fn == twins_folder ? "_delta_log/_sidecars/" :
+	    "_delta_log/_staged_commits/");
 	arena_free(s.a);
 	storage_close(s.st);
 }
@@ -267,11 +379,18 @@ main(int argc, char *argv[])
 		    argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3);
 	if (argc < 2) {
 		fprintf(stderr, "usage: delta-actions TABLE_DIR...\n"
+		    "       delta-actions --twins TABLE_DIR...\n"
 		    "       delta-actions --bench N [REPEAT]\n");
 		return 2;
 	}
+	if (strcmp(argv[1], "--twins") == 0) {
+		for (i = 2; i < argc; i++)
+			scan_table(argv[i], twins_folder);
+		printf("files\t%zu\ntwins\t%zu\n", nfiles, twins);
+		return status;
+	}
 	for (i = 1; i < argc; i++)
-		scan_table(argv[i]);
+		scan_table(argv[i], scan_folder);
 	printf("files\t%zu\n", nfiles);
 	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
 		printf("count\t%s\t%zu\n", kind_names[k], counts[k]);

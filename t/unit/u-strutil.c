@@ -201,6 +201,15 @@ test_utf8_valid(void)
 		{ "truncated 4", "\xf0\x9f\x98", 3, false, 0 },
 		{ "bad continuation", "\xc3\x28", 2, false, 0 },
 		{ "len cuts a sequence", "\xc3\xa9", 1, false, 0 },
+		/* Past and across the eight-byte ASCII steps. */
+		{ "16 ASCII", "abcdefghijklmnop", 16, true, 16 },
+		{ "bad byte after 8 ASCII", "abcdefgh\xff", 9, false, 0 },
+		{ "bad byte at 15", "abcdefghijklmno\x80", 16, false, 0 },
+		{ "euro across the step", "abcdef\xe2\x82\xacxyz", 12, true, 10 },
+		{ "truncated after 8", "abcdefgh\xe2\x82", 10, false, 0 },
+		{ "surrogate after 16", "abcdefghijklmnop\xed\xa0\x80", 19,
+		    false, 0 },
+		{ "len cuts before a bad byte", "abcdefgh\xff", 8, true, 8 },
 	};
 	size_t	 i;
 
@@ -456,6 +465,25 @@ test_civil(void)
 }
 
 static void
+test_shorten(void)
+{
+	char	 out[16], big[200];
+
+	is_str(str_shorten("short", out, sizeof(out)), "short",
+	    "shorten: short strings stay");
+	is_str(str_shorten("0123456789abcdefghij", out, sizeof(out)),
+	    "0123456789ab...", "shorten: long strings are cut");
+	is_str(str_shorten("a\nb\x01", out, sizeof(out)), "a?b?",
+	    "shorten: control characters hidden");
+	is_str(str_shorten("0123456789a\xc3\xa9zzzz", out,
+	    sizeof(out)), "0123456789a...", "shorten: no split UTF-8");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ok(strlen(str_shorten(big, out, sizeof(out))) == 15,
+	    "shorten: fits its buffer");
+}
+
+static void
 test_misc(void)
 {
 	static const struct {
@@ -492,6 +520,7 @@ main(void)
 	test_iso8601();
 	test_parse_iso8601();
 	test_civil();
+	test_shorten();
 	test_misc();
 	return done_testing();
 }
