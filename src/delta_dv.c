@@ -21,6 +21,7 @@
 #include "delta_path.h"
 #include "err.h"
 #include "storage.h"
+#include "strutil.h"
 
 #define SHORT		72	/* bytes of a value quoted in a message */
 #define COOKIE_RUN	12347	/* Roaring: has run containers */
@@ -162,7 +163,7 @@ dv_fail(struct err *e, const struct delta_dv *dv, const char *why)
 	return err_set(e, ERR_UPSTREAM, "deletion vector '%c%s' %s",
 	    dv->storage_type >= 0x20 && dv->storage_type < 0x7f ?
 	    dv->storage_type : '?', dv->path_or_inline == NULL ? "" :
-	    delta_path_shorten(dv->path_or_inline, q, sizeof(q)), why);
+	    str_shorten(dv->path_or_inline, q, sizeof(q)), why);
 }
 
 /* Does s start with "scheme:" (RFC 2396)? */

@@ -121,35 +121,13 @@ scheme_family(const char *s, size_t n, char out[8])
 		}
 }
 
-const char *
-delta_path_shorten(const char *s, char *out, size_t outsz)
-{
-	size_t	 n = strlen(s), cut, i;
-
-	if (n < outsz)
-		memcpy(out, s, n + 1);
-	else {
-		cut = outsz - 4;
-		/* Do not split a UTF-8 sequence. */
-		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-			cut--;
-		memcpy(out, s, cut);
-		memcpy(out + cut, "...", 4);
-	}
-	str_utf8_sanitize(out);
-	for (i = 0; out[i] != '\0'; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
-	return out;
-}
-
 static int
 fail(struct err *e, const char *path, const char *why)
 {
 	char	 q[SHORT];
 
 	return err_set(e, ERR_UPSTREAM, "path '%s' %s",
-	    delta_path_shorten(path, q, sizeof(q)), why);
+	    str_shorten(path, q, sizeof(q)), why);
 }
 
 /* Percent-decode n bytes of s into the arena; NULL if malformed or NUL. */

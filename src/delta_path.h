@@ -54,11 +54,5 @@ int	delta_path_file_key(const char *root_uri, const struct delta_file *,
 int	delta_path_file_id(const char *root_uri, const struct delta_file *,
 	    struct arena *, const char **key, struct err *);
 
-/*
- * Copy s into out (outsz >= 8) for an error message: at most outsz - 1
- * bytes, cut with "..." when longer, control characters and invalid
- * UTF-8 replaced with '?'.  Returns out.
- */
-const char *delta_path_shorten(const char *s, char *out, size_t outsz);
 
 #endif

@@ -149,6 +149,23 @@ mktable_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool
+mktable_left_alone(const struct opts *o)
+{
+	struct stat	 st;
+	char		*log;
+	bool		 there;
+
+	log = xasprintf("%s/_delta_log", o->target);
+	there = stat(log, &st) == 0;
+	free(log);
+	if (there && !o->force) {
+		printf("%s: already a Delta table, left alone\n", o->target);
+		return true;
+	}
+	return false;
+}
+
 void
 mktable_mkdir_p(const char *path)
 {

@@ -98,6 +98,8 @@ void		mktable_uuid(uint64_t *state, unsigned char b[16],
 void		mktable_uuid_text(uint64_t *state, char out[37]);
 int64_t		mktable_now_ms(void);
 void		mktable_mkdir_p(const char *);
+/* Is there a Delta table at the target, and no --force?  Says so. */
+bool		mktable_left_alone(const struct opts *);
 
 /* mktable_demo.c: the demo table, whose pieces generated logs reuse. */
 int		mktable_demo(const struct opts *);
@@ -115,6 +117,11 @@ void		mktable_demo_commit_begin(struct delta_write_commit *,
 		    bool blind);
 void		mktable_demo_commit_end(struct table *,
 		    struct delta_write_commit *);
+/* Version 0: its commit begun, the demo schema's metaData. */
+void		mktable_demo_begin_create(struct delta_write_commit *);
+void		mktable_demo_metadata(struct table *,
+		    struct delta_write_commit *,
+		    const struct delta_write_kv *conf, size_t nconf);
 void		mktable_demo_wipe(const char *dir);
 
 /* mktable_log.c: generated logs (--commits). */

@@ -279,8 +279,21 @@ mktable_demo_commit_end(struct table *t, struct delta_write_commit *c)
 	delta_write_commit_release(c);
 }
 
-static void
-version0(struct table *t)
+/* Begin the commit that creates the table (version 0). */
+void
+mktable_demo_begin_create(struct delta_write_commit *c)
+{
+	static const struct delta_write_kv params[] = {
+		{ "mode", "ErrorIfExists" },
+		{ "partitionBy", "[\"region\"]" }
+	};
+
+	mktable_demo_commit_begin(c, 0, "WRITE", params, 2, true);
+}
+
+void
+mktable_demo_metadata(struct table *t, struct delta_write_commit *c,
+    const struct delta_write_kv *conf, size_t nconf)
 {
 	static const struct delta_write_field fields[] = {
 		{ "id", "long", false },
@@ -291,18 +304,9 @@ version0(struct table *t)
 		{ "region", "string", true }
 	};
 	static const char *const parts[] = { "region" };
-	static const struct delta_write_kv params[] = {
-		{ "mode", "ErrorIfExists" },
-		{ "partitionBy", "[\"region\"]" }
-	};
-	struct delta_write_commit	 c;
 	struct delta_write_metadata	 m;
-	struct spec			 s;
 	char				 id[37];
-	int64_t				 i;
 
-	mktable_demo_commit_begin(&c, 0, "WRITE", params, 2, true);
-	delta_write_protocol(&c, 1, 2);
 	mktable_uuid_text(&t->rng, id);
 	memset(&m, 0, sizeof(m));
 	m.id = id;
@@ -310,8 +314,22 @@ version0(struct table *t)
 	m.nfields = sizeof(fields) / sizeof(fields[0]);
 	m.partition_columns = parts;
 	m.npartition_columns = 1;
+	m.configuration = conf;
+	m.nconfiguration = nconf;
 	m.created_time = mktable_now_ms();
-	delta_write_metadata(&c, &m);
+	delta_write_metadata(c, &m);
+}
+
+static void
+version0(struct table *t)
+{
+	struct delta_write_commit	 c;
+	struct spec			 s;
+	int64_t				 i;
+
+	mktable_demo_begin_create(&c);
+	delta_write_protocol(&c, 1, 2);
+	mktable_demo_metadata(t, &c, NULL, 0);
 	for (i = 0; i < t->o->files; i++) {
 		s = mktable_demo_spec(t, (int)(i % NREGIONS));
 		add_file(t, &c, &s, false, (int)i);
@@ -416,18 +434,11 @@ int
 mktable_demo(const struct opts *o)
 {
 	struct table	 t;
-	struct stat	 st;
-	char		*log;
 	int64_t		 rows = 0;
 	size_t		 i;
 
-	log = xasprintf("%s/_delta_log", o->target);
-	if (stat(log, &st) == 0 && !o->force) {
-		printf("%s: already a Delta table, left alone\n", o->target);
-		free(log);
+	if (mktable_left_alone(o))
 		return 0;
-	}
-	free(log);
 	if (o->force)
 		mktable_demo_wipe(o->target);
 	mktable_mkdir_p(o->target);

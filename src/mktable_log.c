@@ -15,8 +15,6 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -364,24 +362,10 @@ elog_protocol(const struct opts *o)
 static void
 elog_version0(struct elog *l, const struct opts *o)
 {
-	static const struct delta_write_field fields[] = {
-		{ "id", "long", false },
-		{ "city", "string", true },
-		{ "amount", "double", true },
-		{ "ts", "timestamp", true },
-		{ "day", "date", true },
-		{ "region", "string", true }
-	};
-	static const char *const parts[] = { "region" };
-	static const struct delta_write_kv params[] = {
-		{ "mode", "ErrorIfExists" },
-		{ "partitionBy", "[\"region\"]" }
-	};
 	struct delta_write_commit	 c;
-	struct delta_write_metadata	 m;
 	struct delta_write_kv		 conf[5];
 	struct spec			 s;
-	char				 id[37], interval[24];
+	char				 interval[24];
 	size_t				 nconf = 0, before;
 	int64_t				 i;
 
@@ -403,21 +387,11 @@ elog_version0(struct elog *l, const struct opts *o)
 		conf[nconf++] = (struct delta_write_kv){
 		    "delta.checkpoint.writeStatsAsStruct", "true" };
 	}
-	mktable_demo_commit_begin(&c, 0, "WRITE", params, 2, true);
+	mktable_demo_begin_create(&c);
 	l->protocol = elog_protocol(o);
 	commit_line(&c, l->protocol);
-	mktable_uuid_text(&l->t.rng, id);
-	memset(&m, 0, sizeof(m));
-	m.id = id;
-	m.fields = fields;
-	m.nfields = sizeof(fields) / sizeof(fields[0]);
-	m.partition_columns = parts;
-	m.npartition_columns = 1;
-	m.configuration = conf;
-	m.nconfiguration = nconf;
-	m.created_time = mktable_now_ms();
 	before = c.b.len;
-	delta_write_metadata(&c, &m);
+	mktable_demo_metadata(&l->t, &c, conf, nconf);
 	l->metadata = xstrndup(c.b.data + before, c.b.len - before - 1);
 	for (i = 0; i < o->files; i++) {
 		s = mktable_demo_spec(&l->t, (int)(i % NREGIONS));
@@ -506,20 +480,13 @@ mktable_log(const struct opts *o)
 	};
 	struct delta_write_commit	 c;
 	struct elog			 l;
-	struct stat			 st;
 	struct spec			 s;
-	char				*log;
 	int64_t				 v, rows = 0;
 	size_t				 i;
 	bool				 done;
 
-	log = xasprintf("%s/_delta_log", o->target);
-	if (stat(log, &st) == 0 && !o->force) {
-		printf("%s: already a Delta table, left alone\n", o->target);
-		free(log);
+	if (mktable_left_alone(o))
 		return 0;
-	}
-	free(log);
 	if (o->force) {
 		elog_wipe(o->target);
 		mktable_demo_wipe(o->target);

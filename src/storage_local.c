@@ -67,32 +67,13 @@ static const struct storage_ops local_ops = {
 	.close = local_close,
 };
 
-/* key, shortened and made printable, for a message. */
-static const char *
-quote(const char *key, char out[QUOTE])
-{
-	size_t	 n = strlen(key), i;
-
-	if (n < QUOTE)
-		memcpy(out, key, n + 1);
-	else {
-		memcpy(out, key, QUOTE - 4);
-		memcpy(out + QUOTE - 4, "...", 4);
-	}
-	str_utf8_sanitize(out);
-	for (i = 0; out[i] != '\0'; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
-	return out;
-}
-
 /* Record what errno err means for key; returns -1. */
 static int
 fail(struct local *l, const char *key, int err, struct err *e)
 {
 	char	 q[QUOTE];
 
-	quote(key, q);
+	str_shorten(key, q, sizeof(q));
 	switch (err) {
 	case ENOENT:
 	case ENOTDIR:
@@ -118,20 +99,7 @@ fail(struct local *l, const char *key, int err, struct err *e)
 static bool
 walk_key_ok(const char *key)
 {
-	const char	*seg, *end;
-	size_t		 n;
-
-	if (strcmp(key, ".") == 0)
-		return true;
-	for (seg = key;; seg = end + 1) {
-		end = strchr(seg, '/');
-		n = end != NULL ? (size_t)(end - seg) : strlen(seg);
-		if (n == 0 || (n == 1 && seg[0] == '.') ||
-		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return false;
-		if (end == NULL)
-			return true;
-	}
+	return strcmp(key, ".") == 0 || storage_key_valid(key);
 }
 
 /* After ENOTDIR on name in dirfd: was it a symbolic link?  Then ELOOP. */
@@ -243,7 +211,7 @@ open_file(struct local *l, const char *key, struct stat *sb, struct err *e)
 	if (!S_ISREG(sb->st_mode)) {
 		close(fd);
 		return err_set(e, ERR_UPSTREAM, "'%s' is not a regular file",
-		    quote(key, q));
+		    str_shorten(key, q, sizeof(q)));
 	}
 	return fd;
 }
@@ -431,7 +399,7 @@ short_object(const char *key, struct err *e)
 	char	 q[QUOTE];
 
 	return err_set(e, ERR_UPSTREAM, "'%s' is shorter than expected",
-	    quote(key, q));
+	    str_shorten(key, q, sizeof(q)));
 }
 
 static int
@@ -455,7 +423,7 @@ local_read(struct storage *st, const char *key, int64_t off, int64_t len,
 	want = len >= 0 ? (uint64_t)len : (uint64_t)(sb.st_size - off);
 	if (want > max || (out->max != 0 && want > out->max - out->len)) {
 		err_set(e, ERR_TOO_LARGE, "'%s' is larger than %zu bytes",
-		    quote(key, q), out->max != 0 && out->max - out->len < max ?
+		    str_shorten(key, q, sizeof(q)), out->max != 0 && out->max - out->len < max ?
 		    out->max - out->len : max);
 		goto out;
 	}
@@ -474,7 +442,7 @@ local_read(struct storage *st, const char *key, int64_t off, int64_t len,
 		}
 		if (buf_add(out, chunk, (size_t)r) == -1) {
 			err_set(e, ERR_TOO_LARGE, "'%s' does not fit the buffer",
-			    quote(key, q));
+			    str_shorten(key, q, sizeof(q)));
 			goto out;
 		}
 		got += (uint64_t)r;
@@ -509,7 +477,7 @@ local_stat(struct storage *st, const char *key, struct storage_entry *ent,
 	close(fd);
 	if (!S_ISREG(sb.st_mode))
 		return err_set(e, ERR_UPSTREAM, "'%s' is not a regular file",
-		    quote(key, q));
+		    str_shorten(key, q, sizeof(q)));
 	ent->key = arena_strdup(a, key);
 	ent->size = (int64_t)sb.st_size;
 	ent->mtime_ms = mtime_ms(&sb);

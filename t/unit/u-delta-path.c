@@ -222,25 +222,6 @@ test_bad_root(void)
 	arena_free(a);
 }
 
-static void
-test_shorten(void)
-{
-	char	 out[16], big[200];
-
-	is_str(delta_path_shorten("short", out, sizeof(out)), "short",
-	    "shorten: short strings stay");
-	is_str(delta_path_shorten("0123456789abcdefghij", out, sizeof(out)),
-	    "0123456789ab...", "shorten: long strings are cut");
-	is_str(delta_path_shorten("a\nb\x01", out, sizeof(out)), "a?b?",
-	    "shorten: control characters hidden");
-	is_str(delta_path_shorten("0123456789a\xc3\xa9zzzz", out,
-	    sizeof(out)), "0123456789a...", "shorten: no split UTF-8");
-	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	ok(strlen(delta_path_shorten(big, out, sizeof(out))) == 15,
-	    "shorten: fits its buffer");
-}
-
 static struct delta_dv
 dv_make(char type, const char *v, int32_t off, int32_t size, int64_t card)
 {
@@ -707,7 +688,6 @@ main(void)
 	test_relative();
 	test_absolute();
 	test_bad_root();
-	test_shorten();
 	test_file_keys();
 	test_z85();
 	test_dv_keys();
