@@ -20,6 +20,7 @@
 #include "delta_dv.h"
 #include "delta_path.h"
 #include "err.h"
+#include "jsonw.h"
 #include "storage.h"
 #include "strutil.h"
 
@@ -558,4 +559,30 @@ delta_dv_load(struct storage *st, const struct delta_dv *dv,
 out:
 	buf_release(&b);
 	return rc;
+}
+
+void
+delta_dv_json(struct jsonw *w, const struct delta_dv *dv, char storage_type,
+    const char *path_or_inline)
+{
+	char	 st[2] = { storage_type, '\0' };
+
+	jsonw_obj_open(w);
+	jsonw_key(w, "storageType");
+	jsonw_str(w, st);
+	jsonw_key(w, "pathOrInlineDv");
+	jsonw_str(w, path_or_inline);
+	if (dv->offset >= 0) {
+		jsonw_key(w, "offset");
+		jsonw_int(w, dv->offset);
+	}
+	jsonw_key(w, "sizeInBytes");
+	jsonw_int(w, dv->size);
+	jsonw_key(w, "cardinality");
+	jsonw_int(w, dv->cardinality);
+	if (dv->max_row_index >= 0) {
+		jsonw_key(w, "maxRowIndex");
+		jsonw_int(w, dv->max_row_index);
+	}
+	jsonw_obj_close(w);
 }

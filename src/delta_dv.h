@@ -25,6 +25,7 @@
 struct arena;
 struct delta_dv;
 struct err;
+struct jsonw;
 struct storage;
 
 /* Length of a Z85-encoded UUID ('u' descriptors end with one). */
@@ -113,5 +114,12 @@ int	delta_dv_bitmap_cardinality(const unsigned char *, size_t len,
  */
 int	delta_dv_load(struct storage *, const struct delta_dv *,
 	    struct arena *, int64_t *cardinality, struct err *);
+
+/*
+ * Write dv as the protocol's JSON descriptor, with storageType and
+ * pathOrInlineDv as given (a response may point it elsewhere).
+ */
+void	delta_dv_json(struct jsonw *, const struct delta_dv *, char storage_type,
+	    const char *path_or_inline);
 
 #endif

@@ -25,6 +25,7 @@ enum err_kind {
 	ERR_EXISTS,		/* 409 RESOURCE_ALREADY_EXISTS */
 	ERR_CONFLICT,		/* 409 RESOURCE_CONFLICT */
 	ERR_TOO_LARGE,		/* 413 REQUEST_TOO_LARGE */
+	ERR_RANGE,		/* 416 RANGE_NOT_SATISFIABLE */
 	ERR_RATE_LIMITED,	/* 429 REQUEST_LIMIT_EXCEEDED */
 	ERR_INTERNAL,		/* 500 INTERNAL_ERROR */
 	ERR_UPSTREAM,		/* 502 STORAGE_ERROR */
@@ -35,7 +36,7 @@ enum err_kind {
 struct err {
 	enum err_kind	 kind;
 	int		 retry_after;	/* seconds, for 429 and 503; 0: none */
-	char		 msg[256];
+	char		 msg[1024];
 };
 
 void		 err_clear(struct err *);

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "delta_action.h"
 #include "delta_changes.h"
+#include "delta_dv.h"
 #include "delta_features.h"
 #include "delta_log.h"
 #include "delta_snapshot.h"
@@ -98,27 +99,6 @@ kind_name(enum delta_action_kind k)
 	return names[k];
 }
 
-static void
-dv_json(struct jsonw *w, const struct delta_dv *dv)
-{
-	char	 st[2] = { dv->storage_type, '\0' };
-
-	jsonw_obj_open(w);
-	jsonw_key(w, "storageType");
-	jsonw_str(w, st);
-	jsonw_key(w, "pathOrInlineDv");
-	jsonw_str(w, dv->path_or_inline);
-	if (dv->offset >= 0) {
-		jsonw_key(w, "offset");
-		jsonw_int(w, dv->offset);
-	}
-	jsonw_key(w, "sizeInBytes");
-	jsonw_int(w, dv->size);
-	jsonw_key(w, "cardinality");
-	jsonw_int(w, dv->cardinality);
-	jsonw_obj_close(w);
-}
-
 static int
 print_file(void *ctx, const struct delta_action *act, struct err *e)
 {
@@ -141,7 +121,8 @@ print_file(void *ctx, const struct delta_action *act, struct err *e)
 	}
 	if (f->dv.storage_type != 0) {
 		jsonw_key(w, "deletionVector");
-		dv_json(w, &f->dv);
+		delta_dv_json(w, &f->dv, f->dv.storage_type,
+		    f->dv.path_or_inline);
 	}
 	jsonw_obj_close(w);
 	line_end(o);

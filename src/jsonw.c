@@ -129,6 +129,34 @@ jsonw_rawn(struct jsonw *w, const char *json, size_t n)
 }
 
 void
+jsonw_raw_compact(struct jsonw *w, const char *json, size_t n)
+{
+	size_t	 i, run = 0;
+	bool	 in_str = false, esc = false;
+
+	value_start(w);
+	for (i = 0; i < n; i++) {
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (json[i] == '\\')
+				esc = true;
+			else if (json[i] == '"')
+				in_str = false;
+			continue;
+		}
+		if (json[i] == '"')
+			in_str = true;
+		else if (json[i] == ' ' || json[i] == '\t' ||
+		    json[i] == '\n' || json[i] == '\r') {
+			buf_add(w->b, json + run, i - run);
+			run = i + 1;
+		}
+	}
+	buf_add(w->b, json + run, n - run);
+}
+
+void
 jsonw_quote(struct buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";

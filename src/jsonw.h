@@ -44,6 +44,8 @@ void	jsonw_null(struct jsonw *);
 /* Insert already-serialised JSON (e.g. a json column from PostgreSQL). */
 void	jsonw_raw(struct jsonw *, const char *);
 void	jsonw_rawn(struct jsonw *, const char *, size_t);
+/* Valid JSON text without the whitespace between its tokens. */
+void	jsonw_raw_compact(struct jsonw *, const char *, size_t);
 
 /* Append s as a quoted, escaped JSON string. */
 void	jsonw_quote(struct buf *, const char *, size_t);

@@ -2,8 +2,9 @@
  * pagetoken.c: list continuation tokens (see pagetoken.h).
  *
  * Layout before base64url: version (1 byte), kind (1), owner, scope1,
- * scope2, pos1, pos2 (8 bytes each, big-endian), then the first 16 bytes
- * of HMAC-SHA256 over everything before it with a domain label.
+ * scope2, pos1, pos2, pos3, expires_ms (8 bytes each, big-endian), then
+ * the first 16 bytes of HMAC-SHA256 over everything before it with a
+ * domain label.
  */
 #include "config.h"
 
@@ -14,11 +15,11 @@
 #include "pagetoken.h"
 #include "strutil.h"
 
-#define PT_VERSION	1
-#define PT_BODY		(2 + 5 * 8)
+#define PT_VERSION	2
+#define PT_BODY		(2 + 7 * 8)
 #define PT_TAG		16
 #define PT_RAW		(PT_BODY + PT_TAG)
-#define PT_LABEL	"deltashare page token v1"
+#define PT_LABEL	"deltashare page token v2"
 
 static void
 put64(unsigned char *p, int64_t v)
@@ -69,6 +70,8 @@ pagetoken_encode(struct arena *a, const unsigned char *key, size_t keylen,
 	put64(raw + 18, pt->scope2);
 	put64(raw + 26, pt->pos1);
 	put64(raw + 34, pt->pos2);
+	put64(raw + 42, pt->pos3);
+	put64(raw + 50, pt->expires_ms);
 	tag(key, keylen, raw, raw + PT_BODY);
 	out = arena_alloc(a, PAGETOKEN_MAXLEN);
 	str_b64url_encode(raw, sizeof(raw), out);
@@ -76,8 +79,8 @@ pagetoken_encode(struct arena *a, const unsigned char *key, size_t keylen,
 }
 
 int
-pagetoken_decode(const unsigned char *key, size_t keylen, const char *s,
-    struct pagetoken *want)
+pagetoken_read(const unsigned char *key, size_t keylen, const char *s,
+    struct pagetoken *out)
 {
 	unsigned char	 raw[3 * (PAGETOKEN_MAXLEN / 4) + 3], expect[PT_TAG];
 	size_t		 len = strlen(s);
@@ -87,15 +90,32 @@ pagetoken_decode(const unsigned char *key, size_t keylen, const char *s,
 	    str_b64url_decode(s, len, raw) != PT_RAW)
 		return -1;
 	tag(key, keylen, raw, expect);
-	if (!crypto_equal(expect, raw + PT_BODY, PT_TAG))
+	if (!crypto_equal(expect, raw + PT_BODY, PT_TAG) ||
+	    raw[0] != PT_VERSION)
 		return -1;
-	if (raw[0] != PT_VERSION || raw[1] != (unsigned char)want->kind ||
-	    get64(raw + 2) != want->owner || get64(raw + 10) != want->scope1 ||
-	    get64(raw + 18) != want->scope2)
+	out->kind = (enum pagetoken_kind)raw[1];
+	out->owner = get64(raw + 2);
+	out->scope1 = get64(raw + 10);
+	out->scope2 = get64(raw + 18);
+	out->pos1 = get64(raw + 26);
+	out->pos2 = get64(raw + 34);
+	out->pos3 = get64(raw + 42);
+	out->expires_ms = get64(raw + 50);
+	return 0;
+}
+
+int
+pagetoken_decode(const unsigned char *key, size_t keylen, const char *s,
+    struct pagetoken *want)
+{
+	struct pagetoken got;
+
+	if (pagetoken_read(key, keylen, s, &got) == -1 ||
+	    got.kind != want->kind || got.owner != want->owner ||
+	    got.scope1 != want->scope1 || got.scope2 != want->scope2 ||
+	    got.pos1 < 0 || got.pos2 < 0)
 		return -1;
-	want->pos1 = get64(raw + 26);
-	want->pos2 = get64(raw + 34);
-	if (want->pos1 < 0 || want->pos2 < 0)
-		return -1;
+	want->pos1 = got.pos1;
+	want->pos2 = got.pos2;
 	return 0;
 }

@@ -6,6 +6,10 @@
  * keyset position (last id returned), and carries an HMAC-SHA256 tag
  * under server.secret_file.  A forged, altered or foreign token (another
  * list, share, schema or recipient) does not decode.
+ *
+ * Table queries use the same tokens for their pages (scope1: the shared
+ * table, scope2: a hash of the query's other parameters, pos1..pos3:
+ * where to resume) and for refresh tokens, with an expiry.
  */
 #ifndef DS_PAGETOKEN_H
 #define DS_PAGETOKEN_H
@@ -21,6 +25,9 @@ enum pagetoken_kind {
 	PT_TABLES,
 	PT_ALL_TABLES,
 	PT_ADMIN_LIST,		/* scope1 names which admin list */
+	PT_QUERY,		/* next page of a snapshot query */
+	PT_STREAM,		/* next page of startingVersion or changes */
+	PT_REFRESH,		/* refresh token of a snapshot query */
 };
 
 struct pagetoken {
@@ -30,9 +37,11 @@ struct pagetoken {
 	int64_t			 scope2;
 	int64_t			 pos1;	/* keyset position */
 	int64_t			 pos2;	/* second key, where one is needed */
+	int64_t			 pos3;
+	int64_t			 expires_ms;	/* 0: never */
 };
 
-#define PAGETOKEN_MAXLEN	128
+#define PAGETOKEN_MAXLEN	160
 
 char	*pagetoken_encode(struct arena *, const unsigned char *key,
 	    size_t keylen, const struct pagetoken *);
@@ -43,5 +52,12 @@ char	*pagetoken_encode(struct arena *, const unsigned char *key,
  */
 int	 pagetoken_decode(const unsigned char *key, size_t keylen,
 	    const char *s, struct pagetoken *want);
+
+/*
+ * Decode s, checking only its tag: every field into *out.  -1 when the
+ * token was not made by this server (or was altered).
+ */
+int	 pagetoken_read(const unsigned char *key, size_t keylen,
+	    const char *s, struct pagetoken *out);
 
 #endif

@@ -45,6 +45,8 @@ round_trip(const uint8_t *d)
 	pt.scope2 = get64(d + 18);
 	pt.pos1 = get64(d + 26);
 	pt.pos2 = (int64_t)(get64(d + 34) & INT64_MAX);
+	pt.pos3 = 0;
+	pt.expires_ms = 0;
 	s = pagetoken_encode(a, key, sizeof(key), &pt);
 	want = pt;
 	want.pos1 = want.pos2 = 0;

@@ -2,9 +2,12 @@
  * delta-conform.c: the conformance test of the Delta log engine over the
  * shared table corpus, for t3300-delta-corpus.sh.
  *
- *	delta-conform CORPUS
+ *	delta-conform [--expect] CORPUS
  *	delta-conform --files LOCATION
  *
+ * With --expect it also prints, before each rows check, the expected
+ * live rows of a table at a version ("expect TABLE VERSION ROWS", -1 for
+ * the latest), which t4100 checks again through the HTTP API.
  * The first form reads CORPUS/manifest.json and checks every table it
  * lists through the engine (delta_table, delta_snapshot, delta_changes,
  * delta_features, delta_dv) and the Parquet reader, printing one line
@@ -432,7 +435,7 @@ expected_parquet_rows(const char *dir, int64_t *rows, int *nfiles,
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if ((r = parquet_read_open_path(path, NULL, &e)) == NULL) {
-			snprintf(why, whysz, "%s: %s", de->d_name, e.msg);
+			snprintf(why, whysz, "%s: %.400s", de->d_name, e.msg);
 			rc = -1;
 		} else {
 			root = parquet_read_root(r);
@@ -445,7 +448,7 @@ expected_parquet_rows(const char *dir, int64_t *rows, int *nfiles,
 				got++;
 			if (more == -1 || got != parquet_read_num_rows(r)) {
 				snprintf(why, whysz, "%s: read %" PRId64
-				    " rows of %" PRId64 "%s%s", de->d_name, got,
+				    " rows of %" PRId64 "%s%.400s", de->d_name, got,
 				    parquet_read_num_rows(r), more == -1 ?
 				    ": " : "", more == -1 ? e.msg : "");
 				rc = -1;
@@ -556,6 +559,9 @@ count_live(struct tcase *tc, int64_t v, struct live *l,
 	return rc;
 }
 
+/* --expect: print every expected row count for t4100 too. */
+static bool	 expect_mode;
+
 /* The rows check of one version against an expected count. */
 static void
 rows_check(struct tcase *tc, int64_t v, const char *source, int64_t want)
@@ -563,6 +569,10 @@ rows_check(struct tcase *tc, int64_t v, const char *source, int64_t want)
 	struct live	 l;
 	struct err	 e;
 	const char	*check;
+
+	if (expect_mode)
+		printf("expect\t%s\t%" PRId64 "\t%" PRId64 "\n", tc->path, v,
+		    want);
 
 	check = v < 0 ? arena_printf(tc->a, "rows at latest (%s)", source) :
 	    arena_printf(tc->a, "rows at v%" PRId64 " (%s)", v, source);
@@ -593,7 +603,7 @@ same_properties(struct tcase *tc, const struct delta_metadata *md,
 
 	if ((got = jsonu_parse(tc->a, md->configuration,
 	    strlen(md->configuration), 16, &e)) == NULL) {
-		snprintf(why, whysz, "configuration: %s", e.msg);
+		snprintf(why, whysz, "configuration: %.400s", e.msg);
 		return false;
 	}
 	if (want == NULL)
@@ -1255,8 +1265,12 @@ main(int argc, char *argv[])
 {
 	if (argc == 3 && strcmp(argv[1], "--files") == 0)
 		return files_run(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--expect") == 0) {
+		expect_mode = true;
+		return corpus_run(argv[2]);
+	}
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: delta-conform CORPUS\n"
+		fprintf(stderr, "usage: delta-conform [--expect] CORPUS\n"
 		    "       delta-conform --files LOCATION\n");
 		return 2;
 	}

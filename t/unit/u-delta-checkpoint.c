@@ -317,7 +317,7 @@ run(const char *kind, const struct fld *fields, unsigned extra,
 	rc = delta_checkpoint_pq_rows(r, "ck.parquet",
 	    DELTA_WANT(DELTA_ADD) | DELTA_WANT(DELTA_REMOVE) | extra, schema,
 	    a, seen, a, &e);
-	snprintf(msg, msgsz, "%s", rc == -1 ? e.msg : "");
+	snprintf(msg, msgsz, "%.400s", rc == -1 ? e.msg : "");
 	parquet_read_free(r);
 	buf_release(&b);
 	arena_free(a);

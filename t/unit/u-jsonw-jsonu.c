@@ -508,6 +508,34 @@ test_getters(void)
 	arena_free(a);
 }
 
+/* Raw JSON copied without whitespace between tokens, strings intact. */
+static void
+test_raw_compact(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "{\"a\": 1, \"b\" :[ 1 , 2 ]}", "{\"a\":1,\"b\":[1,2]}" },
+		{ "{\"k\": \"two  words\\\" \\\\\"}",
+		    "{\"k\":\"two  words\\\" \\\\\"}" },
+		{ "\t{\r\n}\n", "{}" },
+		{ "{\"minReaderVersion\":3}", "{\"minReaderVersion\":3}" },
+		{ "", "" },
+	};
+	struct buf	 b;
+	struct jsonw	 w;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&b, 0);
+		jsonw_init(&w, &b);
+		jsonw_raw_compact(&w, cases[i].in, strlen(cases[i].in));
+		is_str(buf_str(&b), cases[i].out, "raw_compact case %zu", i);
+		buf_release(&b);
+	}
+}
+
 static void
 test_only_keys(void)
 {
@@ -565,5 +593,6 @@ main(void)
 	test_parse();
 	test_getters();
 	test_only_keys();
+	test_raw_compact();
 	return done_testing();
 }

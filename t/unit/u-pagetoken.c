@@ -31,7 +31,7 @@ static const unsigned char key2[32] = "another key for page tokens....";
 		"+++++++++++++++++++++++++++++++++++++++"
 
 static const struct pagetoken base = {
-	PT_TABLES, 42, 7, 9, 123456789, 3
+	PT_TABLES, 42, 7, 9, 123456789, 3, 0, 0
 };
 
 static void
@@ -41,14 +41,14 @@ test_round_trip(void)
 		const char		*name;
 		struct pagetoken	 pt;
 	} cases[] = {
-		{ "tables", { PT_TABLES, 42, 7, 9, 123456789, 3 } },
-		{ "shares, zeros", { PT_SHARES, 0, 0, 0, 0, 0 } },
-		{ "schemas", { PT_SCHEMAS, 1, 2, 0, 5, 0 } },
-		{ "all tables", { PT_ALL_TABLES, 1, 2, 0, 5, 6 } },
+		{ "tables", { PT_TABLES, 42, 7, 9, 123456789, 3, 0, 0 } },
+		{ "shares, zeros", { PT_SHARES, 0, 0, 0, 0, 0, 0, 0 } },
+		{ "schemas", { PT_SCHEMAS, 1, 2, 0, 5, 0, 0, 0 } },
+		{ "all tables", { PT_ALL_TABLES, 1, 2, 0, 5, 6, 0, 0 } },
 		{ "admin list", { PT_ADMIN_LIST, 1, 3, 0, INT64_MAX,
-		    INT64_MAX } },
+		    INT64_MAX, 0, 0 } },
 		{ "negative ids in scope", { PT_TABLES, -1, INT64_MIN, -5, 1,
-		    1 } },
+		    1, 0, 0 } },
 	};
 	struct arena		*a = arena_new();
 	struct pagetoken	 want;
@@ -68,6 +68,24 @@ test_round_trip(void)
 		is_int(want.pos1, cases[i].pt.pos1, "%s: pos1", cases[i].name);
 		is_int(want.pos2, cases[i].pt.pos2, "%s: pos2", cases[i].name);
 	}
+	/* pagetoken_read gives every field back, expiry included. */
+	want = base;
+	want.pos3 = 77;
+	want.expires_ms = 1700000000123;
+	s = pagetoken_encode(a, key, sizeof(key), &want);
+	{
+		struct pagetoken got;
+
+		is_int(pagetoken_read(key, sizeof(key), s, &got), 0,
+		    "read: decodes");
+		ok(got.kind == base.kind && got.owner == base.owner &&
+		    got.scope1 == base.scope1 && got.scope2 == base.scope2 &&
+		    got.pos1 == base.pos1 && got.pos2 == base.pos2 &&
+		    got.pos3 == 77 && got.expires_ms == 1700000000123,
+		    "read: every field");
+		is_int(pagetoken_read((const unsigned char *)"another key",
+		    11, s, &got), -1, "read: another key");
+	}
 	/* Negative positions never come out, even with a valid tag. */
 	want = base;
 	want.pos1 = -1;
@@ -85,16 +103,16 @@ test_mismatch(void)
 		struct pagetoken	 want;
 		int			 rc;
 	} cases[] = {
-		{ "same list", { PT_TABLES, 42, 7, 9, 0, 0 }, 0 },
-		{ "positions are outputs", { PT_TABLES, 42, 7, 9, 99, 99 }, 0 },
-		{ "other kind", { PT_SCHEMAS, 42, 7, 9, 0, 0 }, -1 },
-		{ "all-tables instead", { PT_ALL_TABLES, 42, 7, 9, 0, 0 }, -1 },
-		{ "other owner", { PT_TABLES, 43, 7, 9, 0, 0 }, -1 },
-		{ "other share", { PT_TABLES, 42, 8, 9, 0, 0 }, -1 },
-		{ "other schema", { PT_TABLES, 42, 7, 10, 0, 0 }, -1 },
-		{ "scopes swapped", { PT_TABLES, 42, 9, 7, 0, 0 }, -1 },
+		{ "same list", { PT_TABLES, 42, 7, 9, 0, 0, 0, 0 }, 0 },
+		{ "positions are outputs", { PT_TABLES, 42, 7, 9, 99, 99, 0, 0 }, 0 },
+		{ "other kind", { PT_SCHEMAS, 42, 7, 9, 0, 0, 0, 0 }, -1 },
+		{ "all-tables instead", { PT_ALL_TABLES, 42, 7, 9, 0, 0, 0, 0 }, -1 },
+		{ "other owner", { PT_TABLES, 43, 7, 9, 0, 0, 0, 0 }, -1 },
+		{ "other share", { PT_TABLES, 42, 8, 9, 0, 0, 0, 0 }, -1 },
+		{ "other schema", { PT_TABLES, 42, 7, 10, 0, 0, 0, 0 }, -1 },
+		{ "scopes swapped", { PT_TABLES, 42, 9, 7, 0, 0, 0, 0 }, -1 },
 		{ "owner in high bits", { PT_TABLES, 42 | (1LL << 40), 7, 9, 0,
-		    0 }, -1 },
+		    0, 0, 0 }, -1 },
 	};
 	struct arena		*a = arena_new();
 	struct pagetoken	 want;
