@@ -177,18 +177,25 @@ delta_write_metadata(struct delta_write_commit *c,
 	buf_release(&s);
 }
 
+/* path, partitionValues and size, which add and cdc actions share. */
+static void
+file_head(struct jsonw *j, const struct delta_write_add *a)
+{
+	jsonw_key(j, "path");
+	jsonw_str(j, a->path);
+	jsonw_key(j, "partitionValues");
+	kv_object(j, a->partition_values, a->npartition_values);
+	jsonw_key(j, "size");
+	jsonw_int(j, a->size);
+}
+
 void
 delta_write_add(struct delta_write_commit *c, const struct delta_write_add *a)
 {
 	struct jsonw	 j;
 
 	action_open(c, &j, "add");
-	jsonw_key(&j, "path");
-	jsonw_str(&j, a->path);
-	jsonw_key(&j, "partitionValues");
-	kv_object(&j, a->partition_values, a->npartition_values);
-	jsonw_key(&j, "size");
-	jsonw_int(&j, a->size);
+	file_head(&j, a);
 	jsonw_key(&j, "modificationTime");
 	jsonw_int(&j, a->modification_time);
 	jsonw_key(&j, "dataChange");
@@ -225,6 +232,18 @@ delta_write_remove(struct delta_write_commit *c,
 		jsonw_key(&j, "size");
 		jsonw_int(&j, r->size);
 	}
+	action_close(c, &j);
+}
+
+void
+delta_write_cdc(struct delta_write_commit *c, const struct delta_write_add *a)
+{
+	struct jsonw	 j;
+
+	action_open(c, &j, "cdc");
+	file_head(&j, a);
+	jsonw_key(&j, "dataChange");
+	jsonw_bool(&j, false);
 	action_close(c, &j);
 }
 

@@ -134,6 +134,9 @@ void	delta_write_add(struct delta_write_commit *,
 	    const struct delta_write_add *);
 void	delta_write_remove(struct delta_write_commit *,
 	    const struct delta_write_remove *);
+/* A cdc action (change data file): path, partitionValues and size. */
+void	delta_write_cdc(struct delta_write_commit *,
+	    const struct delta_write_add *);
 void	delta_write_commit_info(struct delta_write_commit *,
 	    const struct delta_write_commit_info *);
 

@@ -12,9 +12,11 @@
  * The first form writes the demo table into DIR: columns id (long), city
  * (string), amount (double), ts (timestamp), day (date), partitioned by
  * region (string; one value has a space, one a non-ASCII letter), in four
- * commits: v0 creates the table with --files files, v1 appends two, v2
- * deletes the rows with id % 3 = 0 from one file (remove plus a rewritten
- * add), v3 appends two more.  Data files are SNAPPY Parquet with --rows
+ * commits: v0 creates the table with --files files and the change data
+ * feed on (delta.enableChangeDataFeed, writer version 4), v1 appends two,
+ * v2 deletes the rows with id % 3 = 0 from one file (remove plus a
+ * rewritten add, and a cdc file in _change_data/ holding the deleted rows
+ * with _change_type "delete"), v3 appends two more.  Data files are SNAPPY Parquet with --rows
  * rows each; add actions carry their statistics.  Everything but the
  * commit and modification times is a function of --seed.  It prints
  * "DIR: version V, F live files, R live rows".  A DIR that already has a

@@ -45,27 +45,39 @@ mktable_demo_deleted(const struct row *r)
 	return r->id % 3 == 0;
 }
 
-void
-mktable_demo_schema(struct table *t)
+/* The demo's columns under root: id, city, amount, ts, day. */
+static void
+demo_columns(struct parquet_write_node *root, struct parquet_write_node **n)
 {
-	struct parquet_write_node	*root;
 	struct parquet_write_leaf	 l;
 
-	t->schema = parquet_write_schema_new();
-	root = parquet_write_schema_root(t->schema);
-	t->c_id = parquet_write_add_column(root, "id", PQ_REQUIRED, PQ_INT64);
-	t->c_city = parquet_write_add_string(root, "city", PQ_OPTIONAL);
-	t->c_amount = parquet_write_add_column(root, "amount", PQ_OPTIONAL,
+	n[0] = parquet_write_add_column(root, "id", PQ_REQUIRED, PQ_INT64);
+	n[1] = parquet_write_add_string(root, "city", PQ_OPTIONAL);
+	n[2] = parquet_write_add_column(root, "amount", PQ_OPTIONAL,
 	    PQ_DOUBLE);
 	memset(&l, 0, sizeof(l));
 	l.type = PQ_INT64;
 	l.logical = PQ_LT_TIMESTAMP;
 	l.utc = true;
-	t->c_ts = parquet_write_add_leaf(root, "ts", PQ_OPTIONAL, &l);
+	n[3] = parquet_write_add_leaf(root, "ts", PQ_OPTIONAL, &l);
 	memset(&l, 0, sizeof(l));
 	l.type = PQ_INT32;
 	l.logical = PQ_LT_DATE;
-	t->c_day = parquet_write_add_leaf(root, "day", PQ_OPTIONAL, &l);
+	n[4] = parquet_write_add_leaf(root, "day", PQ_OPTIONAL, &l);
+}
+
+void
+mktable_demo_schema(struct table *t)
+{
+	struct parquet_write_node	*n[5];
+
+	t->schema = parquet_write_schema_new();
+	demo_columns(parquet_write_schema_root(t->schema), n);
+	t->c_id = n[0];
+	t->c_city = n[1];
+	t->c_amount = n[2];
+	t->c_ts = n[3];
+	t->c_day = n[4];
 }
 
 /* Delta stats of one column from the writer's statistics. */
@@ -125,6 +137,23 @@ file_stats(struct table *t, struct parquet_write *w)
 	return str;
 }
 
+/* One row's values in the demo's column order. */
+static void
+write_row(struct parquet_write *w, const struct row *r)
+{
+	parquet_write_i64(w, r->id);
+	if (r->city != NULL)
+		parquet_write_str(w, r->city);
+	else
+		parquet_write_null(w);
+	if (r->has_amount)
+		parquet_write_double(w, r->amount);
+	else
+		parquet_write_null(w);
+	parquet_write_i64(w, r->ts);
+	parquet_write_i32(w, r->day);
+}
+
 /* The rows of s, without the deleted ones if delete, nor those gone[i]. */
 static void
 write_rows(struct table *t, struct parquet_write *w, const struct spec *s,
@@ -134,22 +163,13 @@ write_rows(struct table *t, struct parquet_write *w, const struct spec *s,
 	struct err	 e;
 	int64_t		 i;
 
+	(void)t;
 	for (i = 0; i < s->rows; i++) {
 		mktable_demo_row(s, i, &r);
 		if ((delete && mktable_demo_deleted(&r)) || (gone != NULL && gone[i]))
 			continue;
 		parquet_write_row_begin(w);
-		parquet_write_i64(w, r.id);
-		if (r.city != NULL)
-			parquet_write_str(w, r.city);
-		else
-			parquet_write_null(w);
-		if (r.has_amount)
-			parquet_write_double(w, r.amount);
-		else
-			parquet_write_null(w);
-		parquet_write_i64(w, r.ts);
-		parquet_write_i32(w, r.day);
+		write_row(w, &r);
 		if (parquet_write_row_end(w, &e) == -1)
 			mktable_die("%s", e.msg);
 	}
@@ -323,13 +343,16 @@ mktable_demo_metadata(struct table *t, struct delta_write_commit *c,
 static void
 version0(struct table *t)
 {
+	static const struct delta_write_kv conf[] = {
+		{ "delta.enableChangeDataFeed", "true" }
+	};
 	struct delta_write_commit	 c;
 	struct spec			 s;
 	int64_t				 i;
 
 	mktable_demo_begin_create(&c);
-	delta_write_protocol(&c, 1, 2);
-	mktable_demo_metadata(t, &c, NULL, 0);
+	delta_write_protocol(&c, 1, 4);
+	mktable_demo_metadata(t, &c, conf, 1);
 	for (i = 0; i < t->o->files; i++) {
 		s = mktable_demo_spec(t, (int)(i % NREGIONS));
 		add_file(t, &c, &s, false, (int)i);
@@ -353,6 +376,63 @@ append(struct table *t, int64_t version, int ra, int rb)
 	s = mktable_demo_spec(t, rb);
 	add_file(t, &c, &s, false, 1);
 	mktable_demo_commit_end(t, &c);
+}
+
+/*
+ * The change data of the DELETE: the deleted rows of spec s with
+ * _change_type "delete", in _change_data/, added to the commit as a cdc
+ * action, as writers do on tables with the change data feed on.
+ */
+static void
+cdc_file(struct table *t, struct delta_write_commit *c, const struct spec *s,
+    const struct delta_write_kv *pv)
+{
+	struct parquet_write_schema	*schema;
+	struct parquet_write_node	*n[5];
+	struct parquet_write_opts	 po;
+	struct parquet_write		*w;
+	struct delta_write_add		 a;
+	struct row			 r;
+	struct err			 e;
+	char				 uuid[37], *rel, *path;
+	int64_t				 i;
+
+	schema = parquet_write_schema_new();
+	demo_columns(parquet_write_schema_root(schema), n);
+	parquet_write_add_string(parquet_write_schema_root(schema),
+	    "_change_type", PQ_REQUIRED);
+	mktable_uuid_text(&t->rng, uuid);
+	rel = xasprintf("_change_data/cdc-00000-%s.c000.snappy.parquet", uuid);
+	path = xasprintf("%s/_change_data", t->dir);
+	mktable_mkdir_p(path);
+	free(path);
+	path = xasprintf("%s/%s", t->dir, rel);
+	memset(&po, 0, sizeof(po));
+	po.codec = PQ_SNAPPY;
+	if ((w = parquet_write_open(path, schema, &po, &e)) == NULL)
+		mktable_die("%s", e.msg);
+	for (i = 0; i < s->rows; i++) {
+		mktable_demo_row(s, i, &r);
+		if (!mktable_demo_deleted(&r))
+			continue;
+		parquet_write_row_begin(w);
+		write_row(w, &r);
+		parquet_write_str(w, "delete");
+		if (parquet_write_row_end(w, &e) == -1)
+			mktable_die("%s", e.msg);
+	}
+	if (parquet_write_close(w, &e) == -1)
+		mktable_die("%s", e.msg);
+	memset(&a, 0, sizeof(a));
+	a.path = rel;
+	a.partition_values = pv;
+	a.npartition_values = 1;
+	a.size = parquet_write_size(w);
+	delta_write_cdc(c, &a);
+	parquet_write_free(w);
+	parquet_write_schema_free(schema);
+	free(rel);
+	free(path);
 }
 
 /* Version 2: DELETE rows of the second file (the first if alone). */
@@ -385,6 +465,7 @@ delete(struct table *t)
 	r.size = gone.size;
 	delta_write_remove(&c, &r);
 	add_file(t, &c, &gone.spec, true, 0);
+	cdc_file(t, &c, &gone.spec, &pv);
 	mktable_demo_commit_end(t, &c);
 	free(gone.uri);
 }
@@ -402,6 +483,7 @@ mktable_demo_wipe(const char *dir)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, "_delta_log") != 0 &&
+		    strcmp(de->d_name, "_change_data") != 0 &&
 		    strncmp(de->d_name, "region=", 7) != 0)
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);

@@ -88,8 +88,9 @@ test_expect_success 'partition paths: escaped on disk, URI-encoded in the log' '
 
 test_expect_success 'the commits hold the expected actions' '
 	head -n 1 $V0 | grep -q "^{\"commitInfo\":" &&
-	p="{\"minReaderVersion\":1,\"minWriterVersion\":2}" &&
+	p="{\"minReaderVersion\":1,\"minWriterVersion\":4}" &&
 	grep -q "^{\"protocol\":$p}$" $V0 &&
+	grep -q "\"configuration\":{\"delta.enableChangeDataFeed\":\"true\"}" $V0 &&
 	grep -q "\"partitionColumns\":\[\"region\"\]" $V0 &&
 	test $(grep -c "^{\"add\":" $V0) = 4 &&
 	test $(grep -c "^{\"add\":" $V1) = 2 &&
@@ -98,6 +99,8 @@ test_expect_success 'the commits hold the expected actions' '
 	grep -q "^{\"remove\":{.*$r" $V2 &&
 	test $(grep -c "^{\"add\":" $V2) = 1 &&
 	grep -q "\"operation\":\"DELETE\"" $V2 &&
+	c="^{\"cdc\":{\"path\":\"_change_data/cdc-00000-[0-9a-f-]*.c000.snappy.parquet\"" &&
+	grep -q "$c,\"partitionValues\":{\"region\":\"south\"},\"size\":[0-9]*,\"dataChange\":false}}$" $V2 &&
 	test $(grep -c "^{\"add\":" $V3) = 2
 '
 
