@@ -143,3 +143,45 @@ catalog_all_tables(struct db *db, struct arena *a, int64_t share,
 	table_rows(a, res, out, n, 0);
 	return 0;
 }
+
+int
+catalog_data_table(struct db *db, struct arena *a, int64_t recipient,
+    const char *share, const char *schema, const char *table,
+    struct cat_data_table *t, struct err *e)
+{
+	struct db_res	*res;
+	const char	*p[4] = { num(a, recipient), share, schema, table };
+
+	if (db_exec(db, a, STMT_CAT_DATA_TABLE, p, &res, e) == -1)
+		return -1;
+	if (db_rows(res) != 1)
+		return err_set(e, ERR_NOT_FOUND, "[Share/Schema/Table] "
+		    "'%.255s/%.255s/%.255s' does not exist, please contact "
+		    "your share provider for further information.", share,
+		    schema, table);
+	t->id = db_i64(res, 0, 0);
+	t->table_id = db_i64(res, 0, 1);
+	t->share = arena_strdup(a, db_val(res, 0, 2));
+	t->schema = arena_strdup(a, db_val(res, 0, 3));
+	t->name = arena_strdup(a, db_val(res, 0, 4));
+	t->uuid = arena_strdup(a, db_val(res, 0, 5));
+	t->location = arena_strdup(a, db_val(res, 0, 6));
+	t->history_shared = db_val(res, 0, 7)[0] == 't';
+	t->start_version = db_i64(res, 0, 8);
+	return 0;
+}
+
+int
+catalog_table_location(struct db *db, struct arena *a, int64_t table_id,
+    const char **location, struct err *e)
+{
+	struct db_res	*res;
+	const char	*p[1] = { num(a, table_id) };
+
+	if (db_exec(db, a, STMT_CAT_TABLE_LOCATION, p, &res, e) == -1)
+		return -1;
+	if (db_rows(res) != 1)
+		return err_set(e, ERR_NOT_FOUND, "no such file");
+	*location = arena_strdup(a, db_val(res, 0, 0));
+	return 0;
+}

@@ -9,6 +9,7 @@
 #ifndef DS_CATALOG_H
 #define DS_CATALOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
@@ -35,6 +36,19 @@ struct cat_table {
 	const char	*schema;
 };
 
+/* A table a recipient reads data from, with what serving it needs. */
+struct cat_data_table {
+	int64_t		 id;		/* share_table.id */
+	int64_t		 table_id;	/* delta_table.id */
+	const char	*share;		/* names as configured */
+	const char	*schema;
+	const char	*name;
+	const char	*uuid;
+	const char	*location;
+	bool		 history_shared;
+	int64_t		 start_version;
+};
+
 int	catalog_share(struct db *, struct arena *, int64_t recipient,
 	    const char *name, struct cat_share *, struct err *);
 int	catalog_schema(struct db *, struct arena *, int64_t share,
@@ -56,5 +70,17 @@ int	catalog_tables(struct db *, struct arena *, int64_t schema,
 int	catalog_all_tables(struct db *, struct arena *, int64_t share,
 	    const char *after_schema, const char *after_table,
 	    const char *fetch, struct cat_table **out, int *n, struct err *);
+
+/*
+ * The table share.schema.table as granted to recipient; 404 with the
+ * reference's message (names as the caller spelled them) otherwise.
+ */
+int	catalog_data_table(struct db *, struct arena *, int64_t recipient,
+	    const char *share, const char *schema, const char *table,
+	    struct cat_data_table *, struct err *);
+
+/* The location of a registered table; 404 if it is gone. */
+int	catalog_table_location(struct db *, struct arena *, int64_t table_id,
+	    const char **location, struct err *);
 
 #endif

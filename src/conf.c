@@ -119,6 +119,14 @@ static const struct key keys[] = {
 	    OFF(auth_login_lockout), NULL },
 	{ "admin", "allowed_roots", T_ROOTS, "", 0, 0, 0, OFF(allowed_roots),
 	    NULL },
+	{ "query", "url_ttl", T_INT, "3600", 60, 7 * DAY, 0, OFF(url_ttl),
+	    NULL },
+	{ "query", "page_token_ttl", T_INT, "259200", 60, 30 * DAY, 0,
+	    OFF(page_token_ttl), NULL },
+	{ "query", "refresh_token_ttl", T_INT, "3600", 60, 7 * DAY, 0,
+	    OFF(refresh_token_ttl), NULL },
+	{ "query", "max_page_files", T_INT, "10000", 1, 1000000, 0,
+	    OFF(max_page_files), NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

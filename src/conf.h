@@ -67,6 +67,12 @@ struct conf {
 
 	/* [admin] */
 	char		**allowed_roots;	/* NULL-terminated, realpath'd */
+
+	/* [query] */
+	int64_t		 url_ttl;		/* seconds */
+	int64_t		 page_token_ttl;	/* seconds */
+	int64_t		 refresh_token_ttl;	/* seconds */
+	int64_t		 max_page_files;
 };
 
 /*

@@ -177,6 +177,18 @@ static const struct {
 	    "WHERE sc.share_id = $1::bigint "
 	    "AND (sc.id, st.id) > ($2::bigint, $3::bigint) "
 	    "ORDER BY sc.id, st.id LIMIT $4::int" },
+	[STMT_CAT_DATA_TABLE] = { "cat_data_table", 4,
+	    "SELECT st.id, t.id, s.name, sc.name, st.name, t.uuid, t.location, "
+	    "t.history_shared, t.start_version FROM share s "
+	    "JOIN share_grant g ON g.share_id = s.id "
+	    "JOIN share_schema sc ON sc.share_id = s.id "
+	    "JOIN share_table st ON st.schema_id = sc.id "
+	    "JOIN delta_table t ON t.id = st.table_id "
+	    "WHERE g.recipient_id = $1::bigint "
+	    "AND s.name_key = ds_name_key($2) AND sc.name_key = ds_name_key($3) "
+	    "AND st.name_key = ds_name_key($4)" },
+	[STMT_CAT_TABLE_LOCATION] = { "cat_table_location", 1,
+	    "SELECT location FROM delta_table WHERE id = $1::bigint" },
 
 	[STMT_ACCOUNT_LIST] = { "account_list", 2,
 	    "SELECT a.id, " ACCOUNT_JSON("a") " FROM account a "

@@ -25,6 +25,8 @@ enum db_stmt {
 	STMT_CAT_SCHEMA,
 	STMT_CAT_TABLES,
 	STMT_CAT_ALL_TABLES,
+	STMT_CAT_DATA_TABLE,
+	STMT_CAT_TABLE_LOCATION,
 
 	/* Admin accounts and login throttling. */
 	STMT_ACCOUNT_LIST,

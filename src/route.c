@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "admin.h"
+#include "api_file.h"
 #include "api_sharing.h"
+#include "api_table.h"
 #include "auth.h"
 #include "buf.h"
 #include "http_req.h"
@@ -34,6 +36,17 @@ static const struct route routes[] = {
 	{ G, "/shares/{share}/schemas/{schema}/tables", sharing_list_tables,
 	    RCP },
 	{ G, "/shares/{share}/all-tables", sharing_list_all_tables, RCP },
+	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/version",
+	    table_version, RCP },
+	{ G, "/shares/{share}/schemas/{schema}/tables/{table}",
+	    table_head, RCP },
+	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/metadata",
+	    table_metadata, RCP },
+	{ P, "/shares/{share}/schemas/{schema}/tables/{table}/query",
+	    table_query, RCP },
+	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/changes",
+	    table_changes, RCP },
+	{ G, "/files/{file}", file_get, AUTH_NONE },
 
 	{ P, "/admin/login", admin_login, AUTH_NONE },
 	{ P, "/admin/logout", admin_logout, ADM },
@@ -133,6 +146,16 @@ is_uuid(const char *s, size_t len)
 	return 1;
 }
 
+/* A file URL token: base64url, as fileurl.c writes it. */
+static int
+is_b64url(const char *s, size_t len)
+{
+	if (len == 0 || len > 8192)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == len;
+}
+
 static const struct {
 	const char	*cap;
 	enum name_kind	 kind;
@@ -157,6 +180,10 @@ check_captures(struct req *r, const struct capture *caps, size_t ncap)
 			if (!is_uuid(v, len))
 				return req_fail(r, ERR_BAD_PARAM,
 				    "invalid token id");
+		} else if (strncmp(caps[c].name, "{file}", 6) == 0) {
+			if (!is_b64url(v, len))
+				return req_fail(r, ERR_FORBIDDEN,
+				    "invalid file URL");
 		} else {
 			for (k = 0; k < sizeof(capkinds) / sizeof(capkinds[0]);
 			    k++)

@@ -10,50 +10,19 @@
 # per (table, check); the pass counts per feature group of MANIFEST.md
 # come last as diagnostics.
 #
-# The corpus is copied into the trash directory (commit times set on
-# the copy by its set-commit-mtimes.py), where two tables are mended as
-# their origin projects' own tests mend them before reading:
-#  - delta-spark/table-with-dv-special-char is a template: its 'p'
-#    deletion vector path holds {{FOLDER_WITH_SPECIAL_CHAR}};
-#  - delta-spark/table-with-dv-large names its DV files with Spark's
-#    test-only prefix "test%dv%prefix-", which the log does not record
-#    (Spark's tests set it in a JVM static): the protocol's file name is
-#    deletion_vector_<uuid>.bin, so the copies are renamed to that.
+# The corpus is copied into the trash directory and mended as
+# t/lib-corpus.sh says.
 
 . "$(dirname "$0")/test-lib.sh"
+. "$DS_SRC_DIR/t/lib-corpus.sh"
 
 HELPER=$DS_BUILD_DIR/t/helper/delta-conform
-CORPUS=$SHARED_DIR/delta-tables
 
 [ -x "$HELPER" ] || test_skip_all "t/helper/delta-conform not built"
-[ -d "$CORPUS" ] || test_skip_all "no table corpus in $CORPUS"
-command -v python3 >/dev/null 2>&1 ||
-	test_skip_all "python3 needed to set the corpus commit times"
+corpus_skip_unless_ready
 
-test_expect_success 'copy the corpus and set its commit times' '
-	cp -a "$CORPUS" corpus &&
-	chmod -R u+w corpus &&
-	python3 corpus/set-commit-mtimes.py corpus >mtimes &&
-	grep "^[1-9][0-9]* commit files set" mtimes
-'
-
-test_expect_success 'instantiate the DV template' '
-	t=corpus/delta-spark/table-with-dv-special-char/delta &&
-	dir=$(cd "$t" && pwd -P) &&
-	log=$t/_delta_log/00000000000000000000.json &&
-	enc="folder\&with%25special%20char" &&
-	sed "s|{{FOLDER_WITH_SPECIAL_CHAR}}|$dir/$enc|" "$log" >log.new &&
-	touch -r "$log" log.new &&
-	mv log.new "$log" &&
-	! grep FOLDER_WITH "$log"
-'
-
-test_expect_success 'drop the test-only DV file name prefix' '
-	t=corpus/delta-spark/table-with-dv-large/delta &&
-	for f in "$t"/test%dv%prefix-deletion_vector_*.bin; do
-		mv "$f" "$t/${f##*/test%dv%prefix-}"
-	done &&
-	test $(ls "$t" | grep -c "^deletion_vector_.*\.bin\$") = 2
+test_expect_success 'copy the corpus, set its commit times, mend two tables' '
+	corpus_copy corpus
 '
 
 # The helper prints "ok|not ok|skip TABLE CHECK DETAIL" lines; each
