@@ -128,10 +128,10 @@ handle(const struct conf *c, struct db *db, struct arena *a,
 	resp_finish(&r);
 	if (r.status >= 500)
 		log_error("%s %s: %d %s (request %s)", r.method_str,
-		    r.path ? r.path : "-", r.status, r.err.msg, r.id);
+		    req_log_path(&r), r.status, r.err.msg, r.id);
 	else
 		log_debug("%s %s: %d in %lld ms (request %s)", r.method_str,
-		    r.path ? r.path : "-", r.status,
+		    req_log_path(&r), r.status,
 		    (long long)(now_ms() - start), r.id);
 	arena_reset(a);
 }

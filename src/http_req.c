@@ -237,6 +237,22 @@ host_ok(const char *h)
 }
 
 const char *
+req_log_path(struct req *r)
+{
+	const char	*p = r->path, *f;
+
+	if (p == NULL)
+		return "-";
+	/* A file URL's token is a credential: never in a log. */
+	if (r->nsegs >= 1 && r->seglen[0] == 5 &&
+	    memcmp(r->segs[0], "files", 5) == 0 &&
+	    (f = strstr(p, "/files/")) != NULL)
+		return arena_printf(r->arena, "%.*s/files/[token]",
+		    (int)(f - p), p);
+	return p;
+}
+
+const char *
 req_endpoint(struct req *r)
 {
 	const char	*https, *host, *port, *scheme;

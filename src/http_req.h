@@ -117,6 +117,12 @@ int		 req_read_body(struct req *);
  */
 const char	*req_endpoint(struct req *);
 
+/*
+ * The path for log lines: as requested, but with the token of a file URL
+ * ({prefix}/files/{token}) left out, since it grants access.
+ */
+const char	*req_log_path(struct req *);
+
 int		 req_fail(struct req *, enum err_kind, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 

@@ -169,6 +169,34 @@ test_endpoint(void)
 	}
 }
 
+/* Log lines never carry a file URL's token. */
+static void
+test_log_path(void)
+{
+	static const struct {
+		const char	*uri;
+		const char	*want;
+	} cases[] = {
+		{ "/delta-sharing/files/AQEAAAAsecret", "/delta-sharing/files/[token]" },
+		{ "/delta-sharing/files/AQEAAAAsecret?x=1",
+		    "/delta-sharing/files/[token]" },
+		{ "/delta-sharing/shares/files", "/delta-sharing/shares/files" },
+		{ "/delta-sharing/shares?maxResults=1", "/delta-sharing/shares" },
+	};
+	struct fake_req	 f;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		const char *vars[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+		    cases[i].uri, NULL };
+
+		fake_req_init(&f, vars);
+		is_int(req_parse(&f.req), 0, "log path %zu parses", i);
+		is_str(req_log_path(&f.req), cases[i].want, "log path %zu", i);
+		fake_req_free(&f);
+	}
+}
+
 static void
 test_method_names(void)
 {
@@ -194,5 +222,6 @@ main(void)
 	test_read_body();
 	test_endpoint();
 	test_method_names();
+	test_log_path();
 	return done_testing();
 }
