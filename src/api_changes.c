@@ -154,9 +154,7 @@ emit(struct tq *q, struct cdf_params *p, struct delta_snapshot *head,
 	hash = params_hash(p, q->l.fmt);
 	if (p->page != NULL && open_page(q, p, hash, &o) == -1)
 		return -1;
-	if (p->max_files > 0)
-		o.max_files = p->max_files < q->r->conf->max_page_files ?
-		    p->max_files : q->r->conf->max_page_files;
+	o.max_files = tq_page_size(q, p->max_files);
 	if (range_collect(q, o.from_v, p->end, &rg) == -1 ||
 	    range_check(q, &rg, &o, &at_start->metadata, p->end) == -1 ||
 	    tq_start(q, p->start, end_stream) == -1 ||

@@ -195,9 +195,7 @@ query_snapshot(struct tq *q, const struct qbody *b, bool end_stream)
 	    snap_setup(q, b, sn, &s) == -1)
 		return -1;
 	s.skip = skip;
-	if (b->max_files > 0)
-		s.page = b->max_files < q->r->conf->max_page_files ?
-		    b->max_files : q->r->conf->max_page_files;
+	s.page = tq_page_size(q, b->max_files);
 	s.version = timetravel ? sn->version : -1;
 	sn->raw = q->l.fmt == CAPS_DELTA;
 	if (tq_start(q, sn->version, end_stream) == -1 ||
@@ -249,9 +247,7 @@ query_stream(struct tq *q, const struct qbody *b, bool end_stream)
 		end = pt.pos3;
 	} else if (end < 0)
 		end = latest;
-	if (b->max_files > 0)
-		o.max_files = b->max_files < q->r->conf->max_page_files ?
-		    b->max_files : q->r->conf->max_page_files;
+	o.max_files = tq_page_size(q, b->max_files);
 	if (range_collect(q, o.from_v, end, &rg) == -1 ||
 	    range_check(q, &rg, &o, &sn->metadata, end) == -1 ||
 	    tq_start(q, b->starting_version, end_stream) == -1 ||

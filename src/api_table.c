@@ -308,6 +308,15 @@ tq_open_token(struct tq *q, const char *s, enum pagetoken_kind kind,
 	return 0;
 }
 
+int64_t
+tq_page_size(const struct tq *q, int64_t max_files)
+{
+	if (max_files <= 0)
+		return -1;
+	return max_files < q->r->conf->max_page_files ? max_files :
+	    q->r->conf->max_page_files;
+}
+
 int
 tq_param_version(struct req *r, const char *name, const char *errname,
     int64_t *v)

@@ -97,6 +97,9 @@ char	*tq_token(struct tq *, enum pagetoken_kind, int64_t hash, int64_t p1,
 int	tq_open_token(struct tq *, const char *token, enum pagetoken_kind,
 	    int64_t hash, struct pagetoken *);
 
+/* Files per page for a client's maxFiles (capped); -1: no paging. */
+int64_t	tq_page_size(const struct tq *, int64_t max_files);
+
 /* Parse a query parameter as a version (>= 0); absent: *v = -1. */
 int	tq_param_version(struct req *, const char *name, const char *errname,
 	    int64_t *v);
