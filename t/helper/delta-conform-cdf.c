@@ -487,6 +487,38 @@ tallies_equal(const struct tallies *want, const struct tallies *got,
 	return same;
 }
 
+static int
+cmp_tally(const void *x, const void *y)
+{
+	const struct tally *a = x, *b = y;
+
+	if (a->version != b->version)
+		return a->version < b->version ? -1 : 1;
+	return strcmp(a->type, b->type);
+}
+
+/* --expect: the assertion as a line for t4100 (see delta-conform.h). */
+static void
+print_expect(const struct tcase *tc, struct tallies *want, const char *ts,
+    int64_t ms, int64_t start, int64_t end)
+{
+	size_t	 i;
+
+	qsort(want->v, want->n, sizeof(*want->v), cmp_tally);
+	printf("cdf\t%s\t", tc->path);
+	if (ts != NULL)
+		printf("startingTimestamp=%s", ts);
+	else
+		printf("startingVersion=%" PRId64, start);
+	if (end >= 0)
+		printf("&endingVersion=%" PRId64, end);
+	printf("\t%" PRId64 "\t", ms);
+	for (i = 0; i < want->n; i++)
+		printf("%s%" PRId64 ":%s=%" PRId64, i ? " " : "",
+		    want->v[i].version, want->v[i].type, want->v[i].n);
+	printf("\n");
+}
+
 /* A pretty timestamp "2026-07-12T16:36:52.175" (UTC) in ms, or -1. */
 static int64_t
 pretty_ts(const char *s)
@@ -540,6 +572,9 @@ cdf_assertion(struct tcase *tc, struct json_object *as)
 	for (i = 0; i < p.nrows; i++)
 		tally_add(&want, strtoll(p.rows[i][cv], NULL, 10),
 		    p.rows[i][ct], 1);
+	if (expect_mode)
+		print_expect(tc, &want, sts != NULL ? tsbuf : NULL, ts, start,
+		    end);
 
 	if (delta_snapshot_open(tc->t, -1, &latest, &e) == -1 ||
 	    delta_table_timestamps(tc->t, &latest->metadata.u.metadata,

@@ -560,7 +560,7 @@ count_live(struct tcase *tc, int64_t v, struct live *l,
 }
 
 /* --expect: print every expected row count for t4100 too. */
-static bool	 expect_mode;
+bool		 expect_mode;
 
 /* The rows check of one version against an expected count. */
 static void

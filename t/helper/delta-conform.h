@@ -6,6 +6,7 @@
 #ifndef DS_DELTA_CONFORM_H
 #define DS_DELTA_CONFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,7 +71,14 @@ int	pretty_parse(struct arena *, struct json_object *arr,
 	    struct pretty *);
 int	pretty_col(const struct pretty *, const char *name);
 
-/* Check one "cdf" assertion of expected/assertions.json. */
+/*
+ * Check one "cdf" assertion of expected/assertions.json.  With --expect
+ * (expect_mode), first print it for t4100: "cdf TABLE QUERY MINTS
+ * TALLY", QUERY the /changes parameters, MINTS the timestamp (ms) before
+ * which a commit's changes are left out (-1: none), TALLY the expected
+ * "VERSION:TYPE=ROWS" groups, space-separated, by version then type.
+ */
+extern bool	 expect_mode;
 void	cdf_assertion(struct tcase *, struct json_object *as);
 
 #endif

@@ -469,6 +469,29 @@ def run_client(argv, proc):
     return rc, out.getvalue(), err.getvalue()
 
 
+def cdf_tally_case():
+    """cdf_tally on made-up lines: a cdc commit, plain adds and removes,
+    a DV update (add and remove of one id), a commit before --cdf-min-ts,
+    and a dataChange=false rewrite that makes no change."""
+    class C:
+        cdf_min_ts = 100
+    F = lambda kind, v, fid, rows, dv=None, ts=200, types=(), dc=True: {
+        "kind": kind, "version": v, "id": fid, "rows": rows, "dvRows": dv,
+        "timestamp": ts, "changeTypes": list(types), "dataChange": dc}
+    files = [F("add", 0, "x", 9, ts=50),
+             F("add", 1, "a", 10), F("add", 1, "b", 5),
+             F("cdf", 2, "c", 3, types=["update_preimage", "update_postimage",
+                                        "delete"]), F("remove", 2, "a", 10),
+             F("remove", 3, "b", 5, dv={1}), F("add", 3, "b", 3, dv={1, 2, 4}),
+             F("remove", 4, "a", 10), F("add", 4, "d", 10, dc=False),
+             F("remove", 5, "e", 4, dv={0, 3}), F("add", 5, "e", 3, dv={0})]
+    want = ("1:insert=15 2:delete=1 2:update_postimage=1 2:update_preimage=1 "
+            "3:delete=2 4:delete=10 5:insert=1")
+    got = client_module().cdf_tally(C(), files)
+    return ("cdf_tally: cdc commits, DV updates, --cdf-min-ts", got == want,
+            "got %r" % got, "", "")
+
+
 def main():
     srv = start_server()
     base = "http://127.0.0.1:%d" % srv.server_address[1]
@@ -620,6 +643,7 @@ def main():
         for i, f in futs.items():
             results[i] = f.result()
 
+    results.append(cdf_tally_case())
     n = len(results) + (0 if real else 1)
     print("1..%d" % n)
     failed = 0

@@ -11,7 +11,8 @@
 #   ds-client.py [--endpoint URL] [--token TOKEN] [--profile FILE]
 #                [--format parquet|delta|delta,parquet|none]
 #                [--reader-features LIST] [--end-stream] [--fileidhash VALUE]
-#                [--fetch] [--rows] CMD ARGS...
+#                [--fetch] [--rows] [--cdf [--cdf-min-ts MS]
+#                --parquet-cat PATH] CMD ARGS...
 #
 # Commands: shares, share S, schemas S, tables S SC, all-tables S
 # (lists take --max-results N), version S SC T [--starting-timestamp TS],
@@ -30,7 +31,8 @@
 #     deletionVectorFileId; "rows" with --rows), "metadataLines",
 #     "protocolLines" (later metaData/protocol lines), "endStreamAction"
 #     (or null), "lines", "notes" (oddities that break no rule), and with
-#     --rows "rows" and "rowsByKind"};
+#     --rows "rows" and "rowsByKind"; with --cdf "cdf", the change data
+#     feed the lines make, as "VERSION:TYPE=ROWS" groups (see cdf_tally)};
 #   raw: {"status", "headers" (lowercased names), "body", "json", "ndjson"}.
 #
 # Exit status: 0 all good; 1 a rule was broken (message on stderr: the rule,
@@ -42,7 +44,9 @@ import argparse
 import json
 import re
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -210,7 +214,12 @@ class Client:
         self.reader_features = args.reader_features
         self.end_stream = bool(args.end_stream)
         self.fileidhash = args.fileidhash
-        self.rows = bool(args.rows)
+        self.cdf = bool(args.cdf)
+        self.cdf_min_ts = args.cdf_min_ts
+        self.parquet_cat = args.parquet_cat
+        if self.cdf and not self.parquet_cat:
+            raise Usage("--cdf needs --parquet-cat")
+        self.rows = bool(args.rows) or self.cdf
         self.fetch = bool(args.fetch) or self.rows
         self.notes = []
 
@@ -1069,7 +1078,8 @@ def fetch_all(cl, files, out):
         card = None
         maxrow = -1
         if dv is not None:
-            card, maxrow = check_dv(dv, dv_cache, f["line"])
+            f["dvRows"] = set() if cl.cdf else None
+            card, maxrow = check_dv(dv, dv_cache, f["line"], f["dvRows"])
         if cl.rows:
             nrows = parquet_num_rows(body, f["url"], f["line"])
             st = f.get("stats")
@@ -1084,10 +1094,86 @@ def fetch_all(cl, files, out):
                 nrows -= card
             f["rows"] = nrows
             total += nrows
+            if cl.cdf and f["kind"] == "cdf":
+                f["changeTypes"] = change_types(cl, f, body)
             by_kind[f["kind"]] = by_kind.get(f["kind"], 0) + nrows
     if cl.rows:
         out["rows"] = total
         out["rowsByKind"] = by_kind
+    if cl.cdf:
+        out["cdf"] = cdf_tally(cl, files)
+    for f in files:
+        f.pop("dvRows", None)
+        f.pop("changeTypes", None)
+
+
+# ---------------------------------------------------------------- CDF
+
+def change_types(cl, f, body):
+    """The _change_type of each row of a cdc file: the column, read with
+    our Parquet reader, or the partition value when the writer kept it
+    there."""
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as tf:
+        tf.write(body)
+        tf.flush()
+        r = subprocess.run([cl.parquet_cat, "--value", "_change_type",
+                            tf.name], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("cdf-file", "%s: cannot read the cdc file: %s"
+             % (f["url"], r.stderr.strip()), f["line"])
+    types = [json.loads(x) for x in r.stdout.splitlines()]
+    pv = f.get("partitionValues") or {}
+    if not types and f["rows"] and isinstance(pv.get("_change_type"), str):
+        types = [pv["_change_type"]] * f["rows"]
+    if len(types) != f["rows"]:
+        fail("cdf-file", "%s: %d _change_type values for %d rows"
+             % (f["url"], len(types), f["rows"]), f["line"])
+    return types
+
+
+def cdf_tally(cl, files):
+    """The change data feed rows per (commit version, _change_type), as
+    kernel-rs, delta-rs and Spark make them from the lines: in a commit
+    with cdf lines only those count, each row under its _change_type;
+    otherwise adds (with dataChange) are inserts and removes deletes,
+    minus the rows their DVs delete, except that an add and a remove of
+    the same file (same id) in one commit are a DV update: rows the add's
+    DV deletes and the remove's did not are deletes, the reverse inserts.
+    Commits timestamped before --cdf-min-ts are left out.  Returns the
+    groups as "VERSION:TYPE=ROWS", sorted by version then type."""
+    byv = {}
+    for f in files:
+        byv.setdefault(f["version"], []).append(f)
+    got = {}
+
+    def add(v, t, n):
+        got[(v, t)] = got.get((v, t), 0) + n
+
+    for v in sorted(byv):
+        fs = byv[v]
+        if cl.cdf_min_ts >= 0 and fs[0]["timestamp"] < cl.cdf_min_ts:
+            continue
+        if any(f["kind"] == "cdf" for f in fs):
+            for f in fs:
+                for t in f.get("changeTypes", ()):
+                    add(v, t, 1)
+            continue
+        live = [f for f in fs if f.get("dataChange") is not False]
+        for f in live:
+            other = [g for g in live if g["kind"] != f["kind"] and
+                     g["id"] == f["id"]]
+            if f["kind"] == "remove":
+                if not other:
+                    add(v, "delete", f["rows"])
+            elif not other:
+                add(v, "insert", f["rows"])
+            else:
+                ra = f.get("dvRows") or set()
+                rr = other[0].get("dvRows") or set()
+                add(v, "delete", len(ra - rr))
+                add(v, "insert", len(rr - ra))
+    return " ".join("%d:%s=%d" % (v, t, n)
+                    for (v, t), n in sorted(got.items()) if n)
 
 
 # ---------------------------------------------------------------- DVs
@@ -1122,8 +1208,9 @@ def z85_decode(s):
     return bytes(out)
 
 
-def roaring32(d, pos):
-    """A portable-format 32-bit roaring bitmap: (cardinality, max, end)."""
+def roaring32(d, pos, rows=None, hi32=0):
+    """A portable-format 32-bit roaring bitmap: (cardinality, max, end);
+    with rows (a set), its row indexes (high bits hi32) are added."""
     cookie, = struct.unpack_from("<I", d, pos)
     pos += 4
     runbits = None
@@ -1152,6 +1239,7 @@ def roaring32(d, pos):
             pos += 4 * nruns
             c = sum(n + 1 for _, n in runs)
             hi = max(s + n for s, n in runs) if runs else -1
+            vals = [s + k for s, n in runs for k in range(n + 1)]
         elif card > 4096:
             if pos + 8192 > len(d):
                 raise ValueError("truncated bitmap container")
@@ -1159,6 +1247,8 @@ def roaring32(d, pos):
             pos += 8192
             c = bin(v).count("1")
             hi = v.bit_length() - 1
+            vals = [b for b in range(65536) if v >> b & 1] if rows is not None \
+                else ()
         else:
             vals = struct.unpack_from("<%dH" % card, d, pos)
             pos += 2 * card
@@ -1166,12 +1256,14 @@ def roaring32(d, pos):
             hi = vals[-1]
         if c != card:
             raise ValueError("container cardinality %d != header %d" % (c, card))
+        if rows is not None:
+            rows.update((hi32 << 32) | (key << 16) | x for x in vals)
         total += c
         mx = (key << 16) | hi
     return total, mx, pos
 
 
-def roaring_array(d):
+def roaring_array(d, rows=None):
     if len(d) < 12:
         raise ValueError("too short")
     magic, n = struct.unpack_from("<iq", d, 0)
@@ -1180,7 +1272,7 @@ def roaring_array(d):
     pos, total, mx = 12, 0, -1
     for _ in range(n):
         key, = struct.unpack_from("<I", d, pos)
-        card, hi, pos = roaring32(d, pos + 4)
+        card, hi, pos = roaring32(d, pos + 4, rows, key)
         total += card
         if hi >= 0:
             mx = (key << 32) | hi
@@ -1189,7 +1281,9 @@ def roaring_array(d):
     return total, mx
 
 
-def check_dv(dv, cache, line):
+def check_dv(dv, cache, line, rows=None):
+    """Fetch (or decode) and check a DV: (cardinality, highest row); with
+    rows (a set), also the row indexes it deletes."""
     size = dv["sizeInBytes"]
     try:
         if dv["storageType"] == "i":
@@ -1224,7 +1318,7 @@ def check_dv(dv, cache, line):
             crc, = struct.unpack_from(">I", b, off + 4 + size)
             if crc != zlib.crc32(data):
                 fail("fetch-dv", "DV checksum mismatch", line)
-        card, mx = roaring_array(data)
+        card, mx = roaring_array(data, rows)
     except (ValueError, struct.error, IndexError) as e:
         fail("deletion-vector", "cannot decode the deletion vector: %s" % e,
              line)
@@ -1398,6 +1492,13 @@ def add_globals(p, sub):
                    help="GET every file and DV URL and check it")
     p.add_argument("--rows", action="store_true", default=d(False),
                    help="count rows from Parquet footers (implies --fetch)")
+    p.add_argument("--cdf", action="store_true", default=d(False),
+                   help="tally the change data feed rows (implies --rows)")
+    p.add_argument("--cdf-min-ts", type=int, default=d(-1),
+                   help="--cdf: leave out commits timestamped before MS")
+    p.add_argument("--parquet-cat", default=d(None),
+                   help="t/helper/parquet-cat, to read cdc files' "
+                   "_change_type column")
 
 
 def build_parser():
