@@ -306,9 +306,11 @@ table_query(struct req *r)
 		r->err = caps_err;
 		return -1;
 	}
-	if (q.caps.async)
-		return req_fail(r, ERR_UNSUPPORTED, "asynchronous queries are "
-		    "not supported by this server: ask with asyncquery=false");
+	/*
+	 * asyncquery=true (with its idempotency key) is answered
+	 * synchronously, as the protocol allows: the answer does not echo
+	 * asyncquery, so the client reads it as a normal one.
+	 */
 	if (tq_open(&q) == -1 || check_history(&q, &b) == -1)
 		return -1;
 	end_stream = q.caps.end_stream || b.max_files > 0 ||
@@ -316,4 +318,21 @@ table_query(struct req *r)
 	if (b.starting_version >= 0)
 		return query_stream(&q, &b, end_stream);
 	return query_snapshot(&q, &b, end_stream);
+}
+
+/*
+ * POST .../queries/{queryId}: this server answers every query at once
+ * and never hands out a query id, so any id is unknown (after the
+ * table's own checks).
+ */
+int
+table_query_status(struct req *r)
+{
+	struct tq	 q;
+
+	if (req_read_body(r) == -1 || tq_caps(&q, r) == -1 ||
+	    tq_open(&q) == -1)
+		return -1;
+	return req_fail(r, ERR_NOT_FOUND, "Query '%.128s' does not exist: "
+	    "this server answers every query synchronously.", r->args[3]);
 }

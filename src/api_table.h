@@ -29,6 +29,7 @@ int	table_version(struct req *);
 int	table_head(struct req *);
 int	table_metadata(struct req *);
 int	table_query(struct req *);		/* api_query.c */
+int	table_query_status(struct req *);	/* api_query.c */
 int	table_changes(struct req *);		/* api_changes.c */
 
 /* One table request, shared by the handlers. */

@@ -44,6 +44,8 @@ static const struct route routes[] = {
 	    table_metadata, RCP },
 	{ P, "/shares/{share}/schemas/{schema}/tables/{table}/query",
 	    table_query, RCP },
+	{ P, "/shares/{share}/schemas/{schema}/tables/{table}/queries/{query}",
+	    table_query_status, RCP },
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/changes",
 	    table_changes, RCP },
 	{ G, "/files/{file}", file_get, AUTH_NONE },

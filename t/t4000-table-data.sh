@@ -252,6 +252,23 @@ test_expect_success 'query: body checked in the reference order' '
 	q nosuch "{}" && expect_error 404 RESOURCE_DOES_NOT_EXIST
 '
 
+test_expect_success 'asyncquery=true: key required, then answered at once' '
+	ASYNC="delta-sharing-capabilities: asyncquery=true;responseformat=parquet" &&
+	api -t "$R1" POST "$T/demo/query" "{}" -H "$ASYNC" &&
+	expect_error 400 INVALID_PARAMETER_VALUE "idempotency_key is required for async query." &&
+	api -t "$R1" POST "$T/demo/query" "{\"idempotency_key\":\"k1\"}" -H "$ASYNC" &&
+	expect_status 200 &&
+	test "$(header delta-sharing-capabilities)" = "responseformat=parquet" &&
+	test "$(body | grep -c "^{\"file\"")" = 8 &&
+	! body | grep -q queryStatus &&
+	api -t "$R1" POST "$T/demo/queries/s_d_demo_1_x" "{\"maxFiles\":1}" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST "does not exist" &&
+	api -t "$R1" POST "$T/nosuch/queries/q1" "{}" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST &&
+	api -t "$R2" POST "$T/demo/queries/q1" "{}" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST
+'
+
 test_expect_success 'limitHint: files until numRecords reach the limit' '
 	dsc --rows query s d demo --body "{\"limitHint\":1}" >out.json &&
 	jq -e "(.files | length) == 1" out.json &&
