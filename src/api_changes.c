@@ -158,7 +158,8 @@ emit(struct tq *q, struct cdf_params *p, struct delta_snapshot *head,
 	if (range_collect(q, o.from_v, p->end, &rg) == -1 ||
 	    range_check(q, &rg, &o, &at_start->metadata, p->end) == -1 ||
 	    tq_start(q, p->start, end_stream) == -1 ||
-	    lines_protocol(&q->l, &head->protocol, -1) == -1 ||
+	    lines_protocol(&q->l, &head->protocol, p->hist_proto ?
+	    head->version : -1) == -1 ||
 	    lines_metadata(&q->l, &head->metadata, head->version) == -1 ||
 	    range_emit(q, &rg, &o, &nv, &nk) == -1)
 		return -1;

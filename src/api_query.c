@@ -251,7 +251,8 @@ query_stream(struct tq *q, const struct qbody *b, bool end_stream)
 	if (range_collect(q, o.from_v, end, &rg) == -1 ||
 	    range_check(q, &rg, &o, &sn->metadata, end) == -1 ||
 	    tq_start(q, b->starting_version, end_stream) == -1 ||
-	    lines_protocol(&q->l, &sn->protocol, -1) == -1 ||
+	    lines_protocol(&q->l, &sn->protocol, b->historical_protocol ?
+	    sn->version : -1) == -1 ||
 	    lines_metadata(&q->l, &sn->metadata, b->starting_version) == -1 ||
 	    range_emit(q, &rg, &o, &nv, &nk) == -1)
 		return -1;

@@ -67,8 +67,7 @@ delta_changes(struct delta_table *t, const struct delta_metadata *latest,
 	buf_init(&b, 0);
 	for (v = start; v <= end; v++) {
 		if ((r.c = delta_log_commit(t->log, v)) == NULL) {
-			err_set(e, ERR_NOT_FOUND, "commit %020lld.json is "
-			    "missing from the log", (long long)v);
+			delta_log_missing(t->log, v, "", e);
 			goto out;
 		}
 		buf_reset(&b);

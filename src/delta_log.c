@@ -330,6 +330,18 @@ delta_log_earliest(const struct delta_log *log)
 	return log->ncommits > 0 ? log->commits[0].version : -1;
 }
 
+int
+delta_log_missing(const struct delta_log *log, int64_t v, const char *prefix,
+    struct err *e)
+{
+	if (log->ncommits > 0 && v < log->commits[0].version)
+		return err_set(e, ERR_BAD_PARAM, "%scommit %020lld.json is no "
+		    "longer in the log, which starts at version %lld", prefix,
+		    (long long)v, (long long)log->commits[0].version);
+	return err_set(e, ERR_INTERNAL, "%scommit %020lld.json is missing "
+	    "(the log is damaged)", prefix, (long long)v);
+}
+
 /* The checkpoint to start from for version v: the newest at or before. */
 static const struct delta_ckpt *
 pick_ckpt(const struct delta_log *log, int64_t v)
@@ -373,9 +385,9 @@ delta_log_segment(const struct delta_log *log, int64_t v,
 	    sizeof(*seg->commits));
 	for (; i <= v; i++) {
 		if ((c = delta_log_commit(log, i)) == NULL)
-			return err_set(e, ERR_BAD_PARAM, "version %lld cannot be "
-			    "reconstructed: commit %020lld.json is missing",
-			    (long long)v, (long long)i);
+			return delta_log_missing(log, i, arena_printf(a,
+			    "version %lld cannot be reconstructed: ",
+			    (long long)v), e);
 		seg->commits[seg->ncommits++] = c;
 	}
 	return 0;

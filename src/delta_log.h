@@ -78,6 +78,15 @@ int	delta_log_list(struct storage *, struct arena *, bool full,
 /* The newest version the listing knows. */
 int64_t	delta_log_latest(const struct delta_log *);
 
+/*
+ * Commit v is not listed: -1 with the error set.  Older than every
+ * listed commit, it went with log cleanup and the client asked too far
+ * back (ERR_BAD_PARAM); otherwise it is a gap and the log is damaged
+ * (ERR_INTERNAL).  prefix starts the message.
+ */
+int	delta_log_missing(const struct delta_log *, int64_t v,
+	    const char *prefix, struct err *);
+
 /* The oldest version that can be reconstructed from the listing. */
 int64_t	delta_log_earliest(const struct delta_log *);
 
