@@ -1,0 +1,318 @@
+/*
+ * sigv4.c: AWS Signature Version 4 (see sigv4.h).
+ *
+ * Canonical request:
+ *	METHOD \n encoded path \n sorted encoded query \n
+ *	lowercased sorted "name:trimmed value" lines \n \n
+ *	signed header names joined by ";" \n payload hash
+ * String to sign: "AWS4-HMAC-SHA256", the time, the scope
+ * (date/region/service/aws4_request) and the hex SHA-256 of the
+ * canonical request, one per line.  The signature is the hex HMAC of
+ * that under the key derived from "AWS4" + secret.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "crypto.h"
+#include "err.h"
+#include "sigv4.h"
+#include "strutil.h"
+
+#define ALGO	"AWS4-HMAC-SHA256"
+
+/* A header or parameter ready for the canonical request. */
+struct canon {
+	const char	*name;
+	const char	*value;
+};
+
+char *
+sigv4_encode(struct arena *a, const char *s, bool keep_slash)
+{
+	return str_pct_encode(a, s, keep_slash ? "/" : "");
+}
+
+static int
+cmp_canon(const void *x, const void *y)
+{
+	const struct canon *a = x, *b = y;
+	int		 c;
+
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return strcmp(a->value, b->value);
+}
+
+/* A header value trimmed, inner runs of spaces made one. */
+static char *
+trim_value(struct arena *a, const char *v)
+{
+	char	*out = arena_alloc(a, strlen(v) + 1), *o = out;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v != '\0'; v++) {
+		if (*v == '\n' || *v == '\r')
+			continue;
+		if ((*v == ' ' || *v == '\t') && (o > out && o[-1] == ' '))
+			continue;
+		*o++ = *v == '\t' ? ' ' : *v;
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+static void
+amz_time(int64_t now, char date[9], char stamp[17])
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)now;
+
+	gmtime_r(&t, &tm);
+	strftime(date, 9, "%Y%m%d", &tm);
+	strftime(stamp, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* The encoded, sorted query; with extra X-Amz-* parameters for presign. */
+static const char *
+canon_query(struct arena *a, const struct sigv4_req *rq,
+    const struct sigv4_param *extra, size_t nextra)
+{
+	struct canon	*v;
+	struct buf	 b;
+	const char	*out;
+	size_t		 n = rq->nquery + nextra, i;
+
+	v = arena_calloc(a, n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		const struct sigv4_param *p = i < rq->nquery ?
+		    &rq->query[i] : &extra[i - rq->nquery];
+
+		v[i].name = sigv4_encode(a, p->name, false);
+		v[i].value = sigv4_encode(a, p->value ? p->value : "", false);
+	}
+	qsort(v, n, sizeof(*v), cmp_canon);
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%s=%s", i ? "&" : "", v[i].name, v[i].value);
+	out = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/*
+ * The canonical headers: host, the request's, and the x-amz-* ones
+ * sigv4 adds.  Same-name headers join with ",".  Fills *signed_names.
+ */
+static const char *
+canon_headers(struct arena *a, const struct sigv4_req *rq,
+    const struct sigv4_param *extra, size_t nextra, const char **names)
+{
+	struct canon	*v;
+	struct buf	 b, nb;
+	const char	*out;
+	size_t		 n = rq->nheaders + nextra + 1, i, k = 0;
+
+	v = arena_calloc(a, n, sizeof(*v));
+	v[k].name = "host";
+	v[k++].value = rq->host;
+	for (i = 0; i < rq->nheaders + nextra; i++) {
+		const struct sigv4_param *p = i < rq->nheaders ?
+		    &rq->headers[i] : &extra[i - rq->nheaders];
+
+		v[k].name = str_lower_ascii(arena_strdup(a, p->name));
+		v[k++].value = trim_value(a, p->value);
+	}
+	/* Stable for equal names: values keep the order they came in. */
+	for (i = 1; i < k; i++) {
+		struct canon	 t = v[i];
+		size_t		 j = i;
+
+		for (; j > 0 && strcmp(v[j - 1].name, t.name) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	buf_init(&b, 0);
+	buf_init(&nb, 0);
+	for (i = 0; i < k; i++) {
+		if (i > 0 && strcmp(v[i].name, v[i - 1].name) == 0) {
+			buf_addf(&b, ",%s", v[i].value);
+			continue;
+		}
+		buf_addf(&b, "%s%s:%s", i ? "\n" : "", v[i].name, v[i].value);
+		buf_addf(&nb, "%s%s", i ? ";" : "", v[i].name);
+	}
+	buf_addc(&b, '\n');
+	out = arena_strdup(a, buf_str(&b));
+	*names = arena_strdup(a, buf_str(&nb));
+	buf_release(&b);
+	buf_release(&nb);
+	return out;
+}
+
+static void
+hex_sha256(const char *s, char out[65])
+{
+	unsigned char	 h[32];
+
+	crypto_sha256(s, strlen(s), h);
+	str_hex(h, 32, out);
+}
+
+/* The signing key for date, from the cache or derived once. */
+static const unsigned char *
+signing_key(struct sigv4_creds *c, const char *date)
+{
+	struct sigv4_kcache *k = &c->cache;
+	unsigned char	 t[32];
+	char		*secret;
+	size_t		 n;
+
+	if (strcmp(k->date, date) == 0 && strcmp(k->region, c->region) == 0 &&
+	    strcmp(k->service, c->service) == 0)
+		return k->key;
+	n = strlen(c->secret_key) + 5;
+	secret = malloc(n);
+	if (secret == NULL)
+		abort();
+	snprintf(secret, n, "AWS4%s", c->secret_key);
+	crypto_hmac_sha256(secret, n - 1, date, strlen(date), t);
+	crypto_wipe(secret, n);
+	free(secret);
+	crypto_hmac_sha256(t, 32, c->region, strlen(c->region), t);
+	crypto_hmac_sha256(t, 32, c->service, strlen(c->service), t);
+	crypto_hmac_sha256(t, 32, "aws4_request", 12, k->key);
+	crypto_wipe(t, sizeof(t));
+	snprintf(k->date, sizeof(k->date), "%s", date);
+	snprintf(k->region, sizeof(k->region), "%s", c->region);
+	snprintf(k->service, sizeof(k->service), "%s", c->service);
+	return k->key;
+}
+
+static int
+check(const struct sigv4_req *rq, const struct sigv4_creds *c,
+    struct err *e)
+{
+	if (c->access_key == NULL || *c->access_key == '\0' ||
+	    c->secret_key == NULL || *c->secret_key == '\0')
+		return err_set(e, ERR_BAD_PARAM, "S3 credentials without an "
+		    "access key or a secret key");
+	if (c->region == NULL || *c->region == '\0' ||
+	    strlen(c->region) >= sizeof(c->cache.region) ||
+	    c->service == NULL || strlen(c->service) >=
+	    sizeof(c->cache.service) || strchr(c->region, '/') != NULL)
+		return err_set(e, ERR_BAD_PARAM, "bad S3 region '%.64s'",
+		    c->region ? c->region : "");
+	if (rq->path == NULL || rq->path[0] != '/')
+		return err_set(e, ERR_BAD_PARAM, "an S3 path must start "
+		    "with '/'");
+	return 0;
+}
+
+/* Canonical request, string to sign and signature of one request. */
+static void
+finish(const struct sigv4_req *rq, struct sigv4_creds *c, struct arena *a,
+    const char *query, const char *headers, const char *names,
+    const char *hash, const char *date, const char *stamp,
+    struct sigv4_signed *out, char sig[65])
+{
+	unsigned char	 mac[32];
+	char		 ch[65];
+
+	out->path = sigv4_encode(a, rq->path, true);
+	out->canonical = arena_printf(a, "%s\n%s\n%s\n%s\n%s\n%s",
+	    rq->method, out->path, query, headers, names, hash);
+	hex_sha256(out->canonical, ch);
+	out->to_sign = arena_printf(a, ALGO "\n%s\n%s/%s/%s/aws4_request\n%s",
+	    stamp, date, c->region, c->service, ch);
+	crypto_hmac_sha256(signing_key(c, date), 32, out->to_sign,
+	    strlen(out->to_sign), mac);
+	str_hex(mac, 32, sig);
+	out->amz_date = arena_strdup(a, stamp);
+}
+
+int
+sigv4_sign(const struct sigv4_req *rq, struct sigv4_creds *c,
+    struct arena *a, struct sigv4_signed *out, struct err *e)
+{
+	struct sigv4_param extra[3];
+	const char	*hash, *headers, *names;
+	char		 date[9], stamp[17], sig[65];
+	size_t		 n = 0;
+
+	if (check(rq, c, e) == -1)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	amz_time(rq->now, date, stamp);
+	hash = rq->payload_hash != NULL ? rq->payload_hash :
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	if (rq->content_sha256) {
+		extra[n].name = "x-amz-content-sha256";
+		extra[n++].value = hash;
+	}
+	extra[n].name = "x-amz-date";
+	extra[n++].value = stamp;
+	if (c->session_token != NULL) {
+		extra[n].name = "x-amz-security-token";
+		extra[n++].value = c->session_token;
+	}
+	out->query = canon_query(a, rq, NULL, 0);
+	headers = canon_headers(a, rq, extra, n, &names);
+	finish(rq, c, a, out->query, headers, names, hash, date, stamp, out,
+	    sig);
+	out->authorization = arena_printf(a, ALGO " Credential=%s/%s/%s/%s/"
+	    "aws4_request, SignedHeaders=%s, Signature=%s", c->access_key,
+	    date, c->region, c->service, names, sig);
+	return 0;
+}
+
+int
+sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
+    int64_t expires, struct arena *a, struct sigv4_signed *out,
+    struct err *e)
+{
+	struct sigv4_param x[6];
+	const char	*headers, *names, *hash;
+	char		 date[9], stamp[17], sig[65];
+	size_t		 n = 0;
+
+	if (check(rq, c, e) == -1)
+		return -1;
+	if (expires < 1 || expires > SIGV4_MAX_EXPIRES)
+		return err_set(e, ERR_BAD_PARAM, "a presigned URL lives 1 to "
+		    "%d seconds, not %lld", SIGV4_MAX_EXPIRES,
+		    (long long)expires);
+	memset(out, 0, sizeof(*out));
+	amz_time(rq->now, date, stamp);
+	hash = rq->payload_hash != NULL ? rq->payload_hash :
+	    "UNSIGNED-PAYLOAD";
+	headers = canon_headers(a, rq, NULL, 0, &names);
+	x[n].name = "X-Amz-Algorithm";
+	x[n++].value = ALGO;
+	x[n].name = "X-Amz-Credential";
+	x[n++].value = arena_printf(a, "%s/%s/%s/%s/aws4_request",
+	    c->access_key, date, c->region, c->service);
+	x[n].name = "X-Amz-Date";
+	x[n++].value = arena_strdup(a, stamp);
+	x[n].name = "X-Amz-Expires";
+	x[n++].value = arena_printf(a, "%lld", (long long)expires);
+	if (c->session_token != NULL) {
+		x[n].name = "X-Amz-Security-Token";
+		x[n++].value = c->session_token;
+	}
+	x[n].name = "X-Amz-SignedHeaders";
+	x[n++].value = names;
+	out->query = canon_query(a, rq, x, n);
+	finish(rq, c, a, out->query, headers, names, hash, date, stamp, out,
+	    sig);
+	out->query = arena_printf(a, "%s&X-Amz-Signature=%s", out->query, sig);
+	return 0;
+}
