@@ -58,6 +58,11 @@ int	admin_token_list(struct req *);
 int	admin_token_create(struct req *);
 int	admin_token_revoke(struct req *);
 int	admin_audit_list(struct req *);
+int	admin_credential_list(struct req *);
+int	admin_credential_create(struct req *);
+int	admin_credential_get(struct req *);
+int	admin_credential_update(struct req *);
+int	admin_credential_delete(struct req *);
 
 /* Which admin list a page token continues. */
 enum admin_list {
@@ -69,6 +74,7 @@ enum admin_list {
 	ADMIN_LIST_TABLES,
 	ADMIN_LIST_RECIPIENTS,
 	ADMIN_LIST_AUDIT,
+	ADMIN_LIST_CREDENTIALS,
 };
 
 /* A row the handler looked up: its id, JSON form and configured name. */

@@ -1,10 +1,15 @@
 /*
  * admin_table.c: admin handlers for registered Delta tables.
  *
- * A table is registered once (name, location, history settings) and then
- * shared into any number of schemas.  A table still shared somewhere
- * cannot be deleted: the admin removes it from its shares first, so no
- * share loses a table as a side effect.
+ * A table is registered once (name, location, history settings, the
+ * storage credential it signs with, how recipients get its files) and
+ * then shared into any number of schemas.  A table still shared
+ * somewhere cannot be deleted: the admin removes it from its shares
+ * first, so no share loses a table as a side effect.
+ *
+ * "fileAccess" is "presigned" (store URLs, where the store can presign)
+ * or "proxy" (deltashare's own signed URLs, for every table; local
+ * tables always go this way).
  */
 #include "config.h"
 
@@ -13,8 +18,11 @@
 #include <json-c/json.h>
 
 #include "admin.h"
+#include "api_table.h"
 #include "arena.h"
+#include "catalog.h"
 #include "conf.h"
+#include "cred.h"
 #include "db.h"
 #include "http_req.h"
 #include "jsonu.h"
@@ -42,6 +50,55 @@ history_fields(struct req *r, struct json_object *o, const char **hist,
 	return 0;
 }
 
+/* "credential": a name, or null to name none; *given when present. */
+static int
+credential_field(struct req *r, struct json_object *o, bool *given,
+    const char **id, const struct cred **cred)
+{
+	struct json_object	*v;
+	struct db_res		*res;
+	struct cat_cred		 cc;
+	const char		*name, *p[1];
+
+	*given = json_object_object_get_ex(o, "credential", &v);
+	*id = NULL;
+	*cred = NULL;
+	if (!*given || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return req_fail(r, ERR_BAD_PARAM, "'credential' must be a "
+		    "credential name or null");
+	name = json_object_get_string(v);
+	p[0] = name;
+	if (db_exec(r->db, r->arena, STMT_CRED_GET, p, &res, &r->err) == -1)
+		return -1;
+	if (db_rows(res) != 1)
+		return req_fail(r, ERR_NOT_FOUND, "credential '%.255s' not "
+		    "found", name);
+	*id = arena_strdup(r->arena, db_val(res, 0, 0));
+	p[0] = *id;
+	if (db_exec(r->db, r->arena, STMT_CRED_RAW, p, &res, &r->err) == -1)
+		return -1;
+	cc.name = name;
+	cc.kind = db_val(res, 0, 0);
+	cc.settings = db_val(res, 0, 1);
+	cc.sealed = db_val(res, 0, 2);
+	return tq_cred(r, &cc, cred);
+}
+
+static int
+access_field(struct req *r, struct json_object *o, const char **access)
+{
+	*access = NULL;
+	if (jsonu_get_str(o, "fileAccess", false, access, &r->err) == -1)
+		return -1;
+	if (*access != NULL && strcmp(*access, "presigned") != 0 &&
+	    strcmp(*access, "proxy") != 0)
+		return req_fail(r, ERR_BAD_PARAM, "'fileAccess' must be "
+		    "\"presigned\" or \"proxy\"");
+	return 0;
+}
+
 int
 admin_table_list(struct req *r)
 {
@@ -63,24 +120,32 @@ int
 admin_table_create(struct req *r)
 {
 	static const char *const keys[] = {
-		"name", "location", "historyShared", "startVersion", NULL
+		"name", "location", "historyShared", "startVersion",
+		"credential", "fileAccess", NULL
 	};
 	struct json_object	*o;
 	struct admin_row	 t;
+	const struct cred	*cred;
 	const char		*name = NULL, *loc = NULL, *canon, *hist, *start;
-	const char		*p[4];
+	const char		*p[6], *cred_id, *access;
+	bool			 given;
 
 	if ((o = admin_body(r, keys)) == NULL ||
 	    jsonu_get_str(o, "name", true, &name, &r->err) == -1 ||
 	    name_check(name, strlen(name), NAME_TABLE, &r->err) == -1 ||
 	    jsonu_get_str(o, "location", true, &loc, &r->err) == -1 ||
 	    history_fields(r, o, &hist, &start) == -1 ||
-	    location_check(r->conf, r->arena, loc, &canon, &r->err) == -1)
+	    access_field(r, o, &access) == -1 ||
+	    credential_field(r, o, &given, &cred_id, &cred) == -1 ||
+	    location_check(r->conf, r->arena, loc, cred, &canon,
+	    &r->err) == -1)
 		return -1;
 	p[0] = name;
 	p[1] = canon;
 	p[2] = hist != NULL ? hist : "false";
 	p[3] = start != NULL ? start : "0";
+	p[4] = cred_id;
+	p[5] = access != NULL ? access : "presigned";
 	if (db_begin(r->db, &r->err) == -1 ||
 	    admin_row(r, STMT_TABLE_INSERT, p, "table", name, &t) == -1 ||
 	    admin_audit(r, "table.create", "table", name, NULL, t.json) == -1)
@@ -92,18 +157,24 @@ int
 admin_table_update(struct req *r)
 {
 	static const char *const keys[] = {
-		"historyShared", "startVersion", NULL
+		"historyShared", "startVersion", "credential", "fileAccess",
+		NULL
 	};
 	struct json_object	*o;
 	struct admin_row	 before, after;
-	const char		*hist, *start, *p[3];
+	const struct cred	*cred;
+	const char		*hist, *start, *p[6], *cred_id, *access;
+	bool			 given;
 
 	if ((o = admin_body(r, keys)) == NULL ||
-	    history_fields(r, o, &hist, &start) == -1)
+	    history_fields(r, o, &hist, &start) == -1 ||
+	    access_field(r, o, &access) == -1 ||
+	    credential_field(r, o, &given, &cred_id, &cred) == -1)
 		return -1;
-	if (hist == NULL && start == NULL)
+	if (hist == NULL && start == NULL && !given && access == NULL)
 		return req_fail(r, ERR_BAD_PARAM, "nothing to change: give "
-		    "'historyShared' or 'startVersion'");
+		    "'historyShared', 'startVersion', 'credential' or "
+		    "'fileAccess'");
 	p[0] = r->args[0];
 	if (db_begin(r->db, &r->err) == -1 ||
 	    admin_row(r, STMT_TABLE_LOCK, p, "table", r->args[0], &before) == -1)
@@ -111,6 +182,9 @@ admin_table_update(struct req *r)
 	p[0] = admin_num(r, before.id);
 	p[1] = hist;
 	p[2] = start;
+	p[3] = given ? "true" : "false";
+	p[4] = cred_id;
+	p[5] = access;
 	if (admin_row(r, STMT_TABLE_UPDATE, p, "table", before.name,
 	    &after) == -1 ||
 	    admin_audit(r, "table.update", "table", before.name, before.json,

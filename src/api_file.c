@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "api_file.h"
+#include "api_table.h"
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
@@ -161,15 +162,17 @@ file_get(struct req *r)
 	struct fileurl	 f;
 	struct storage	*st;
 	struct storage_entry ent;
+	struct cat_cred	 cc;
+	const struct cred *c;
 	const char	*location;
 	int		 rc;
 
 	if (fileurl_open(r->arena, r->conf->secret.data, r->conf->secret.len,
 	    r->args[0], r->now_ms, &f, &r->err) == -1 ||
 	    catalog_table_location(r->db, r->arena, f.table_id, &location,
-	    &r->err) == -1)
+	    &cc, &r->err) == -1 || tq_cred(r, &cc, &c) == -1)
 		return -1;
-	if ((st = storage_open(location, &r->err)) == NULL)
+	if ((st = storage_open_cred(location, c, &r->err)) == NULL)
 		return -1;
 	if (storage_stat(st, f.key, &ent, r->arena, &r->err) == -1) {
 		if (r->err.kind == ERR_NOT_FOUND)

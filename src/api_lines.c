@@ -29,21 +29,25 @@
 #include "http_req.h"
 #include "http_resp.h"
 #include "jsonw.h"
+#include "storage.h"
 #include "strutil.h"
 
 void
 lines_init(struct lines *l, struct req *r, const struct cat_data_table *ct,
-    const char *root, enum caps_format fmt, const struct caps *c)
+    struct storage *st, const char *root, enum caps_format fmt,
+    const struct caps *c)
 {
 	memset(l, 0, sizeof(*l));
 	l->r = r;
 	l->ct = ct;
+	l->st = st;
 	l->root = root;
 	l->fmt = fmt;
 	l->sha256 = c->idhash == CAPS_ID_SHA256 ||
 	    (c->idhash == CAPS_ID_DEFAULT && fmt == CAPS_DELTA);
 	l->real_protocol = c->features != 0;
-	l->expires_ms = r->now_ms + r->conf->url_ttl * 1000;
+	/* Whole seconds: a presigned URL's expiry has no finer grain. */
+	l->expires_ms = (r->now_ms / 1000 + r->conf->url_ttl) * 1000;
 	l->endpoint = req_endpoint(r);
 	l->scratch = arena_new();
 	arena_defer(r->arena, (arena_cleanup_fn)arena_free, l->scratch);
@@ -188,25 +192,33 @@ lines_metadata(struct lines *l, const struct delta_action *a, int64_t version)
 	return put(l, &b);
 }
 
-/* The URL through which the recipient reads key. */
-static const char *
-sign(struct lines *l, const char *key)
+/*
+ * The URL through which the recipient reads key: presigned by the
+ * store, or (local tables, tables in proxy mode) one of ours.
+ */
+static int
+sign(struct lines *l, const char *key, const char **url)
 {
 	struct req	*r = l->r;
 	struct fileurl	 f;
 	const char	*ep = l->endpoint;
 	size_t		 n = strlen(ep);
 
+	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
+		l->min_expiry = l->expires_ms;
+	if (!l->ct->proxy && storage_can_presign(l->st))
+		return storage_presign(l->st, key, l->expires_ms / 1000 -
+		    r->conf->url_ttl, r->conf->url_ttl, l->scratch, url,
+		    &r->err);
 	while (n > 0 && ep[n - 1] == '/')
 		n--;
 	f.table_id = l->ct->table_id;
 	f.expires_ms = l->expires_ms;
 	f.key = key;
-	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
-		l->min_expiry = l->expires_ms;
-	return arena_printf(l->scratch, "%.*s/files/%s", (int)n, ep,
+	*url = arena_printf(l->scratch, "%.*s/files/%s", (int)n, ep,
 	    fileurl_token(l->scratch, r->conf->secret.data,
 	    r->conf->secret.len, &f));
+	return 0;
 }
 
 static void
@@ -226,13 +238,13 @@ file_id(const struct lines *l, const char *path, char out[65])
 static int
 dv_json(struct lines *l, struct jsonw *w, const struct delta_dv *dv)
 {
-	const char	*key;
+	const char	*key, *url = dv->path_or_inline;
 
-	if (delta_dv_check(l->root, dv, l->scratch, &key, &l->r->err) == -1)
+	if (delta_dv_check(l->root, dv, l->scratch, &key, &l->r->err) == -1 ||
+	    (key != NULL && sign(l, key, &url) == -1))
 		return -1;
 	jsonw_key(w, "deletionVector");
-	delta_dv_json(w, dv, key != NULL ? 'p' : 'i',
-	    key != NULL ? sign(l, key) : dv->path_or_inline);
+	delta_dv_json(w, dv, key != NULL ? 'p' : 'i', url);
 	return 0;
 }
 
@@ -332,7 +344,8 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 	if (delta_path_key(l->root, f->path, l->scratch, &key,
 	    &l->r->err) == -1)
 		return -1;
-	url = sign(l, key);
+	if (sign(l, key, &url) == -1)
+		return -1;
 	file_id(l, f->path, id);
 	begin(&b, &w, l->fmt == CAPS_DELTA ? "file" : kind_key(kind));
 	if (l->fmt == CAPS_PARQUET)

@@ -36,6 +36,7 @@ enum lines_kind {
 struct lines {
 	struct req			*r;
 	const struct cat_data_table	*ct;
+	struct storage			*st;	/* the table's storage */
 	const char			*root;	/* storage root of the table */
 	const char			*endpoint;
 	struct arena			*scratch; /* per file line */
@@ -49,7 +50,8 @@ struct lines {
 };
 
 void	lines_init(struct lines *, struct req *, const struct cat_data_table *,
-	    const char *root, enum caps_format, const struct caps *);
+	    struct storage *, const char *root, enum caps_format,
+	    const struct caps *);
 
 int	lines_protocol(struct lines *, const struct delta_action *protocol,
 	    int64_t version);

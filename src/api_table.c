@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "conf.h"
+#include "cred.h"
 #include "crypto.h"
 #include "delta_action.h"
 #include "delta_features.h"
@@ -48,10 +49,30 @@ tq_open(struct tq *q)
 {
 	struct req	*r = q->r;
 
+	const struct cred *c;
+
 	if (catalog_data_table(r->db, r->arena, r->who.id, r->args[0],
-	    r->args[1], r->args[2], &q->ct, &r->err) == -1)
+	    r->args[1], r->args[2], &q->ct, &r->err) == -1 ||
+	    tq_cred(r, &q->ct.cred, &c) == -1)
 		return -1;
-	return delta_table_open(q->ct.location, r->arena, &q->t, &r->err);
+	return delta_table_open_cred(q->ct.location, c, r->arena, &q->t,
+	    &r->err);
+}
+
+int
+tq_cred(struct req *r, const struct cat_cred *cc, const struct cred **out)
+{
+	struct cred	*c;
+
+	*out = NULL;
+	if (cc->name == NULL)
+		return 0;
+	c = arena_calloc(r->arena, 1, sizeof(*c));
+	if (cred_load(r->arena, r->conf->secret.data, r->conf->secret.len,
+	    cc->name, cc->kind, cc->settings, cc->sealed, c, &r->err) == -1)
+		return -1;
+	*out = c;
+	return 0;
 }
 
 int
@@ -236,7 +257,7 @@ tq_negotiate(struct tq *q, const struct delta_snapshot *s)
 	    tq_check(q, &s->protocol.u.protocol, &s->metadata.u.metadata,
 	    fmt) == -1)
 		return -1;
-	lines_init(&q->l, r, &q->ct, q->t->root, fmt, &q->caps);
+	lines_init(&q->l, r, &q->ct, q->t->st, q->t->root, fmt, &q->caps);
 	q->l.cdf_config = q->ct.history_shared &&
 	    delta_table_property_true(r->arena, &s->metadata.u.metadata,
 	    "delta.enableChangeDataFeed");

@@ -23,6 +23,8 @@ struct delta_metadata;
 struct delta_protocol;
 struct delta_snapshot;
 struct delta_table;
+struct cat_cred;
+struct cred;
 struct req;
 
 int	table_version(struct req *);
@@ -47,6 +49,8 @@ int	tq_caps(struct tq *, struct req *);
 
 /* Find the table (404) and open its log. */
 int	tq_open(struct tq *);
+/* A table's stored credential, opened (NULL when it names none). */
+int	tq_cred(struct req *, const struct cat_cred *, const struct cred **);
 
 /* 400 unless the table is shared with its history. */
 int	tq_need_history(struct tq *);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "arena.h"
 #include "catalog.h"
@@ -144,6 +145,19 @@ catalog_all_tables(struct db *db, struct arena *a, int64_t share,
 	return 0;
 }
 
+/* Columns col.. of a row: credential name, kind, settings, sealed. */
+static void
+cred_cols(struct arena *a, struct db_res *res, int col, struct cat_cred *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (db_val(res, 0, col) == NULL)
+		return;
+	c->name = arena_strdup(a, db_val(res, 0, col));
+	c->kind = arena_strdup(a, db_val(res, 0, col + 1));
+	c->settings = arena_strdup(a, db_val(res, 0, col + 2));
+	c->sealed = arena_strdup(a, db_val(res, 0, col + 3));
+}
+
 int
 catalog_data_table(struct db *db, struct arena *a, int64_t recipient,
     const char *share, const char *schema, const char *table,
@@ -168,12 +182,14 @@ catalog_data_table(struct db *db, struct arena *a, int64_t recipient,
 	t->location = arena_strdup(a, db_val(res, 0, 6));
 	t->history_shared = db_val(res, 0, 7)[0] == 't';
 	t->start_version = db_i64(res, 0, 8);
+	t->proxy = strcmp(db_val(res, 0, 9), "proxy") == 0;
+	cred_cols(a, res, 10, &t->cred);
 	return 0;
 }
 
 int
 catalog_table_location(struct db *db, struct arena *a, int64_t table_id,
-    const char **location, struct err *e)
+    const char **location, struct cat_cred *c, struct err *e)
 {
 	struct db_res	*res;
 	const char	*p[1] = { num(a, table_id) };
@@ -183,5 +199,6 @@ catalog_table_location(struct db *db, struct arena *a, int64_t table_id,
 	if (db_rows(res) != 1)
 		return err_set(e, ERR_NOT_FOUND, "no such file");
 	*location = arena_strdup(a, db_val(res, 0, 0));
+	cred_cols(a, res, 1, c);
 	return 0;
 }

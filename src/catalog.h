@@ -37,6 +37,11 @@ struct cat_table {
 };
 
 /* A table a recipient reads data from, with what serving it needs. */
+/* A table's stored credential as in the catalog (name NULL: none). */
+struct cat_cred {
+	const char	*name, *kind, *settings, *sealed;
+};
+
 struct cat_data_table {
 	int64_t		 id;		/* share_table.id */
 	int64_t		 table_id;	/* delta_table.id */
@@ -47,6 +52,8 @@ struct cat_data_table {
 	const char	*location;
 	bool		 history_shared;
 	int64_t		 start_version;
+	bool		 proxy;		/* files through {prefix}/files */
+	struct cat_cred	 cred;
 };
 
 int	catalog_share(struct db *, struct arena *, int64_t recipient,
@@ -81,6 +88,6 @@ int	catalog_data_table(struct db *, struct arena *, int64_t recipient,
 
 /* The location of a registered table; 404 if it is gone. */
 int	catalog_table_location(struct db *, struct arena *, int64_t table_id,
-	    const char **location, struct err *);
+	    const char **location, struct cat_cred *, struct err *);
 
 #endif

@@ -48,6 +48,7 @@ enum ktype {
 	T_SECRET,	/* struct conf_blob: file of >= 32 bytes */
 	T_KEYFILE,	/* struct conf_blob: PEM file */
 	T_ROOTS,	/* char **: ':'-separated existing directories */
+	T_LIST,		/* char **: words separated by spaces or commas */
 };
 
 #define F_REQUIRED	0x1
@@ -119,6 +120,10 @@ static const struct key keys[] = {
 	    OFF(auth_login_lockout), NULL },
 	{ "admin", "allowed_roots", T_ROOTS, "", 0, 0, 0, OFF(allowed_roots),
 	    NULL },
+	{ "admin", "allowed_buckets", T_LIST, "", 0, 0, 0,
+	    OFF(allowed_buckets), NULL },
+	{ "admin", "allowed_endpoints", T_LIST, "", 0, 0, 0,
+	    OFF(allowed_endpoints), NULL },
 	{ "query", "url_ttl", T_INT, "3600", 60, 7 * DAY, 0, OFF(url_ttl),
 	    NULL },
 	{ "query", "page_token_ttl", T_INT, "259200", 60, 30 * DAY, 0,
@@ -374,6 +379,25 @@ parse_roots(struct loader *l, const struct key *k, const char *v)
 	return roots;
 }
 
+static char **
+parse_list(const char *v)
+{
+	char		**list, *copy, *p, *tok;
+	size_t		 n = 0;
+
+	list = xcalloc(1, sizeof(*list));
+	copy = xstrdup(v);
+	for (p = copy; (tok = strsep(&p, " \t,")) != NULL;) {
+		if (*tok == '\0')
+			continue;
+		list = xreallocarray(list, n + 2, sizeof(*list));
+		list[n++] = xstrdup(tok);
+		list[n] = NULL;
+	}
+	free(copy);
+	return list;
+}
+
 static void
 convert(struct loader *l, struct conf *c, size_t i)
 {
@@ -418,6 +442,9 @@ convert(struct loader *l, struct conf *c, size_t i)
 		break;
 	case T_ROOTS:
 		*(char ***)dst = parse_roots(l, k, v);
+		break;
+	case T_LIST:
+		*(char ***)dst = parse_list(v);
 		break;
 	}
 }
@@ -510,11 +537,21 @@ blob_free(struct conf_blob *b)
 	b->len = 0;
 }
 
-void
-conf_free(struct conf *c)
+static void
+free_list(char **list)
 {
 	char	**r;
 
+	if (list == NULL)
+		return;
+	for (r = list; *r != NULL; r++)
+		free(*r);
+	free(list);
+}
+
+void
+conf_free(struct conf *c)
+{
 	if (c == NULL)
 		return;
 	free((char *)c->path);
@@ -528,11 +565,9 @@ conf_free(struct conf *c)
 	blob_free(&c->auth_secret);
 	blob_free(&c->auth_public_key);
 	blob_free(&c->auth_private_key);
-	if (c->allowed_roots != NULL) {
-		for (r = c->allowed_roots; *r != NULL; r++)
-			free(*r);
-		free(c->allowed_roots);
-	}
+	free_list(c->allowed_roots);
+	free_list(c->allowed_buckets);
+	free_list(c->allowed_endpoints);
 	free(c);
 }
 
@@ -570,9 +605,11 @@ conf_dump(const struct conf *c, FILE *f)
 				    ((const struct conf_blob *)src)->len);
 			break;
 		case T_ROOTS:
+		case T_LIST:
 			for (r = *(char **const *)src; *r != NULL; r++)
 				fprintf(f, "%s%s", r == *(char **const *)src ?
-				    "" : ":", *r);
+				    "" : keys[i].type == T_ROOTS ? ":" : " ",
+				    *r);
 			break;
 		}
 		fputc('\n', f);

@@ -67,6 +67,8 @@ struct conf {
 
 	/* [admin] */
 	char		**allowed_roots;	/* NULL-terminated, realpath'd */
+	char		**allowed_buckets;	/* "s3://bucket[/prefix]"... */
+	char		**allowed_endpoints;	/* "http://127.0.0.1:7480"... */
 
 	/* [query] */
 	int64_t		 url_ttl;		/* seconds */

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -85,4 +86,48 @@ void
 crypto_wipe(void *p, size_t n)
 {
 	OPENSSL_cleanse(p, n);
+}
+
+/*
+ * AES-256-GCM with a random 96-bit nonce: nonce, ciphertext and the
+ * 128-bit tag, in that order, into out (n + CRYPTO_SEAL_OVERHEAD bytes).
+ */
+void
+crypto_seal(const unsigned char key[32], const void *in, size_t n,
+    unsigned char *out)
+{
+	EVP_CIPHER_CTX	*c;
+	int		 len;
+
+	crypto_random(out, 12);
+	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) != 1 ||
+	    EVP_EncryptUpdate(c, out + 12, &len, in, (int)n) != 1 ||
+	    EVP_EncryptFinal_ex(c, out + 12 + len, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, out + 12 + n) != 1)
+		abort();
+	EVP_CIPHER_CTX_free(c);
+}
+
+int
+crypto_unseal(const unsigned char key[32], const unsigned char *in,
+    size_t n, unsigned char *out)
+{
+	EVP_CIPHER_CTX	*c;
+	int		 len, ok;
+
+	if (n < CRYPTO_SEAL_OVERHEAD || n - CRYPTO_SEAL_OVERHEAD > INT32_MAX)
+		return -1;
+	n -= CRYPTO_SEAL_OVERHEAD;
+	if ((c = EVP_CIPHER_CTX_new()) == NULL)
+		abort();
+	ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) == 1 &&
+	    EVP_DecryptUpdate(c, out, &len, in + 12, (int)n) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16,
+	    (void *)(in + 12 + n)) == 1 &&
+	    EVP_DecryptFinal_ex(c, out + len, &len) == 1;
+	EVP_CIPHER_CTX_free(c);
+	if (!ok)
+		crypto_wipe(out, n);
+	return ok ? 0 : -1;
 }

@@ -24,4 +24,16 @@ void	crypto_random(void *, size_t);
 void	crypto_uuid4(char out[CRYPTO_UUID_STRLEN]);
 void	crypto_wipe(void *, size_t);
 
+/*
+ * Authenticated encryption (AES-256-GCM, random nonce) of n bytes into
+ * out, n + CRYPTO_SEAL_OVERHEAD long; unseal gives them back into out
+ * (n - CRYPTO_SEAL_OVERHEAD bytes) or -1 when the input was not sealed
+ * with this key or was altered.
+ */
+#define CRYPTO_SEAL_OVERHEAD	28
+void	crypto_seal(const unsigned char key[32], const void *in, size_t n,
+	    unsigned char *out);
+int	crypto_unseal(const unsigned char key[32], const unsigned char *in,
+	    size_t n, unsigned char *out);
+
 #endif

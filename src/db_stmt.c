@@ -78,12 +78,25 @@
 #define TABLE_FIELDS(t)							\
 	"'id', " t ".uuid, 'name', " t ".name, "			\
 	"'location', " t ".location, "					\
+	"'credential', (SELECT c.name FROM credential c "		\
+	"WHERE c.id = " t ".credential_id), "				\
+	"'fileAccess', " t ".file_access, "				\
 	"'historyShared', " t ".history_shared, "			\
 	"'startVersion', " t ".start_version, "				\
 	"'createdAt', ds_ts(" t ".created_at), "			\
 	"'updatedAt', ds_ts(" t ".updated_at)"
 
 #define TABLE_JSON(t)	"json_build_object(" TABLE_FIELDS(t) ")"
+
+/* A credential as the admin API shows it: never a secret. */
+#define CRED_JSON(c)							\
+	"(jsonb_build_object('id', " c ".uuid, 'name', " c ".name, "	\
+	"'type', " c ".kind, 'createdAt', ds_ts(" c ".created_at), "	\
+	"'updatedAt', ds_ts(" c ".updated_at)) || " c ".settings)"
+#define CRED_DETAIL(c)							\
+	"(" CRED_JSON(c) " || jsonb_build_object('tables', "		\
+	"coalesce((SELECT jsonb_agg(t.name ORDER BY t.id) "		\
+	"FROM delta_table t WHERE t.credential_id = " c ".id), '[]')))"
 
 #define TABLE_DETAIL(t)							\
 	"json_build_object(" TABLE_FIELDS(t) ", 'sharedAs', "		\
@@ -179,16 +192,20 @@ static const struct {
 	    "ORDER BY sc.id, st.id LIMIT $4::int" },
 	[STMT_CAT_DATA_TABLE] = { "cat_data_table", 4,
 	    "SELECT st.id, t.id, s.name, sc.name, st.name, t.uuid, t.location, "
-	    "t.history_shared, t.start_version FROM share s "
+	    "t.history_shared, t.start_version, t.file_access, c.name, "
+	    "c.kind, c.settings, c.secret FROM share s "
 	    "JOIN share_grant g ON g.share_id = s.id "
 	    "JOIN share_schema sc ON sc.share_id = s.id "
 	    "JOIN share_table st ON st.schema_id = sc.id "
 	    "JOIN delta_table t ON t.id = st.table_id "
+	    "LEFT JOIN credential c ON c.id = t.credential_id "
 	    "WHERE g.recipient_id = $1::bigint "
 	    "AND s.name_key = ds_name_key($2) AND sc.name_key = ds_name_key($3) "
 	    "AND st.name_key = ds_name_key($4)" },
 	[STMT_CAT_TABLE_LOCATION] = { "cat_table_location", 1,
-	    "SELECT location FROM delta_table WHERE id = $1::bigint" },
+	    "SELECT t.location, c.name, c.kind, c.settings, c.secret "
+	    "FROM delta_table t LEFT JOIN credential c ON c.id = "
+	    "t.credential_id WHERE t.id = $1::bigint" },
 
 	[STMT_ACCOUNT_LIST] = { "account_list", 2,
 	    "SELECT a.id, " ACCOUNT_JSON("a") " FROM account a "
@@ -316,14 +333,18 @@ static const struct {
 	[STMT_TABLE_LOCK] = { "table_lock", 1,
 	    "SELECT t.id, " TABLE_DETAIL("t") ", t.name FROM delta_table t "
 	    "WHERE " BY_NAME " FOR UPDATE" },
-	[STMT_TABLE_INSERT] = { "table_insert", 4,
+	[STMT_TABLE_INSERT] = { "table_insert", 6,
 	    "INSERT INTO delta_table AS t (name, location, history_shared, "
-	    "start_version) VALUES ($1, $2, $3::boolean, $4::bigint) "
+	    "start_version, credential_id, file_access) VALUES ($1, $2, "
+	    "$3::boolean, $4::bigint, $5::bigint, $6) "
 	    "RETURNING t.id, " TABLE_DETAIL("t") },
-	[STMT_TABLE_UPDATE] = { "table_update", 3,
+	[STMT_TABLE_UPDATE] = { "table_update", 6,
 	    "UPDATE delta_table t SET "
 	    "history_shared = coalesce($2::boolean, t.history_shared), "
 	    "start_version = coalesce($3::bigint, t.start_version), "
+	    "credential_id = CASE WHEN $4::boolean THEN $5::bigint "
+	    "ELSE t.credential_id END, "
+	    "file_access = coalesce($6, t.file_access), "
 	    "updated_at = now() WHERE t.id = $1::bigint "
 	    "RETURNING t.id, " TABLE_DETAIL("t") },
 	[STMT_TABLE_DELETE] = { "table_delete", 1,
@@ -331,6 +352,32 @@ static const struct {
 	    "RETURNING t.id, " TABLE_JSON("t") },
 	[STMT_TABLE_USES] = { "table_uses", 1,
 	    "SELECT count(*) FROM share_table WHERE table_id = $1::bigint" },
+
+	[STMT_CRED_LIST] = { "cred_list", 2,
+	    "SELECT c.id, " CRED_JSON("c") " FROM credential c "
+	    "WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2::int" },
+	[STMT_CRED_GET] = { "cred_get", 1,
+	    "SELECT c.id, " CRED_DETAIL("c") ", c.name FROM credential c "
+	    "WHERE " BY_NAME },
+	[STMT_CRED_LOCK] = { "cred_lock", 1,
+	    "SELECT c.id, " CRED_DETAIL("c") ", c.name FROM credential c "
+	    "WHERE " BY_NAME " FOR UPDATE" },
+	[STMT_CRED_RAW] = { "cred_raw", 1,
+	    "SELECT kind, settings, secret FROM credential "
+	    "WHERE id = $1::bigint" },
+	[STMT_CRED_INSERT] = { "cred_insert", 4,
+	    "INSERT INTO credential AS c (name, kind, settings, secret) "
+	    "VALUES ($1, $2, $3::jsonb, $4) "
+	    "RETURNING c.id, " CRED_DETAIL("c") },
+	[STMT_CRED_UPDATE] = { "cred_update", 3,
+	    "UPDATE credential c SET settings = $2::jsonb, secret = $3, "
+	    "updated_at = now() WHERE c.id = $1::bigint "
+	    "RETURNING c.id, " CRED_DETAIL("c") },
+	[STMT_CRED_DELETE] = { "cred_delete", 1,
+	    "DELETE FROM credential c WHERE c.id = $1::bigint "
+	    "RETURNING c.id, " CRED_JSON("c") },
+	[STMT_CRED_USES] = { "cred_uses", 1,
+	    "SELECT count(*) FROM delta_table WHERE credential_id = $1::bigint" },
 
 	[STMT_RECIPIENT_LIST] = { "recipient_list", 2,
 	    "SELECT r.id, " RECIPIENT_JSON("r") " FROM recipient r "

@@ -28,11 +28,18 @@ int
 delta_table_open(const char *location, struct arena *a,
     struct delta_table **out, struct err *e)
 {
+	return delta_table_open_cred(location, NULL, a, out, e);
+}
+
+int
+delta_table_open_cred(const char *location, const struct cred *c,
+    struct arena *a, struct delta_table **out, struct err *e)
+{
 	struct delta_table	*t;
 
 	t = arena_calloc(a, 1, sizeof(*t));
 	t->a = a;
-	if ((t->st = storage_open(location, e)) == NULL)
+	if ((t->st = storage_open_cred(location, c, e)) == NULL)
 		return -1;
 	arena_defer(a, close_storage, t->st);
 	t->root = storage_root(t->st);

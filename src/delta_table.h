@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct arena;
+struct cred;
 struct delta_log;
 struct delta_metadata;
 struct err;
@@ -25,9 +26,14 @@ struct delta_table {
 	struct delta_log	*log;
 };
 
-/* Open the table at location and list its log (from _last_checkpoint). */
+/*
+ * Open the table at location and list its log (from _last_checkpoint),
+ * signing with credential c (NULL: the store's environment).
+ */
 int	delta_table_open(const char *location, struct arena *,
 	    struct delta_table **, struct err *);
+int	delta_table_open_cred(const char *location, const struct cred *,
+	    struct arena *, struct delta_table **, struct err *);
 
 /* Make sure the listing reaches back to the start of the log. */
 int	delta_table_full_listing(struct delta_table *, struct err *);

@@ -25,6 +25,14 @@ put_root(void *p)
 }
 
 struct json_object *
+jsonu_own(struct arena *a, struct json_object *o)
+{
+	if (o != NULL)
+		arena_defer(a, put_root, o);
+	return o;
+}
+
+struct json_object *
 jsonu_parse(struct arena *a, const char *buf, size_t len, int max_depth,
     struct err *e)
 {

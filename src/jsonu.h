@@ -32,6 +32,9 @@ struct json_object;
 struct json_object *jsonu_parse(struct arena *, const char *buf, size_t len,
 		    int max_depth, struct err *);
 
+/* Hand a root the caller owns to the arena (put when it is freed). */
+struct json_object *jsonu_own(struct arena *, struct json_object *);
+
 /* Parse a request body that must be a JSON object. */
 struct json_object *jsonu_parse_object(struct arena *, const char *, size_t,
 		    struct err *);

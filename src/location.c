@@ -5,6 +5,12 @@
  * percent-encoded tricks cannot step outside an allowed root; the root
  * comparison respects path-segment boundaries ("/srv/t" does not admit
  * "/srv/tables-evil").
+ *
+ * Object-store locations ("s3://bucket/path", "s3a://..." the same)
+ * must lie under an entry of admin.allowed_buckets, on a segment
+ * boundary, and are probed: the table's _delta_log must list, with the
+ * credential the table names.  Their canonical form is
+ * "s3://bucket/path" without a trailing slash.
  */
 #include "config.h"
 
@@ -18,6 +24,8 @@
 #include "conf.h"
 #include "err.h"
 #include "location.h"
+#include "storage.h"
+#include "storage_obj.h"
 #include "strutil.h"
 
 static int
@@ -31,9 +39,62 @@ under_root(const char *path, const char *root)
 	    (path[n] == '\0' || path[n] == '/');
 }
 
+/* "s3a://b/p" as "s3://b/p/": the scheme family, bucket and prefix. */
+static const char *
+bucket_form(struct arena *a, const char *loc, struct err *e)
+{
+	const char	*bucket, *prefix, *family;
+
+	if (strncmp(loc, "s3://", 5) == 0 || strncmp(loc, "s3a://", 6) == 0)
+		family = "s3";
+	else
+		return NULL;
+	if (strpbrk(loc, "?#@\\") != NULL) {
+		err_set(e, ERR_BAD_PARAM, "a bucket location has no user, "
+		    "query or fragment");
+		return NULL;
+	}
+	if (obj_bucket_split(a, loc, &bucket, &prefix, e) == -1)
+		return NULL;
+	return arena_printf(a, "%s://%s/%s", family, bucket, prefix);
+}
+
+static int
+bucket_check(const struct conf *c, struct arena *a, const char *loc,
+    const struct cred *cred, const char **canonical, struct err *e)
+{
+	struct storage_list	 l;
+	struct storage		*st;
+	const char		*want, *root;
+	char			**b;
+	int			 rc;
+
+	if ((want = bucket_form(a, loc, e)) == NULL)
+		return -1;
+	for (b = c->allowed_buckets; b != NULL && *b != NULL; b++) {
+		struct err	 ignore;
+
+		root = bucket_form(a, *b, &ignore);
+		if (root != NULL && strncmp(want, root, strlen(root)) == 0)
+			break;
+	}
+	if (b == NULL || *b == NULL)
+		return err_set(e, ERR_BAD_PARAM, "location is outside the "
+		    "buckets allowed for tables (admin.allowed_buckets)");
+	*canonical = arena_strndup(a, want, strlen(want) - 1);
+	if ((st = storage_open_cred(*canonical, cred, e)) == NULL)
+		return -1;
+	rc = storage_list(st, a, "_delta_log/", NULL, &l, e);
+	storage_close(st);
+	if (rc == 0 && l.n == 0)
+		rc = err_set(e, ERR_BAD_PARAM, "location holds no _delta_log "
+		    "directory: not a Delta table");
+	return rc;
+}
+
 int
 location_check(const struct conf *c, struct arena *a, const char *loc,
-    const char **canonical, struct err *e)
+    const struct cred *cred, const char **canonical, struct err *e)
 {
 	char		 real[PATH_MAX], *path, *log;
 	const char	*colon;
@@ -52,9 +113,12 @@ location_check(const struct conf *c, struct arena *a, const char *loc,
 			    "malformed file:// location");
 	} else if (loc[0] == '/')
 		path = arena_strdup(a, loc);
+	else if (strncmp(loc, "s3://", 5) == 0 || strncmp(loc, "s3a://", 6) == 0)
+		return bucket_check(c, a, loc, cred, canonical, e);
 	else if ((colon = strstr(loc, "://")) != NULL)
 		return err_set(e, ERR_BAD_PARAM, "location scheme '%.*s' is not "
-		    "supported by this server: use a local path or file:// URL",
+		    "supported by this server: use a local path, a file:// URL "
+		    "or an s3:// URL",
 		    (int)(colon - loc) > 16 ? 16 : (int)(colon - loc), loc);
 	else
 		return err_set(e, ERR_BAD_PARAM,

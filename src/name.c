@@ -16,6 +16,7 @@ static const char *const kind_str[NAME__MAX] = {
 	[NAME_TABLE] = "table",
 	[NAME_RECIPIENT] = "recipient",
 	[NAME_ACCOUNT] = "account",
+	[NAME_CREDENTIAL] = "credential",
 };
 
 const char *

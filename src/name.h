@@ -20,6 +20,7 @@ enum name_kind {
 	NAME_TABLE,
 	NAME_RECIPIENT,
 	NAME_ACCOUNT,
+	NAME_CREDENTIAL,
 	NAME__MAX
 };
 

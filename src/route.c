@@ -92,6 +92,11 @@ static const struct route routes[] = {
 	{ D, "/admin/recipients/{recipient}/tokens/{token}",
 	    admin_token_revoke, ADM },
 	{ G, "/admin/audit", admin_audit_list, ADM },
+	{ G, "/admin/credentials", admin_credential_list, ADM },
+	{ P, "/admin/credentials", admin_credential_create, ADM },
+	{ G, "/admin/credentials/{credential}", admin_credential_get, ADM },
+	{ PA, "/admin/credentials/{credential}", admin_credential_update, ADM },
+	{ D, "/admin/credentials/{credential}", admin_credential_delete, ADM },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -164,7 +169,7 @@ static const struct {
 } capkinds[] = {
 	{ "{share}", NAME_SHARE }, { "{schema}", NAME_SCHEMA },
 	{ "{table}", NAME_TABLE }, { "{recipient}", NAME_RECIPIENT },
-	{ "{account}", NAME_ACCOUNT },
+	{ "{account}", NAME_ACCOUNT }, { "{credential}", NAME_CREDENTIAL },
 };
 
 /* Validate the captures of the matched route into req->args. */

@@ -62,6 +62,12 @@ scheme_len(const char *s)
 struct storage *
 storage_open(const char *location, struct err *e)
 {
+	return storage_open_cred(location, NULL, e);
+}
+
+struct storage *
+storage_open_cred(const char *location, const struct cred *c, struct err *e)
+{
 	struct storage	*st;
 	char		*path;
 	size_t		 n;
@@ -75,6 +81,9 @@ storage_open(const char *location, struct err *e)
 	}
 	if (location[0] == '/')
 		return storage_local_open(location, e);
+	if (strncmp(location, "s3://", 5) == 0 ||
+	    strncmp(location, "s3a://", 6) == 0)
+		return storage_s3_open(location, c, e);
 	if ((n = scheme_len(location)) > 0) {
 		err_set(e, ERR_UNSUPPORTED, "location scheme '%.*s' is not "
 		    "supported yet", n > 16 ? 16 : (int)n, location);
@@ -115,6 +124,24 @@ storage_key_valid(const char *key)
 		if (end == NULL)
 			return true;
 	}
+}
+
+bool
+storage_can_presign(const struct storage *st)
+{
+	return st->ops->presign != NULL;
+}
+
+int
+storage_presign(struct storage *st, const char *key, int64_t now,
+    int64_t ttl, struct arena *a, const char **url, struct err *e)
+{
+	if (!storage_key_valid(key))
+		return err_set(e, ERR_INTERNAL, "invalid storage key");
+	if (st->ops->presign == NULL)
+		return err_set(e, ERR_UNSUPPORTED, "%s storage cannot presign",
+		    st->ops->name);
+	return st->ops->presign(st, key, now, ttl, a, url, e);
 }
 
 /* A prefix is "" or a valid key followed by '/' and a name filter. */

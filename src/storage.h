@@ -9,8 +9,8 @@
  * error, never a read.  Listings come back sorted by key, which is the
  * order Delta needs (versions are zero-padded).
  *
- * Backends fill struct storage_ops (storage_local.c now; S3, GCS and
- * Azure later).  storage_read_many() reads several whole objects and is
+ * Backends fill struct storage_ops (storage_local.c, storage_s3.c; GCS
+ * and Azure later).  storage_read_many() reads several whole objects and is
  * where a network backend fetches in parallel (the many small commit
  * files of a log); the local backend reads them in turn.
  *
@@ -34,6 +34,7 @@
 
 struct arena;
 struct buf;
+struct cred;
 struct err;
 struct storage;
 
@@ -80,6 +81,10 @@ struct storage_ops {
 	int		 (*read_many)(struct storage *, struct storage_req *,
 			    size_t n, size_t max_each);
 	void		 (*close)(struct storage *);
+	/* NULL: the backend cannot presign (local files are proxied). */
+	int		 (*presign)(struct storage *, const char *key,
+			    int64_t now, int64_t ttl, struct arena *,
+			    const char **url, struct err *);
 };
 
 /*
@@ -88,6 +93,16 @@ struct storage_ops {
  * yet ("s3://...") is ERR_UNSUPPORTED.
  */
 struct storage	*storage_open(const char *location, struct err *);
+
+/*
+ * The same with the credential a table names (NULL: the store's
+ * standard environment, see cred.h).  "s3://" and "s3a://" open the S3
+ * backend.
+ */
+struct storage	*storage_open_cred(const char *location, const struct cred *,
+		    struct err *);
+struct storage	*storage_s3_open(const char *location, const struct cred *,
+		    struct err *);
 
 /* The local backend on an absolute path (storage_open() calls it). */
 struct storage	*storage_local_open(const char *path, struct err *);
@@ -132,6 +147,16 @@ int		 storage_stat(struct storage *, const char *key,
  */
 int		 storage_read_many(struct storage *, struct storage_req *,
 		    size_t n, size_t max_each);
+
+/*
+ * A URL that lets its holder GET key for ttl seconds from now, in the
+ * arena.  ERR_UNSUPPORTED when the backend cannot presign (local files:
+ * deltashare serves them itself).
+ */
+bool		 storage_can_presign(const struct storage *);
+int		 storage_presign(struct storage *, const char *key,
+		    int64_t now, int64_t ttl, struct arena *,
+		    const char **url, struct err *);
 
 /* Is key a well-formed relative key (no "", ".", ".." segment, no NUL)? */
 bool		 storage_key_valid(const char *key);

@@ -20,14 +20,17 @@ test_expect_success 'a worker on an empty database answers 503, not 500' '
 
 test_expect_success 'status lists pending migrations' '
 	ds migrate --status >out &&
-	grep -q "^0001-catalog  *pending$" out
+	grep -q "^0001-catalog  *pending$" out &&
+	grep -q "^0002-storage  *pending$" out
 '
 
 test_expect_success 'migrate applies and records every migration' '
 	ds migrate >out &&
 	grep -q "^applied 0001-catalog$" out &&
-	grep -q "^schema at version 1 (1 migration applied)$" out &&
-	test "$(pg_sql "SELECT version, name FROM schema_migrations")" = "1|0001-catalog"
+	grep -q "^applied 0002-storage$" out &&
+	grep -q "^schema at version 2 (2 migrations applied)$" out &&
+	test "$(pg_sql "SELECT version, name FROM schema_migrations ORDER BY 1" |
+	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage "
 '
 
 test_expect_success 'running it again changes nothing' '
@@ -49,7 +52,7 @@ test_expect_success 'concurrent runs on a fresh database are safe' '
 	wait $p1 && wait $p2 && wait $p3 &&
 	cat m1 m2 m3 | grep -c "^applied 0001-catalog$" >n &&
 	test "$(cat n)" = 1 &&
-	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 1
+	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 2
 '
 
 test_expect_success 'a failing migration rolls back completely' '

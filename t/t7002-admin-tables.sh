@@ -46,9 +46,20 @@ test_expect_success 'other malformed locations are 400' '
 	expect_error 400 INVALID_PARAMETER_VALUE "not an existing directory" &&
 	reg bad "file://host/x" && expect_error 400 INVALID_PARAMETER_VALUE &&
 	reg bad "file://$TRASH/tables/%zz" && expect_error 400 INVALID_PARAMETER_VALUE &&
-	for loc in "s3://bucket/t" "http://169.254.169.254/latest" "gs://b/t"; do
+	for loc in "http://169.254.169.254/latest" "ftp://b/t"; do
 		reg bad "$loc" &&
 		expect_error 400 INVALID_PARAMETER_VALUE "not supported" || return 1
+	done &&
+	for loc in "s3://bucket/t" "s3a://bucket/t" "s3://169.254.169.254/x"; do
+		reg bad "$loc" &&
+		expect_error 400 INVALID_PARAMETER_VALUE "admin.allowed_buckets" ||
+		return 1
+	done &&
+	for loc in "s3://b/t" "s3://Bucket/t" "s3://bucket/../other" \
+	    "s3://bucket//t" "s3://user:pw@bucket/t" "s3://bucket/t?x=1" \
+	    "s3://bucket/./t"; do
+		reg bad "$loc" &&
+		expect_error 400 INVALID_PARAMETER_VALUE || return 1
 	done
 '
 

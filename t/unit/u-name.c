@@ -144,7 +144,7 @@ test_kind_names(void)
 	} cases[] = {
 		{ NAME_SHARE, "share" }, { NAME_SCHEMA, "schema" },
 		{ NAME_TABLE, "table" }, { NAME_RECIPIENT, "recipient" },
-		{ NAME_ACCOUNT, "account" },
+		{ NAME_ACCOUNT, "account" }, { NAME_CREDENTIAL, "credential" },
 	};
 	size_t	 i;
 

@@ -1,0 +1,390 @@
+/*
+ * storage_obj.c: pieces the object-store backends share (see
+ * storage_obj.h).
+ *
+ * The XML reader knows only what list and error answers need: elements
+ * found by name, text with the five named entities and numeric
+ * references decoded.  It never allocates beyond the arena and never
+ * reads past the answer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "err.h"
+#include "httpc.h"
+#include "storage.h"
+#include "storage_obj.h"
+#include "strutil.h"
+
+static bool
+bucket_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '.';
+}
+
+static bool
+prefix_ok(const char *p)
+{
+	const char	*seg, *end;
+	size_t		 n;
+
+	for (seg = p; *seg != '\0'; seg = end + 1) {
+		if ((end = strchr(seg, '/')) == NULL)
+			end = seg + strlen(seg);
+		n = (size_t)(end - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (*end == '\0')
+			break;
+	}
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int
+obj_bucket_split(struct arena *a, const char *loc, const char **bucket,
+    const char **prefix, struct err *e)
+{
+	const char	*p = strstr(loc, "://"), *slash;
+	char		*pre;
+	size_t		 n, i;
+
+	if (p == NULL)
+		return err_set(e, ERR_BAD_PARAM, "not a bucket URL");
+	p += 3;
+	slash = strchr(p, '/');
+	n = slash ? (size_t)(slash - p) : strlen(p);
+	for (i = 0; i < n && bucket_char(p[i]); i++)
+		;
+	if (n < 3 || n > 63 || i != n || p[0] == '.' || p[0] == '-' ||
+	    p[n - 1] == '.' || p[n - 1] == '-')
+		return err_set(e, ERR_BAD_PARAM, "bad bucket name in '%.80s'",
+		    loc);
+	*bucket = arena_strndup(a, p, n);
+	pre = arena_strdup(a, slash ? slash + 1 : "");
+	n = strlen(pre);
+	while (n > 0 && pre[n - 1] == '/')
+		pre[--n] = '\0';
+	if (!prefix_ok(pre))
+		return err_set(e, ERR_BAD_PARAM, "bad path in '%.80s': empty, "
+		    "'.' or '..' segments or control characters", loc);
+	*prefix = n ? arena_printf(a, "%s/", pre) : "";
+	return 0;
+}
+
+int
+obj_endpoint_parse(struct arena *a, const char *url, struct obj_endpoint *ep,
+    struct err *e)
+{
+	const char	*h;
+	size_t		 n, i;
+
+	if (strncmp(url, "https://", 8) == 0) {
+		ep->scheme = "https";
+		h = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		ep->scheme = "http";
+		h = url + 7;
+	} else
+		return err_set(e, ERR_BAD_PARAM, "an endpoint must be an "
+		    "http:// or https:// URL");
+	n = strcspn(h, "/");
+	if (h[n] == '/' && h[n + 1] != '\0')
+		return err_set(e, ERR_BAD_PARAM, "an endpoint has no path");
+	for (i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' &&
+		    h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9') ||
+		    strchr(".-:[]", h[i]) != NULL))
+			return err_set(e, ERR_BAD_PARAM, "bad endpoint host");
+	if (n == 0)
+		return err_set(e, ERR_BAD_PARAM, "an endpoint needs a host");
+	ep->host = arena_strndup(a, h, n);
+	ep->sign_host = ep->host;
+	if ((strcmp(ep->scheme, "https") == 0 && n > 4 &&
+	    strcmp(ep->host + n - 4, ":443") == 0) ||
+	    (strcmp(ep->scheme, "http") == 0 && n > 3 &&
+	    strcmp(ep->host + n - 3, ":80") == 0))
+		ep->sign_host = arena_strndup(a, h, strcspn(h, ":"));
+	return 0;
+}
+
+/* --- XML ---------------------------------------------------------------- */
+
+static const char *
+find(const char *p, const char *end, const char *needle)
+{
+	size_t	 n = strlen(needle);
+
+	for (; p != NULL && (size_t)(end - p) >= n; p++) {
+		p = memchr(p, needle[0], (size_t)(end - p));
+		if (p == NULL || (size_t)(end - p) < n)
+			return NULL;
+		if (memcmp(p, needle, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const char *
+obj_xml_block(const char *p, const char *end, const char *tag,
+    const char **after)
+{
+	char		 open[64], close[64];
+	const char	*s, *c;
+
+	if (p == NULL)
+		return NULL;
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	if ((s = find(p, end, open)) == NULL ||
+	    (c = find(s + strlen(open), end, close)) == NULL)
+		return NULL;
+	*after = c + strlen(close);
+	return s + strlen(open);
+}
+
+/* Decode one entity at p (after '&'); its length through ';' in *len. */
+static int
+entity(const char *p, const char *end, size_t *len, char out[4])
+{
+	static const struct {
+		const char	*name;
+		char		 c;
+	} named[] = { { "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
+	    { "quot;", '"' }, { "apos;", '\'' } };
+	unsigned long	 cp;
+	char		*stop, num[16];
+	size_t		 i, n;
+
+	for (i = 0; i < 5; i++) {
+		n = strlen(named[i].name);
+		if ((size_t)(end - p) >= n && memcmp(p, named[i].name, n) == 0) {
+			*len = n;
+			out[0] = named[i].c;
+			return 1;
+		}
+	}
+	if (p >= end || *p != '#')
+		return 0;
+	n = (size_t)(end - p - 1) < sizeof(num) - 1 ? (size_t)(end - p - 1) :
+	    sizeof(num) - 1;
+	memcpy(num, p + 1, n);
+	num[n] = '\0';
+	cp = num[0] == 'x' ? strtoul(num + 1, &stop, 16) :
+	    strtoul(num, &stop, 10);
+	if (*stop != ';' || stop == num || cp == 0 || cp > 0x10ffff)
+		return 0;
+	*len = (size_t)(stop - num) + 2;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The decoded text of the first <tag> in s[0..n) into b; -1 absent. */
+static int
+xml_text(const char *s, size_t n, const char *tag, struct buf *b)
+{
+	const char	*p, *end, *after;
+	char		 u[4];
+	size_t		 len;
+	int		 k;
+
+	if ((p = obj_xml_block(s, s + n, tag, &after)) == NULL)
+		return -1;
+	end = after - strlen(tag) - 3;
+	while (p < end) {
+		if (*p == '&' && (k = entity(p + 1, end, &len, u)) > 0) {
+			buf_add(b, u, (size_t)k);
+			p += len + 1;
+		} else
+			buf_addc(b, *p++);
+	}
+	return 0;
+}
+
+void
+obj_xml_text(const char *s, size_t n, const char *tag, char *out,
+    size_t outsz)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	out[0] = '\0';
+	if (s != NULL && xml_text(s, n, tag, &b) == 0)
+		snprintf(out, outsz, "%s", buf_str(&b));
+	buf_release(&b);
+}
+
+const char *
+obj_xml_dup(struct arena *a, const char *s, size_t n, const char *tag)
+{
+	struct buf	 b;
+	const char	*out = NULL;
+
+	buf_init(&b, 0);
+	if (s != NULL && xml_text(s, n, tag, &b) == 0 &&
+	    strlen(buf_str(&b)) == b.len)
+		out = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* --- errors, ranges, bodies --------------------------------------------- */
+
+int
+obj_fail(long status, const char *code, const char *msg, const char *store,
+    const char *bucket, const char *key, struct err *e)
+{
+	char	 what[256];
+
+	if (*code != '\0')
+		snprintf(what, sizeof(what), "%s%s%.160s", code, *msg ? ": " :
+		    "", msg);
+	else
+		snprintf(what, sizeof(what), "HTTP %ld", status);
+	if (status == 404 && strstr(code, "Bucket") == NULL &&
+	    strstr(code, "Container") == NULL)
+		return err_set(e, ERR_NOT_FOUND, "'%s' not found in %s "
+		    "bucket '%s' (%s)", key, store, bucket, what);
+	if (status == 503 || status == 429)
+		return err_set(e, ERR_UNAVAILABLE, "%s bucket '%s' is busy: "
+		    "%s", store, bucket, what);
+	if (status == 401 || status == 403)
+		return err_set(e, ERR_UPSTREAM, "%s bucket '%s' refused access "
+		    "to '%s' (%s)", store, bucket, key, what);
+	return err_set(e, ERR_UPSTREAM, "%s bucket '%s' failed on '%s' (HTTP "
+	    "%ld, %s)", store, bucket, key, status, what);
+}
+
+const char *
+obj_range(struct arena *a, int64_t off, int64_t len)
+{
+	if (len == 0)
+		return arena_printf(a, "bytes=%lld-%lld", (long long)off,
+		    (long long)off);
+	if (len > 0)
+		return arena_printf(a, "bytes=%lld-%lld", (long long)off,
+		    (long long)(off + len - 1));
+	if (off > 0)
+		return arena_printf(a, "bytes=%lld-", (long long)off);
+	return NULL;
+}
+
+size_t
+obj_cap(const struct buf *out, size_t max)
+{
+	if (out->max != 0 && out->max - out->len < max)
+		return out->max - out->len;
+	return max;
+}
+
+void
+obj_too_large(struct err *e, const char *key, size_t cap)
+{
+	char	 q[80];
+
+	if (e->kind == ERR_TOO_LARGE)
+		err_set(e, ERR_TOO_LARGE, "'%s' is larger than %zu bytes",
+		    str_shorten(key, q, sizeof(q)), cap);
+}
+
+int
+obj_short(const char *key, struct err *e)
+{
+	char	 q[80];
+
+	return err_set(e, ERR_UPSTREAM, "'%s' is shorter than expected",
+	    str_shorten(key, q, sizeof(q)));
+}
+
+int
+obj_take(const struct httpc_resp *rs, int64_t off, int64_t len,
+    const char *key, struct buf *out, struct err *e)
+{
+	const char	*p = rs->body.data ? rs->body.data : "";
+	size_t		 n = rs->body.len;
+
+	if (rs->status == 200 && off > 0) {
+		if ((uint64_t)off > n)
+			return obj_short(key, e);
+		p += off;
+		n -= (size_t)off;
+	}
+	if (len == 0)
+		return 0;
+	if (len > 0) {
+		if (n < (size_t)len)
+			return obj_short(key, e);
+		n = (size_t)len;
+	}
+	if (buf_add(out, p, n) == -1)
+		return err_set(e, ERR_TOO_LARGE, "'%s' does not fit the "
+		    "buffer", key);
+	return 0;
+}
+
+/* --- listings ------------------------------------------------------------ */
+
+void
+obj_list_init(struct obj_list *l, struct arena *a)
+{
+	memset(l, 0, sizeof(*l));
+	l->a = a;
+}
+
+void
+obj_list_add(struct obj_list *l, const struct storage_entry *ent)
+{
+	struct storage_entry *nv;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		nv = arena_alloc(l->a, l->cap * sizeof(*nv));
+		if (l->n > 0)
+			memcpy(nv, l->v, l->n * sizeof(*nv));
+		l->v = nv;
+	}
+	l->v[l->n++] = *ent;
+}
+
+static int
+cmp_entry(const void *x, const void *y)
+{
+	return strcmp(((const struct storage_entry *)x)->key,
+	    ((const struct storage_entry *)y)->key);
+}
+
+void
+obj_list_done(struct obj_list *l, struct storage_list *out)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
+	out->v = l->v;
+	out->n = l->n;
+}

@@ -1,0 +1,87 @@
+/*
+ * storage_obj.h: what the object-store backends (storage_s3.c, and the
+ * Azure and GCS ones) share: bucket locations and endpoints, the few
+ * XML elements their answers need, byte ranges, error mapping and
+ * sorted listings.  Only storage backends include it.
+ */
+#ifndef DS_STORAGE_OBJ_H
+#define DS_STORAGE_OBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct buf;
+struct err;
+struct httpc_resp;
+struct storage_entry;
+struct storage_list;
+
+/*
+ * "scheme://bucket/some/prefix": the bucket (3 to 63 of [a-z0-9.-],
+ * starting and ending with a letter or digit) and the key prefix ("" or
+ * ending in "/"; no empty, "." or ".." segment, no control character).
+ */
+int	obj_bucket_split(struct arena *, const char *location,
+	    const char **bucket, const char **prefix, struct err *);
+
+struct obj_endpoint {
+	const char	*scheme;	/* "http" or "https" */
+	const char	*host;		/* "127.0.0.1:7480" as in URLs */
+	const char	*sign_host;	/* without a default port */
+};
+
+/* "http[s]://host[:port][/]": no user, path, query or fragment. */
+int	obj_endpoint_parse(struct arena *, const char *url,
+	    struct obj_endpoint *, struct err *);
+
+/*
+ * XML: the content of the next <tag> element from p (NULL when none
+ * before end), *after just past its end tag; the text of the first
+ * <tag> within s[0..n) with entities decoded, cut to fit ("" absent);
+ * or a copy in the arena (NULL absent).
+ */
+const char *obj_xml_block(const char *p, const char *end, const char *tag,
+	    const char **after);
+void	obj_xml_text(const char *s, size_t n, const char *tag, char *out,
+	    size_t outsz);
+const char *obj_xml_dup(struct arena *, const char *s, size_t n,
+	    const char *tag);
+
+/*
+ * An answer that is not a success, as an err: 404 ERR_NOT_FOUND, 503
+ * and 429 ERR_UNAVAILABLE, others ERR_UPSTREAM; the message names the
+ * store, the bucket, the key and the store's own error code.
+ */
+int	obj_fail(long status, const char *code, const char *msg,
+	    const char *store, const char *bucket, const char *key,
+	    struct err *);
+
+/* A Range header value for off/len (storage_read), NULL for all. */
+const char *obj_range(struct arena *, int64_t off, int64_t len);
+/* The most an answer may hold: max and what out can still take. */
+size_t	obj_cap(const struct buf *out, size_t max);
+/* Name the key in an ERR_TOO_LARGE from httpc. */
+void	obj_too_large(struct err *, const char *key, size_t cap);
+int	obj_short(const char *key, struct err *);
+/*
+ * Append the answer's bytes off..off+len (len -1: to the end) to out:
+ * the whole body when the store honoured the range, a slice when it
+ * answered 200 with everything.  Short answers are errors.
+ */
+int	obj_take(const struct httpc_resp *, int64_t off, int64_t len,
+	    const char *key, struct buf *out, struct err *);
+
+/* A listing being built, in the arena; done sorts it by key. */
+struct obj_list {
+	struct arena		*a;
+	struct storage_entry	*v;
+	size_t			 n, cap;
+};
+
+void	obj_list_init(struct obj_list *, struct arena *);
+void	obj_list_add(struct obj_list *, const struct storage_entry *);
+void	obj_list_done(struct obj_list *, struct storage_list *);
+
+#endif

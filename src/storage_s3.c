@@ -1,0 +1,497 @@
+/*
+ * storage_s3.c: the S3 backend (s3:// and s3a:// locations) for AWS and
+ * S3-compatible stores (see storage.h).
+ *
+ * The location "s3://bucket/prefix" roots keys at "prefix/".  Requests
+ * are signed with SigV4 in the Authorization header (ListObjectsV2 with
+ * delimiter "/" and encoding-type=url, GetObject with Range, HeadObject);
+ * recipients get presigned GET URLs.  A custom endpoint (a credential's,
+ * or AWS_ENDPOINT_URL) is used the same way for both, with path-style
+ * addressing; AWS itself gets virtual-hosted addressing unless the
+ * bucket name has a dot.
+ *
+ * Signing keys are derived once per process and day: a small table of
+ * caches keyed by a hash of the access key and secret outlives the
+ * per-request storage handles.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "cred.h"
+#include "crypto.h"
+#include "err.h"
+#include "httpc.h"
+#include "sigv4.h"
+#include "storage.h"
+#include "storage_obj.h"
+#include "strutil.h"
+#include "xmalloc.h"
+
+#define LIST_MAX	(16u << 20)	/* one ListObjectsV2 page */
+#define KCACHES		8
+
+struct s3 {
+	struct arena		*a;		/* the handle's own strings */
+	const char		*bucket;
+	const char		*prefix;	/* "" or "dir/sub/" */
+	const char		*scheme;	/* "https" */
+	const char		*host;		/* as in the URL */
+	const char		*sign_host;	/* without a default port */
+	bool			 path_style;
+	struct sigv4_creds	 c;
+	struct sigv4_kcache	*kc;		/* in the process table */
+};
+
+/* Derived signing keys, per (access key, secret), for the process. */
+static struct {
+	unsigned char		 id[32];
+	struct sigv4_kcache	 kc;
+	bool			 used;
+} kcaches[KCACHES];
+
+static struct sigv4_kcache *
+kcache_for(const char *ak, const char *sk)
+{
+	unsigned char	 id[32];
+	char		*s;
+	size_t		 i;
+
+	s = xmalloc(strlen(ak) + strlen(sk) + 2);
+	sprintf(s, "%s\n%s", ak, sk);
+	crypto_sha256(s, strlen(s), id);
+	crypto_wipe(s, strlen(s));
+	free(s);
+	for (i = 0; i < KCACHES; i++)
+		if (kcaches[i].used && crypto_equal(kcaches[i].id, id, 32))
+			return &kcaches[i].kc;
+	/* A full table forgets an arbitrary entry: it only costs HMACs. */
+	for (i = 0; i < KCACHES - 1 && kcaches[i].used; i++)
+		;
+	memcpy(kcaches[i].id, id, 32);
+	memset(&kcaches[i].kc, 0, sizeof(kcaches[i].kc));
+	kcaches[i].used = true;
+	return &kcaches[i].kc;
+}
+
+/* Sign with the process cache in and out of the handle's creds. */
+static void
+cache_in(struct s3 *s)
+{
+	s->c.cache = *s->kc;
+}
+
+static void
+cache_out(struct s3 *s)
+{
+	*s->kc = s->c.cache;
+}
+
+/* The object key of a storage key. */
+static const char *
+obj_key(struct s3 *s, struct arena *a, const char *key)
+{
+	return arena_printf(a, "%s%s", s->prefix, key);
+}
+
+/* The request path of an object key ("" for the bucket). */
+static const char *
+req_path(struct s3 *s, struct arena *a, const char *okey)
+{
+	if (s->path_style)
+		return arena_printf(a, "/%s%s%s", s->bucket, *okey ? "/" : "",
+		    okey);
+	return arena_printf(a, "/%s", okey);
+}
+
+/* Sign rq and fill the HTTP request with its URL and headers. */
+static int
+sign_req(struct s3 *s, struct arena *a, struct sigv4_req *rq,
+    struct httpc_req *h, struct err *e)
+{
+	struct sigv4_signed sg;
+	int		 rc;
+
+	rq->host = s->sign_host;
+	rq->content_sha256 = true;
+	rq->now = (int64_t)time(NULL);
+	cache_in(s);
+	rc = sigv4_sign(rq, &s->c, a, &sg, e);
+	cache_out(s);
+	if (rc == -1)
+		return -1;
+	h->url = arena_printf(a, "%s://%s%s%s%s", s->scheme, s->host, sg.path,
+	    *sg.query ? "?" : "", sg.query);
+	h->headers[h->nheaders++] = arena_printf(a, "Authorization: %s",
+	    sg.authorization);
+	h->headers[h->nheaders++] = arena_printf(a, "x-amz-date: %s",
+	    sg.amz_date);
+	h->headers[h->nheaders++] = arena_printf(a,
+	    "x-amz-content-sha256: %s", rq->payload_hash ? rq->payload_hash :
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	if (s->c.session_token != NULL)
+		h->headers[h->nheaders++] = arena_printf(a,
+		    "x-amz-security-token: %s", s->c.session_token);
+	return 0;
+}
+
+/* An S3 error answer as an err: the store's code in the message. */
+static int
+s3_fail(struct s3 *s, const struct httpc_resp *rs, const char *key,
+    struct err *e)
+{
+	char	 code[64], msg[160], q[80];
+
+	obj_xml_text(rs->body.data, rs->body.len, "Code", code, sizeof(code));
+	obj_xml_text(rs->body.data, rs->body.len, "Message", msg, sizeof(msg));
+	str_shorten(key, q, sizeof(q));
+	return obj_fail(rs->status, code, msg, "s3", s->bucket, q, e);
+}
+
+/* --- list ---------------------------------------------------------------- */
+
+/* One <Contents> block into an entry; false to skip it. */
+static bool
+list_entry(struct s3 *s, struct arena *a, const char *blk, size_t n,
+    struct storage_entry *ent)
+{
+	char		 size[32], when[40];
+	const char	*raw;
+	char		*key;
+	long		 k;
+
+	if ((raw = obj_xml_dup(a, blk, n, "Key")) == NULL)
+		return false;
+	key = arena_alloc(a, strlen(raw) + 1);
+	if ((k = str_pct_decode(raw, strlen(raw), key, true)) < 0 ||
+	    (size_t)k != strlen(key) || strncmp(key, s->prefix,
+	    strlen(s->prefix)) != 0)
+		return false;
+	ent->key = key + strlen(s->prefix);
+	obj_xml_text(blk, n, "Size", size, sizeof(size));
+	obj_xml_text(blk, n, "LastModified", when, sizeof(when));
+	ent->size = strtoll(size, NULL, 10);
+	if (str_parse_iso8601(when, &ent->mtime_ms) == -1)
+		ent->mtime_ms = 0;
+	return *ent->key != '\0';
+}
+
+/* One page: entries appended to out; *token the next page's, or NULL. */
+static int
+list_page(struct s3 *s, struct arena *a, const char *prefix,
+    const char *after, const char **token, struct obj_list *out,
+    struct err *e)
+{
+	struct sigv4_param q[6];
+	struct sigv4_req rq;
+	struct httpc_req h;
+	struct httpc_resp rs;
+	struct storage_entry ent;
+	const char	*p, *end;
+	char		 trunc[8];
+	size_t		 nq = 0;
+	int		 rc = -1;
+
+	q[nq++] = (struct sigv4_param){ "list-type", "2" };
+	q[nq++] = (struct sigv4_param){ "prefix", obj_key(s, a, prefix) };
+	q[nq++] = (struct sigv4_param){ "delimiter", "/" };
+	q[nq++] = (struct sigv4_param){ "encoding-type", "url" };
+	if (*token != NULL)
+		q[nq++] = (struct sigv4_param){ "continuation-token", *token };
+	else if (after != NULL)
+		q[nq++] = (struct sigv4_param){ "start-after",
+		    obj_key(s, a, after) };
+	memset(&rq, 0, sizeof(rq));
+	memset(&h, 0, sizeof(h));
+	rq.method = h.method = "GET";
+	rq.path = req_path(s, a, "");
+	if (s->path_style == false)
+		rq.path = "/";
+	rq.query = q;
+	rq.nquery = nq;
+	h.max = LIST_MAX;
+	if (sign_req(s, a, &rq, &h, e) == -1 || httpc_do(&h, &rs, e) == -1)
+		goto out;
+	if (rs.status != 200) {
+		s3_fail(s, &rs, prefix, e);
+		goto out;
+	}
+	for (p = rs.body.data; (p = obj_xml_block(p, rs.body.data +
+	    rs.body.len, "Contents", &end)) != NULL; p = end)
+		if (list_entry(s, a, p, (size_t)(end - p), &ent))
+			obj_list_add(out, &ent);
+	obj_xml_text(rs.body.data, rs.body.len, "IsTruncated", trunc,
+	    sizeof(trunc));
+	*token = strcmp(trunc, "true") == 0 ? obj_xml_dup(a, rs.body.data,
+	    rs.body.len, "NextContinuationToken") : NULL;
+	rc = 0;
+out:
+	buf_release(&rs.body);
+	return rc;
+}
+
+static int
+s3_list(struct storage *st, struct arena *a, const char *prefix,
+    const char *start_after, struct storage_list *out, struct err *e)
+{
+	struct s3	*s = st->be;
+	struct obj_list	 l;
+	const char	*token = NULL;
+
+	obj_list_init(&l, a);
+	do {
+		if (list_page(s, a, prefix, start_after, &token, &l, e) == -1)
+			return -1;
+	} while (token != NULL);
+	obj_list_done(&l, out);
+	return 0;
+}
+
+/* --- read, stat, presign ------------------------------------------------- */
+
+static void
+get_req(struct s3 *s, struct arena *a, const char *key, const char *method,
+    struct sigv4_req *rq, struct httpc_req *h, struct sigv4_param *range)
+{
+	memset(rq, 0, sizeof(*rq));
+	memset(h, 0, sizeof(*h));
+	rq->method = h->method = method;
+	rq->path = req_path(s, a, obj_key(s, a, key));
+	if (range->value != NULL) {
+		rq->headers = range;
+		rq->nheaders = 1;
+		h->headers[h->nheaders++] = arena_printf(a, "Range: %s",
+		    range->value);
+	}
+}
+
+static int
+s3_read(struct storage *st, const char *key, int64_t off, int64_t len,
+    size_t max, struct buf *out, struct err *e)
+{
+	struct s3	*s = st->be;
+	struct arena	*a = arena_new();
+	struct sigv4_param range = { "Range", NULL };
+	struct sigv4_req rq;
+	struct httpc_req h;
+	struct httpc_resp rs;
+	int		 rc = -1;
+
+	memset(&rs, 0, sizeof(rs));
+	range.value = obj_range(a, off, len);
+	get_req(s, a, key, "GET", &rq, &h, &range);
+	h.max = obj_cap(out, max);
+	if (sign_req(s, a, &rq, &h, e) == -1 || httpc_do(&h, &rs, e) == -1) {
+		obj_too_large(e, key, h.max);
+		goto out;
+	}
+	if (rs.status != 200 && rs.status != 206) {
+		if (rs.status == 416)
+			obj_short(key, e);
+		else
+			s3_fail(s, &rs, key, e);
+		goto out;
+	}
+	rc = obj_take(&rs, off, len, key, out, e);
+out:
+	buf_release(&rs.body);
+	arena_free(a);
+	return rc;
+}
+
+static int
+s3_stat(struct storage *st, const char *key, struct storage_entry *ent,
+    struct arena *a, struct err *e)
+{
+	struct s3	*s = st->be;
+	struct sigv4_param range = { "Range", NULL };
+	struct sigv4_req rq;
+	struct httpc_req h;
+	struct httpc_resp rs;
+	int		 rc = -1;
+
+	memset(&rs, 0, sizeof(rs));
+	get_req(s, a, key, "HEAD", &rq, &h, &range);
+	h.max = 1 << 16;
+	if (sign_req(s, a, &rq, &h, e) == -1 || httpc_do(&h, &rs, e) == -1)
+		goto out;
+	if (rs.status != 200) {
+		s3_fail(s, &rs, key, e);
+		goto out;
+	}
+	ent->key = arena_strdup(a, key);
+	ent->size = rs.content_length;
+	ent->mtime_ms = rs.last_modified_ms;
+	rc = 0;
+out:
+	buf_release(&rs.body);
+	return rc;
+}
+
+static int
+s3_read_many(struct storage *st, struct storage_req *reqs, size_t n,
+    size_t max_each)
+{
+	struct s3		*s = st->be;
+	struct arena		*a = arena_new();
+	struct sigv4_param	 none = { "Range", NULL };
+	struct sigv4_req	 rq;
+	struct httpc_req	*h = arena_calloc(a, n + 1, sizeof(*h));
+	struct httpc_resp	*rs = arena_calloc(a, n + 1, sizeof(*rs));
+	struct err		*errs = arena_calloc(a, n + 1, sizeof(*errs));
+	size_t			 i, k = 0, *idx = arena_calloc(a, n + 1,
+				    sizeof(*idx));
+	int			 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (reqs[i].rc == -1)
+			continue;
+		get_req(s, a, reqs[i].key, "GET", &rq, &h[k], &none);
+		h[k].max = obj_cap(reqs[i].out, max_each);
+		if (sign_req(s, a, &rq, &h[k], &errs[k]) == -1) {
+			reqs[i].rc = -1;
+			continue;
+		}
+		idx[k++] = i;
+	}
+	httpc_many(h, rs, k, errs);
+	for (i = 0; i < k; i++) {
+		struct storage_req *r = &reqs[idx[i]];
+		struct err	 scratch, *e = r->err ? r->err : &scratch;
+
+		if (errs[i].kind != ERR_NONE) {
+			*e = errs[i];
+			obj_too_large(e, r->key, h[i].max);
+			r->rc = -1;
+		} else if (rs[i].status != 200)
+			r->rc = s3_fail(s, &rs[i], r->key, e);
+		else
+			r->rc = obj_take(&rs[i], 0, -1, r->key, r->out, e);
+		buf_release(&rs[i].body);
+	}
+	for (i = 0; i < n; i++)
+		rc |= reqs[i].rc;
+	arena_free(a);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+s3_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
+    struct arena *a, const char **url, struct err *e)
+{
+	struct s3	*s = st->be;
+	struct sigv4_signed sg;
+	struct sigv4_req rq;
+	int		 rc;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.host = s->sign_host;
+	rq.path = req_path(s, a, obj_key(s, a, key));
+	rq.now = now;
+	cache_in(s);
+	rc = sigv4_presign(&rq, &s->c, ttl, a, &sg, e);
+	cache_out(s);
+	if (rc == -1)
+		return -1;
+	*url = arena_printf(a, "%s://%s%s?%s", s->scheme, s->host, sg.path,
+	    sg.query);
+	return 0;
+}
+
+static void
+s3_close(struct storage *st)
+{
+	struct s3	*s = st->be;
+
+	arena_free(s->a);
+	free(s);
+	free(st->root);
+	free(st);
+}
+
+static const struct storage_ops s3_ops = {
+	.name = "s3",
+	.list = s3_list,
+	.read = s3_read,
+	.stat = s3_stat,
+	.read_many = s3_read_many,
+	.close = s3_close,
+	.presign = s3_presign,
+};
+
+/* --- open ---------------------------------------------------------------- */
+
+/* Endpoint and addressing: the credential's, or AWS's for the region. */
+static int
+s3_endpoint(struct s3 *s, const struct cred *c, struct err *e)
+{
+	struct obj_endpoint ep;
+
+	if (c->endpoint == NULL) {
+		s->scheme = "https";
+		s->path_style = c->path_style == 1 ||
+		    strchr(s->bucket, '.') != NULL;
+		s->host = s->path_style ? arena_printf(s->a, "s3.%s.amazonaws"
+		    ".com", s->c.region) : arena_printf(s->a, "%s.s3.%s."
+		    "amazonaws.com", s->bucket, s->c.region);
+		s->sign_host = s->host;
+		return 0;
+	}
+	if (obj_endpoint_parse(s->a, c->endpoint, &ep, e) == -1)
+		return -1;
+	s->scheme = ep.scheme;
+	s->path_style = c->path_style != 0;
+	s->host = s->path_style ? ep.host : arena_printf(s->a, "%s.%s",
+	    s->bucket, ep.host);
+	s->sign_host = s->path_style ? ep.sign_host : arena_printf(s->a,
+	    "%s.%s", s->bucket, ep.sign_host);
+	return 0;
+}
+
+struct storage *
+storage_s3_open(const char *location, const struct cred *named,
+    struct err *e)
+{
+	struct storage	*st;
+	struct cred	 envc;
+	const struct cred *c = named;
+	struct s3	*s = xcalloc(1, sizeof(*s));
+
+	s->a = arena_new();
+	if (obj_bucket_split(s->a, location, &s->bucket, &s->prefix, e) == -1)
+		goto fail;
+	if (c == NULL) {
+		if (cred_s3_env(&envc, s->a, e) == -1)
+			goto fail;
+		c = &envc;
+	} else if (c->kind != CRED_S3) {
+		err_set(e, ERR_BAD_PARAM, "credential '%.64s' is not for S3",
+		    c->name ? c->name : "");
+		goto fail;
+	}
+	s->c.access_key = arena_strdup(s->a, c->access_key);
+	s->c.secret_key = arena_strdup(s->a, c->secret_key);
+	s->c.session_token = c->session_token ? arena_strdup(s->a,
+	    c->session_token) : NULL;
+	s->c.region = arena_strdup(s->a, c->region ? c->region : "us-east-1");
+	s->c.service = "s3";
+	if (s3_endpoint(s, c, e) == -1)
+		goto fail;
+	s->kc = kcache_for(s->c.access_key, s->c.secret_key);
+	st = xcalloc(1, sizeof(*st));
+	st->ops = &s3_ops;
+	st->root = xstrdup(arena_printf(s->a, "s3://%s/%s", s->bucket,
+	    s->prefix));
+	st->be = s;
+	return st;
+fail:
+	arena_free(s->a);
+	free(s);
+	return NULL;
+}
