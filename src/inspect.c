@@ -2,12 +2,15 @@
  * inspect.c: deltashare-inspect, what the Delta log engine sees in a
  * table.
  *
- *	deltashare-inspect [--version N | --timestamp T] LOCATION
+ *	deltashare-inspect [--version N | --timestamp T] [--presign[=SECS]]
+ *	    LOCATION
  *	deltashare-inspect --changes START[..END] LOCATION
  *
  * Prints NDJSON: the snapshot (version and, when known, commit
  * timestamp), protocol, metaData, the reader features the table
- * requires, then one line per live file; or, for --changes, one line
+ * requires, then one line per live file (with --presign, and a store
+ * that presigns, its "url" valid SECS seconds, default 3600); or, for
+ * --changes, one line
  * per action of each commit in the range with its version and
  * timestamp.  Exit 0 on success; otherwise one line
  * "deltashare-inspect: ..." on stderr and exit 1 (2 for usage).
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -27,26 +31,31 @@
 #include "delta_dv.h"
 #include "delta_features.h"
 #include "delta_log.h"
+#include "delta_path.h"
 #include "delta_snapshot.h"
 #include "delta_table.h"
 #include "err.h"
 #include "jsonv.h"
 #include "jsonw.h"
 #include "log.h"
+#include "storage.h"
 #include "strutil.h"
 
 struct out {
-	struct buf	 b;
-	struct jsonw	 w;
-	int64_t		 files;
-	int64_t		 bytes;
+	struct buf		 b;
+	struct jsonw		 w;
+	int64_t			 files;
+	int64_t			 bytes;
+	struct delta_table	*t;
+	int64_t			 presign;	/* URL lifetime; 0: none */
 };
 
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: deltashare-inspect [--version N | "
-	    "--timestamp T | --changes START[..END]] LOCATION\n");
+	    "--timestamp T | --changes START[..END]] [--presign[=SECS]] "
+	    "LOCATION\n");
 	exit(2);
 }
 
@@ -104,13 +113,22 @@ print_file(void *ctx, const struct delta_action *act, struct err *e)
 {
 	struct out		*o = ctx;
 	const struct delta_file	*f = &act->u.file;
-	struct jsonw		*w = line_start(o);
+	const char		*key, *url = NULL;
+	struct jsonw		*w;
 
-	(void)e;
+	if (o->presign > 0 && (delta_path_key(o->t->root, f->path, o->t->a,
+	    &key, e) == -1 || storage_presign(o->t->st, key, (int64_t)time(NULL),
+	    o->presign, o->t->a, &url, e) == -1))
+		return -1;
+	w = line_start(o);
 	jsonw_key(w, "file");
 	jsonw_obj_open(w);
 	jsonw_key(w, "path");
 	jsonw_str(w, f->path);
+	if (url != NULL) {
+		jsonw_key(w, "url");
+		jsonw_str(w, url);
+	}
 	jsonw_key(w, "size");
 	jsonw_int(w, f->size);
 	jsonw_key(w, "partitionValues");
@@ -260,6 +278,7 @@ main(int argc, char *argv[])
 		{ "version", required_argument, NULL, 'v' },
 		{ "timestamp", required_argument, NULL, 't' },
 		{ "changes", required_argument, NULL, 'c' },
+		{ "presign", optional_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -271,6 +290,7 @@ main(int argc, char *argv[])
 	int64_t			 version = -1;
 	int			 ch, rc = 1;
 
+	memset(&o, 0, sizeof(o));
 	log_init(LOG_LEVEL_WARN);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -284,19 +304,24 @@ main(int argc, char *argv[])
 		case 'c':
 			range = optarg;
 			break;
+		case 'p':
+			o.presign = 3600;
+			if (optarg != NULL && str_parse_i64(optarg, 1,
+			    604800, &o.presign) == -1)
+				usage();
+			break;
 		default:
 			usage();
 		}
 	}
 	if (argc - optind != 1 || (range != NULL && (version >= 0 ||
-	    when != NULL)) || (version >= 0 && when != NULL))
+	    when != NULL || o.presign > 0)) || (version >= 0 && when != NULL))
 		usage();
 	a = arena_new();
 	err_clear(&e);
-	memset(&o, 0, sizeof(o));
 	buf_init(&o.b, 0);
 	if (delta_table_open(location(a, argv[optind]), a, &t, &e) == 0 &&
-	    (range != NULL ? changes(t, range, &o, &e) :
+	    (o.t = t) != NULL && (range != NULL ? changes(t, range, &o, &e) :
 	    snapshot(t, version, when, &o, &e)) == 0)
 		rc = 0;
 	else
