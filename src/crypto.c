@@ -1,6 +1,7 @@
 /*
  * crypto.c: SHA-256, MD5, HMAC-SHA256, constant-time compare, random bytes
- * and UUIDs (see crypto.h).  The only OpenSSL user besides jwt.c.
+ * and UUIDs (see crypto.h).  OpenSSL is also used by jwt.c, and by the
+ * cloud signers for what they need beyond this (gcsign.c: RSA keys).
  */
 #include "config.h"
 
