@@ -1,7 +1,7 @@
 /*
- * crypto.c: SHA-256, MD5, HMAC-SHA256, constant-time compare, random bytes
- * and UUIDs (see crypto.h).  OpenSSL is also used by jwt.c, and by the
- * cloud signers for what they need beyond this (gcsign.c: RSA keys).
+ * crypto.c: SHA-256, MD5, HMAC-SHA256, AES-256-GCM sealing, constant-time
+ * compare, random bytes and UUIDs (see crypto.h).  OpenSSL is also used by
+ * jwt.c, and by the cloud signers (gcsign.c: RSA keys).
  */
 #include "config.h"
 

@@ -351,6 +351,55 @@ obj_take(const struct httpc_resp *rs, int64_t off, int64_t len,
 
 /* --- listings ------------------------------------------------------------ */
 
+/* One <Contents> block into an entry; false to skip it. */
+static bool
+s3_entry(struct arena *a, const char *blk, size_t n, const char *prefix,
+    struct storage_entry *ent)
+{
+	char		 size[32], when[40], *key, *end;
+	const char	*raw;
+	long		 k;
+
+	if ((raw = obj_xml_dup(a, blk, n, "Key")) == NULL)
+		return false;
+	key = arena_alloc(a, strlen(raw) + 1);
+	if ((k = str_pct_decode(raw, strlen(raw), key, true)) < 0 ||
+	    (size_t)k != strlen(key) || strncmp(key, prefix,
+	    strlen(prefix)) != 0)
+		return false;
+	ent->key = key + strlen(prefix);
+	obj_xml_text(blk, n, "Size", size, sizeof(size));
+	obj_xml_text(blk, n, "LastModified", when, sizeof(when));
+	ent->size = strtoll(size, &end, 10);
+	if (end == size || *end != '\0' || ent->size < 0)
+		return false;
+	if (str_parse_iso8601(when, &ent->mtime_ms) == -1)
+		ent->mtime_ms = 0;
+	return *ent->key != '\0' && storage_key_valid(ent->key);
+}
+
+void
+obj_s3_page(struct arena *a, const char *body, size_t len,
+    const char *prefix, struct obj_list *out, const char **token)
+{
+	struct storage_entry ent;
+	const char	*p, *end;
+	char		 trunc[8];
+
+	*token = NULL;
+	if (body == NULL)
+		return;
+	for (p = body; (p = obj_xml_block(p, body + len, "Contents",
+	    &end)) != NULL; p = end)
+		if (s3_entry(a, p, (size_t)(end - p), prefix, &ent))
+			obj_list_add(out, &ent);
+	obj_xml_text(body, len, "IsTruncated", trunc, sizeof(trunc));
+	if (strcmp(trunc, "true") == 0)
+		*token = obj_xml_dup(a, body, len, "NextContinuationToken");
+	if (*token != NULL && **token == '\0')
+		*token = NULL;
+}
+
 void
 obj_list_init(struct obj_list *l, struct arena *a)
 {

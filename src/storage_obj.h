@@ -81,6 +81,13 @@ struct obj_list {
 };
 
 void	obj_list_init(struct obj_list *, struct arena *);
+/*
+ * One ListObjectsV2 answer (encoding-type=url): its objects under
+ * prefix, relative to it, into out (keys that are not valid storage
+ * keys are left out); *token the next page's continuation, or NULL.
+ */
+void	obj_s3_page(struct arena *, const char *body, size_t len,
+	    const char *prefix, struct obj_list *, const char **token);
 void	obj_list_add(struct obj_list *, const struct storage_entry *);
 void	obj_list_done(struct obj_list *, struct storage_list *);
 

@@ -34,6 +34,7 @@
 #include "xmalloc.h"
 
 #define LIST_MAX	(16u << 20)	/* one ListObjectsV2 page */
+#define LIST_PAGES	10000		/* 10 million objects */
 #define KCACHES		8
 
 struct s3 {
@@ -155,32 +156,6 @@ s3_fail(struct s3 *s, const struct httpc_resp *rs, const char *key,
 
 /* --- list ---------------------------------------------------------------- */
 
-/* One <Contents> block into an entry; false to skip it. */
-static bool
-list_entry(struct s3 *s, struct arena *a, const char *blk, size_t n,
-    struct storage_entry *ent)
-{
-	char		 size[32], when[40];
-	const char	*raw;
-	char		*key;
-	long		 k;
-
-	if ((raw = obj_xml_dup(a, blk, n, "Key")) == NULL)
-		return false;
-	key = arena_alloc(a, strlen(raw) + 1);
-	if ((k = str_pct_decode(raw, strlen(raw), key, true)) < 0 ||
-	    (size_t)k != strlen(key) || strncmp(key, s->prefix,
-	    strlen(s->prefix)) != 0)
-		return false;
-	ent->key = key + strlen(s->prefix);
-	obj_xml_text(blk, n, "Size", size, sizeof(size));
-	obj_xml_text(blk, n, "LastModified", when, sizeof(when));
-	ent->size = strtoll(size, NULL, 10);
-	if (str_parse_iso8601(when, &ent->mtime_ms) == -1)
-		ent->mtime_ms = 0;
-	return *ent->key != '\0';
-}
-
 /* One page: entries appended to out; *token the next page's, or NULL. */
 static int
 list_page(struct s3 *s, struct arena *a, const char *prefix,
@@ -191,9 +166,6 @@ list_page(struct s3 *s, struct arena *a, const char *prefix,
 	struct sigv4_req rq;
 	struct httpc_req h;
 	struct httpc_resp rs;
-	struct storage_entry ent;
-	const char	*p, *end;
-	char		 trunc[8];
 	size_t		 nq = 0;
 	int		 rc = -1;
 
@@ -221,14 +193,7 @@ list_page(struct s3 *s, struct arena *a, const char *prefix,
 		s3_fail(s, &rs, prefix, e);
 		goto out;
 	}
-	for (p = rs.body.data; (p = obj_xml_block(p, rs.body.data +
-	    rs.body.len, "Contents", &end)) != NULL; p = end)
-		if (list_entry(s, a, p, (size_t)(end - p), &ent))
-			obj_list_add(out, &ent);
-	obj_xml_text(rs.body.data, rs.body.len, "IsTruncated", trunc,
-	    sizeof(trunc));
-	*token = strcmp(trunc, "true") == 0 ? obj_xml_dup(a, rs.body.data,
-	    rs.body.len, "NextContinuationToken") : NULL;
+	obj_s3_page(a, rs.body.data, rs.body.len, s->prefix, out, token);
 	rc = 0;
 out:
 	buf_release(&rs.body);
@@ -242,9 +207,14 @@ s3_list(struct storage *st, struct arena *a, const char *prefix,
 	struct s3	*s = st->be;
 	struct obj_list	 l;
 	const char	*token = NULL;
+	int		 pages = 0;
 
 	obj_list_init(&l, a);
 	do {
+		if (++pages > LIST_PAGES)
+			return err_set(e, ERR_UPSTREAM, "s3 bucket '%s': more "
+			    "than %d pages listing '%.80s'", s->bucket,
+			    LIST_PAGES, prefix);
 		if (list_page(s, a, prefix, start_after, &token, &l, e) == -1)
 			return -1;
 	} while (token != NULL);

@@ -1,0 +1,71 @@
+/*
+ * fuzz-objstore.c: libFuzzer harness for what object stores and admins
+ * send the object-store backends (src/storage_obj.c): ListObjectsV2
+ * answers and error bodies (XML from the network), bucket locations
+ * and endpoint URLs (from the admin API).
+ *
+ * Every listed key must be a valid storage key, and the listing sorted;
+ * a location that splits must give a bucket of 3 to 63 characters and a
+ * prefix that is empty or ends in "/".
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "storage.h"
+#include "storage_obj.h"
+#include "xmalloc.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void
+listing(struct arena *a, const char *s, size_t n, const char *prefix)
+{
+	struct storage_list	 out;
+	struct obj_list		 l;
+	const char		*token;
+	size_t			 i;
+
+	obj_list_init(&l, a);
+	obj_s3_page(a, s, n, prefix, &l, &token);
+	obj_list_done(&l, &out);
+	for (i = 0; i < out.n; i++) {
+		if (!storage_key_valid(out.v[i].key) || out.v[i].size < 0)
+			abort();
+		if (i > 0 && strcmp(out.v[i - 1].key, out.v[i].key) > 0)
+			abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct arena		*a = arena_new();
+	struct obj_endpoint	 ep;
+	struct err		 e;
+	const char		*bucket, *prefix;
+	char			*s, code[64];
+	size_t			 n;
+
+	s = xmalloc(size + 1);
+	memcpy(s, data, size);
+	s[size] = '\0';
+	listing(a, s, size, "");
+	listing(a, s, size, "tbl/");
+	obj_xml_text(s, size, "Code", code, sizeof(code));
+	(void)obj_xml_dup(a, s, size, "Message");
+	if (obj_bucket_split(a, s, &bucket, &prefix, &e) == 0) {
+		n = strlen(prefix);
+		if (strlen(bucket) < 3 || strlen(bucket) > 63 ||
+		    (n > 0 && prefix[n - 1] != '/'))
+			abort();
+	}
+	(void)obj_endpoint_parse(a, s, &ep, &e);
+	free(s);
+	arena_free(a);
+	return 0;
+}
