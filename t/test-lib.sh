@@ -83,7 +83,7 @@ test_run_atexit() {
 	fi
 }
 trap 'test_run_atexit' EXIT
-trap 'test_run_atexit; exit 130' INT TERM
+trap 'test_run_atexit; exit 130' INT TERM HUP PIPE
 
 test_ok() {
 	test_count=$((test_count + 1))

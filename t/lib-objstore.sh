@@ -1,0 +1,385 @@
+# lib-objstore.sh: real object stores for the cloud-storage tests, on
+# 127.0.0.1 only, with every file under $TRASH.
+#
+#	. "$(dirname "$0")/test-lib.sh"
+#	. "$DS_SRC_DIR/t/lib-objstore.sh"	# test-lib.sh cd-ed to $TRASH
+#	objstore_have_rgw || test_skip_all "Ceph RGW not installed (...)"
+#	rgw_start || bail "cannot start Ceph RGW"	# at the top level
+#	azurite_start || bail "cannot start Azurite"
+#	s3_make_bucket delta && s3_put_tree tables/t1 delta tbl/t1
+#	azure_make_container delta && azure_put_tree tables/t1 delta tbl/t1
+#
+# rgw_start: a one-node Ceph cluster (one mon, one OSD keeping its data
+# in memory, no mgr) and a RADOS Gateway (beast frontend), which checks
+# SigV4 signatures like S3 does.  Everything lives in $TRASH/rgw:
+# ceph.conf, keyring, run/ (admin sockets: NAME.asok for the daemons,
+# NAME.PID.asok for the command-line tools), log/ (NAME.log, and NAME.out
+# for what a daemon prints), pid/ (the pids we started), mon/, osd/.
+# Sets RGW_ENDPOINT (http://127.0.0.1:PORT), RGW_ACCESS_KEY,
+# RGW_SECRET_KEY, RGW_REGION (not checked by RGW), RGW_PORT, RGW_DIR and
+# RGW_START_SECONDS (how long it took: 1-2 s on an idle machine).
+# Path-style URLs: $RGW_ENDPOINT/BUCKET/KEY.  More RGW logging when debugging:
+#	ceph -c $RGW_DIR/ceph.conf --admin-daemon $RGW_DIR/run/client.rgw.a.asok \
+#	    config set debug_rgw 20/20
+# (log/client.rgw.a.log then shows the canonical request and string to
+# sign).  Never point a Ceph path setting (keyring, admin socket, log) at
+# /dev/null: Ceph unlinks the path and binds a socket there.
+#
+# azurite_start: Azurite's blob service (t/node, npm "azurite"), which
+# checks Shared Key and SAS signatures, data in $TRASH/azurite (and its
+# --debug log, debug.log, with each string to sign).  It knows two
+# accounts: the well-known devstoreaccount1 and ours.  Sets
+# AZURITE_ACCOUNT, AZURITE_KEY (base64), AZURITE_ENDPOINT (the account's
+# blob endpoint, path style: http://127.0.0.1:PORT/ACCOUNT),
+# AZURITE_CONNECTION_STRING (for the Azure SDKs), AZURITE_PORT and
+# AZURITE_DIR.
+#
+# Both starters must run at the top level of the script (not inside a
+# test body), register their stop with test_atexit, and retry on another
+# port when a parallel script took the one they picked.  rgw_stop and
+# azurite_stop kill only the processes they started, by pid, and wait
+# until they are gone.
+#
+# Prerequisites: objstore_have_rgw, objstore_have_azurite,
+# objstore_have_boto3 and objstore_have_azure_blob answer whether the
+# servers and the Python client libraries (Debian's, in /usr/bin/python3)
+# are installed; they also set the prereqs RGW, AZURITE, BOTO3 and
+# AZURE_BLOB.
+#
+# Data, through t/helper/objstore-put.py (object key = PREFIX/relative
+# path, byte for byte; PREFIX may be empty):
+#	s3_make_bucket BUCKET		s3_put_tree LOCALDIR BUCKET [PREFIX]
+#	s3_list BUCKET [PREFIX]		s3_get BUCKET KEY	(to stdout)
+#	s3_presign BUCKET KEY [SECONDS]	(a presigned GET URL, path style)
+#	azure_make_container CONTAINER	azure_put_tree LOCALDIR CONTAINER [PREFIX]
+#	azure_list CONTAINER [PREFIX]	azure_get CONTAINER BLOB
+
+OBJSTORE_PYTHON=/usr/bin/python3
+OBJSTORE_HELPER=$DS_SRC_DIR/t/helper/objstore-put.py
+AZURITE_JS=$DS_SRC_DIR/t/node/node_modules/azurite/dist/src/blob/main.js
+
+# Fixed credentials: these servers only ever listen on 127.0.0.1.
+RGW_ACCESS_KEY=DSTESTRGWACCESSKEY01
+RGW_SECRET_KEY=dsTestRgwSecret/Key+0123456789abcdefghijk
+RGW_REGION=us-east-1
+AZURITE_ACCOUNT=deltaacct
+AZURITE_KEY=ZGVsdGFzaGFyZS10ZXN0cy1henVyaXRlLWFjY291bnQta2V5LTAx
+# Azurite's (public, documented) development account.
+AZURITE_DEV_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+RGW_DIR=$TRASH/rgw
+AZURITE_DIR=$TRASH/azurite
+RGW_ATEXIT=
+AZURITE_ATEXIT=
+AZURITE_PID=
+
+# lib-ds.sh has the same; scripts that only source test-lib.sh need it.
+command -v bail >/dev/null 2>&1 || bail() {
+	say "Bail out! $*"
+	test_run_atexit
+	exit 1
+}
+
+objstore_have_rgw() {
+	for _oc in radosgw ceph-mon ceph-osd ceph monmaptool radosgw-admin; do
+		command -v "$_oc" >/dev/null 2>&1 || return 1
+	done
+}
+
+objstore_have_azurite() {
+	command -v node >/dev/null 2>&1 && [ -f "$AZURITE_JS" ]
+}
+
+objstore_have_boto3() {
+	[ -x "$OBJSTORE_PYTHON" ] &&
+	    "$OBJSTORE_PYTHON" -c 'import boto3, botocore' >/dev/null 2>&1
+}
+
+objstore_have_azure_blob() {
+	[ -x "$OBJSTORE_PYTHON" ] &&
+	    "$OBJSTORE_PYTHON" -c 'import azure.storage.blob' >/dev/null 2>&1
+}
+
+objstore_have_rgw && test_set_prereq RGW
+objstore_have_azurite && test_set_prereq AZURITE
+objstore_have_boto3 && test_set_prereq BOTO3
+objstore_have_azure_blob && test_set_prereq AZURE_BLOB
+
+# Seconds since the epoch, to a tenth.
+objstore_now() {
+	perl -MTime::HiRes=time -e 'printf "%.1f\n", time'
+}
+
+# objstore_stop_pid PID PATTERN: stop a process we started, if it still
+# is ours (its command line contains PATTERN: a pid left in a file might
+# have been reused), and wait until it is gone; reap it when it is our
+# child.
+objstore_stop_pid() {
+	if test_alive "$1" &&
+	    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"; then
+		kill "$1" 2>/dev/null
+		if ! test_poll "! test_alive $1" 30 2>/dev/null; then
+			kill -9 "$1" 2>/dev/null
+			test_poll "! test_alive $1" 10
+		fi
+	fi
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# --- Ceph RADOS Gateway ----------------------------------------------------
+
+rgw_ceph() {
+	ceph -c "$RGW_DIR/ceph.conf" "$@"
+}
+
+# rgw_daemon NAME COMMAND...: start a Ceph daemon in the foreground (-f,
+# logging to its log file) in the background of this shell.
+rgw_daemon() {
+	_rd_name=$1
+	shift
+	"$@" -c "$RGW_DIR/ceph.conf" -f >"$RGW_DIR/log/$_rd_name.out" 2>&1 &
+	echo $! >"$RGW_DIR/pid/$_rd_name"
+}
+
+rgw_pid() {
+	cat "$RGW_DIR/pid/$1" 2>/dev/null
+}
+
+# True when a daemon we started has died (or none was started).
+rgw_died() {
+	for _rn in "$@"; do
+		test_alive "$(rgw_pid "$_rn")" || return 0
+	done
+	return 1
+}
+
+# A request signed with the user's keys (SigV4; curl leaves out the
+# payload hash header that RGW wants: this is the hash of no body).
+rgw_curl() {
+	curl -s --max-time 10 --aws-sigv4 "aws:amz:$RGW_REGION:s3" \
+	    --user "$RGW_ACCESS_KEY:$RGW_SECRET_KEY" \
+	    -H 'x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' \
+	    "$@"
+}
+
+rgw_write_conf() {
+	cat >"$RGW_DIR/ceph.conf" <<EOF2
+# A throwaway one-node cluster for one test script (t/lib-objstore.sh).
+[global]
+fsid = $1
+mon host = v1:127.0.0.1:$RGW_MON_PORT
+public addr = 127.0.0.1
+ms bind ipv6 = false
+ms bind msgr2 = false
+# A port taken: fail at once (and start over), not after 3 tries 5 s apart.
+ms bind retry count = 1
+# cephx is the cluster's internal authentication; S3 signatures are
+# checked by RGW all the same.
+auth cluster required = none
+auth service required = none
+auth client required = none
+keyring = $RGW_DIR/keyring
+run dir = $RGW_DIR/run
+admin socket = $RGW_DIR/run/\$name.asok
+pid file = $RGW_DIR/run/\$name.pid
+log file = $RGW_DIR/log/\$name.log
+crash dir = $RGW_DIR/crash
+mon data = $RGW_DIR/mon/\$id
+mon cluster log file = $RGW_DIR/log/cluster.log
+mon allow pool size one = true
+mon max pg per osd = 1000
+mon warn on pool no redundancy = false
+mon data avail warn = 1
+# Commit map changes at once: RGW creates its pools one by one.
+paxos propose interval = 0.01
+paxos min wait = 0.01
+osd data = $RGW_DIR/osd/\$id
+osd objectstore = memstore
+memstore device bytes = 2147483648
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+osd crush chooseleaf type = 0
+# rgw_try puts the OSD in the CRUSH map: the OSD would do it at start,
+# racing its first monmap (the mon then says "wrong fsid" and it exits).
+osd crush update on start = false
+osd class update on start = false
+[client]
+# The tools (ceph, radosgw-admin) may run side by side.
+admin socket = $RGW_DIR/run/\$name.\$pid.asok
+[client.rgw.a]
+admin socket = $RGW_DIR/run/\$name.asok
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw dns name = localhost
+rgw data = $RGW_DIR/rgw
+rgw luarocks location = $RGW_DIR/luarocks
+EOF2
+}
+
+rgw_start() {
+	test_toplevel rgw_start || return 1
+	objstore_have_rgw || {
+		echo "rgw_start: radosgw, ceph-mon or ceph-osd not installed" >&2
+		return 1
+	}
+	if [ -z "$RGW_ATEXIT" ]; then
+		test_atexit rgw_stop
+		RGW_ATEXIT=t
+	fi
+	_rs_t0=$(objstore_now)
+	# A port found free may be taken by a parallel script before the
+	# mon or RGW binds it: then that daemon exits, and we start over.
+	for _rs_try in 1 2 3; do
+		if rgw_try; then
+			RGW_START_SECONDS=$(perl -e 'printf "%.1f\n", $ARGV[1] - $ARGV[0]' \
+			    "$_rs_t0" "$(objstore_now)")
+			export RGW_START_SECONDS
+			return 0
+		fi
+		rgw_stop
+	done
+	for _rs_f in "$RGW_DIR"/log/*.out "$RGW_DIR"/log/*.log; do
+		[ -f "$_rs_f" ] || continue
+		echo "--- $_rs_f" >&2
+		tail -n 15 "$_rs_f" >&2
+	done
+	return 1
+}
+
+rgw_try() {
+	rm -rf "$RGW_DIR"
+	mkdir -p "$RGW_DIR/run" "$RGW_DIR/log" "$RGW_DIR/pid" "$RGW_DIR/mon" \
+	    "$RGW_DIR/osd/0" "$RGW_DIR/rgw" "$RGW_DIR/crash" || return 1
+	RGW_MON_PORT=$(test_free_port) || return 1
+	RGW_PORT=$(test_free_port) || return 1
+	[ "$RGW_PORT" != "$RGW_MON_PORT" ] || return 1
+	_rt_fsid=$(cat /proc/sys/kernel/random/uuid)
+	_rt_osd_uuid=$(cat /proc/sys/kernel/random/uuid)
+	rgw_write_conf "$_rt_fsid"
+	: >"$RGW_DIR/keyring"
+
+	# The monitor.
+	monmaptool --create --add a "v1:127.0.0.1:$RGW_MON_PORT" \
+	    --fsid "$_rt_fsid" "$RGW_DIR/monmap" >"$RGW_DIR/log/mkfs.out" 2>&1 &&
+	ceph-mon -c "$RGW_DIR/ceph.conf" --mkfs -i a \
+	    --monmap "$RGW_DIR/monmap" >>"$RGW_DIR/log/mkfs.out" 2>&1 ||
+		{ cat "$RGW_DIR/log/mkfs.out" >&2; return 1; }
+	rgw_daemon mon.a ceph-mon -i a
+	test_poll "rgw_died mon.a || rgw_ceph --connect-timeout 2 mon stat" 60 ||
+		return 1
+	rgw_died mon.a && return 1
+
+	# The OSD, its data in memory.
+	_rt_id=$(rgw_ceph --connect-timeout 10 osd new "$_rt_osd_uuid" \
+	    2>>"$RGW_DIR/log/mkfs.out") || return 1
+	[ "$_rt_id" = 0 ] || { echo "rgw_start: osd new said: $_rt_id" >&2; return 1; }
+	ceph-osd -c "$RGW_DIR/ceph.conf" -i 0 --mkfs --osd-uuid "$_rt_osd_uuid" \
+	    >>"$RGW_DIR/log/mkfs.out" 2>&1 ||
+		{ cat "$RGW_DIR/log/mkfs.out" >&2; return 1; }
+	rgw_ceph --connect-timeout 10 osd crush add osd.0 1 root=default \
+	    >>"$RGW_DIR/log/mkfs.out" 2>&1 ||
+		{ cat "$RGW_DIR/log/mkfs.out" >&2; return 1; }
+	rgw_daemon osd.0 ceph-osd -i 0
+
+	# The gateway: it waits for the OSD, then creates its pools.
+	rgw_daemon client.rgw.a radosgw -n client.rgw.a
+	test_poll "rgw_died mon.a osd.0 client.rgw.a ||
+	    curl -s -m 5 -o /dev/null http://127.0.0.1:$RGW_PORT/" 120 || return 1
+	rgw_died mon.a osd.0 client.rgw.a && return 1
+
+	radosgw-admin -c "$RGW_DIR/ceph.conf" user create --uid=dstest \
+	    --display-name="deltashare tests" --access-key="$RGW_ACCESS_KEY" \
+	    --secret-key="$RGW_SECRET_KEY" >"$RGW_DIR/log/user.out" 2>&1 ||
+		{ cat "$RGW_DIR/log/user.out" >&2; return 1; }
+	RGW_ENDPOINT=http://127.0.0.1:$RGW_PORT
+	export RGW_ENDPOINT RGW_ACCESS_KEY RGW_SECRET_KEY RGW_REGION RGW_PORT \
+	    RGW_DIR
+	# Ready when a signed request (list my buckets) succeeds.
+	test_poll "rgw_died mon.a osd.0 client.rgw.a || test \
+	    \"\$(rgw_curl -o /dev/null -w '%{http_code}' $RGW_ENDPOINT/)\" = 200" \
+	    60 || return 1
+	rgw_died mon.a osd.0 client.rgw.a && return 1
+	return 0
+}
+
+rgw_stop() {
+	[ -d "$RGW_DIR/pid" ] || return 0
+	for _rs_name in client.rgw.a osd.0 mon.a; do
+		_rs_pid=$(rgw_pid "$_rs_name")
+		[ -n "$_rs_pid" ] || continue
+		objstore_stop_pid "$_rs_pid" "$RGW_DIR/ceph.conf"
+		rm -f "$RGW_DIR/pid/$_rs_name"
+	done
+	return 0
+}
+
+# --- Azurite (Azure Blob) ---------------------------------------------------
+
+azurite_start() {
+	test_toplevel azurite_start || return 1
+	objstore_have_azurite || {
+		echo "azurite_start: no node or no t/node/node_modules/azurite" >&2
+		return 1
+	}
+	if [ -z "$AZURITE_ATEXIT" ]; then
+		test_atexit azurite_stop
+		AZURITE_ATEXIT=t
+	fi
+	for _as_try in 1 2 3 4 5; do
+		azurite_try && return 0
+		azurite_stop
+	done
+	tail -n 20 "$AZURITE_DIR/azurite.out" >&2
+	return 1
+}
+
+azurite_try() {
+	AZURITE_PORT=$(test_free_port) || return 1
+	mkdir -p "$AZURITE_DIR" || return 1
+	# The list replaces Azurite's default account: keep that one too.
+	AZURITE_ACCOUNTS="devstoreaccount1:$AZURITE_DEV_KEY;$AZURITE_ACCOUNT:$AZURITE_KEY" \
+	    node "$AZURITE_JS" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
+	    --location "$AZURITE_DIR" --debug "$AZURITE_DIR/debug.log" \
+	    --skipApiVersionCheck --disableTelemetry \
+	    >"$AZURITE_DIR/azurite.out" 2>&1 &
+	AZURITE_PID=$!
+	echo "$AZURITE_PID" >"$AZURITE_DIR/azurite.pid"
+	# It says so once it listens; it exits when the port is taken.
+	test_poll "! test_alive $AZURITE_PID || grep -q \
+	    'listens on http://127.0.0.1:$AZURITE_PORT' '$AZURITE_DIR/azurite.out'" \
+	    60 || return 1
+	test_alive "$AZURITE_PID" || return 1
+	AZURITE_ENDPOINT=http://127.0.0.1:$AZURITE_PORT/$AZURITE_ACCOUNT
+	AZURITE_CONNECTION_STRING="BlobEndpoint=$AZURITE_ENDPOINT;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;DefaultEndpointsProtocol=http"
+	export AZURITE_ENDPOINT AZURITE_ACCOUNT AZURITE_KEY \
+	    AZURITE_CONNECTION_STRING AZURITE_PORT AZURITE_DIR
+	# And answers HTTP (an unsigned request: 403).
+	test_poll "! test_alive $AZURITE_PID ||
+	    curl -s -m 5 -o /dev/null '$AZURITE_ENDPOINT?comp=list'" 30 || return 1
+	test_alive "$AZURITE_PID"
+}
+
+azurite_stop() {
+	[ -n "$AZURITE_PID" ] || return 0
+	objstore_stop_pid "$AZURITE_PID" "$AZURITE_JS"
+	rm -f "$AZURITE_DIR/azurite.pid"
+	AZURITE_PID=
+}
+
+# --- data --------------------------------------------------------------------
+
+objstore_helper() {
+	"$OBJSTORE_PYTHON" "$OBJSTORE_HELPER" "$@"
+}
+
+s3_make_bucket() { objstore_helper s3-make-bucket "$1"; }
+s3_put_tree() { objstore_helper s3-put-tree "$1" "$2" "${3-}"; }
+s3_list() { objstore_helper s3-list "$1" "${2-}"; }
+s3_get() { objstore_helper s3-get "$1" "$2"; }
+s3_presign() { objstore_helper s3-presign "$1" "$2" "${3:-300}"; }
+azure_make_container() { objstore_helper azure-make-container "$1"; }
+azure_put_tree() { objstore_helper azure-put-tree "$1" "$2" "${3-}"; }
+azure_list() { objstore_helper azure-list "$1" "${2-}"; }
+azure_get() { objstore_helper azure-get "$1" "$2"; }
