@@ -149,6 +149,25 @@ make_table_dir() {
 }
 
 # Create recipient $1, return a token for it in RCP_TOKEN.
+# share_to_recipient SHARE SCHEMA RECIPIENT TABLE...: create SHARE, add
+# the registered TABLEs to SHARE.SCHEMA, make RECIPIENT with a token
+# (saved in RECIPIENT.token) and grant it the share.
+share_to_recipient() {
+	_s=$1 _sc=$2 _r=$3
+	shift 3
+	api -t "$ADMIN_TOKEN" POST /admin/shares "{\"name\":\"$_s\"}" &&
+	expect_status 201 &&
+	for _t in "$@"; do
+		api -t "$ADMIN_TOKEN" POST "/admin/shares/$_s/schemas/$_sc/tables" \
+		    "{\"table\":\"$_t\"}" &&
+		expect_status 201 || return 1
+	done &&
+	make_recipient "$_r" && echo "$RCP_TOKEN" >"$_r.token" &&
+	api -t "$ADMIN_TOKEN" POST "/admin/shares/$_s/recipients" \
+	    "{\"recipient\":\"$_r\"}" &&
+	expect_status 201
+}
+
 make_recipient() {
 	api -t "$ADMIN_TOKEN" POST /admin/recipients "{\"name\":\"$1\"}" &&
 	expect_status 201 &&

@@ -85,16 +85,11 @@ test_expect_success 'set up the tables' '
 
 test_expect_success 'register, share, grant' '
 	DS_TOKEN=$ADMIN_TOKEN &&
-	api POST /admin/shares "{\"name\":\"s\"}" && expect_status 201 &&
 	for t in vr upg new loss lossnc; do
 		api POST /admin/tables "{\"name\":\"$t\",\"location\":\"$TRASH/tables/$t\",\"historyShared\":true}" &&
-		expect_status 201 &&
-		api POST /admin/shares/s/schemas/d/tables "{\"table\":\"$t\"}" &&
 		expect_status 201 || return 1
 	done &&
-	make_recipient r1 && echo "$RCP_TOKEN" >r1.token &&
-	api POST /admin/shares/s/recipients "{\"recipient\":\"r1\"}" &&
-	expect_status 201
+	share_to_recipient s d r1 vr upg new loss lossnc
 '
 R1=$(cat r1.token 2>/dev/null)
 T=/shares/s/schemas/d/tables

@@ -39,17 +39,13 @@ name_of() { printf '%s' "$1" | tr '/.-' '___'; }
 
 test_expect_success 'register every table with expectations, share, grant' '
 	DS_TOKEN=$ADMIN_TOKEN &&
-	api POST /admin/shares "{\"name\":\"c\"}" && expect_status 201 &&
+	names= &&
 	for p in $(cut -f 2 expect cdfexpect | sort -u); do
 		n=$(name_of "$p") &&
 		api POST /admin/tables "{\"name\":\"$n\",\"location\":\"$TRASH/tables/corpus/$p/delta\",\"historyShared\":true}" &&
-		expect_status 201 &&
-		api POST /admin/shares/c/schemas/t/tables "{\"table\":\"$n\"}" &&
-		expect_status 201 || return 1
+		expect_status 201 && names="$names $n" || return 1
 	done &&
-	make_recipient r1 && echo "$RCP_TOKEN" >r1.token &&
-	api POST /admin/shares/c/recipients "{\"recipient\":\"r1\"}" &&
-	expect_status 201
+	share_to_recipient c t r1 $names
 '
 R1=$(cat r1.token 2>/dev/null)
 

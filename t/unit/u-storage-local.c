@@ -181,8 +181,12 @@ test_open(void)
 		enum err_kind	 kind;
 		const char	*why;
 	} bad[] = {
-		{ "s3", "s3://bucket/t", ERR_UNSUPPORTED,
-		    "location scheme 's3' is not supported yet" },
+		{ "gs", "gs://bucket/t", ERR_UNSUPPORTED,
+		    "location scheme 'gs' is not supported yet" },
+		{ "s3 bad bucket", "s3://B/t", ERR_BAD_PARAM,
+		    "bad bucket name" },
+		{ "s3 dot-dot", "s3://bucket/a/../b", ERR_BAD_PARAM,
+		    "'..' segments" },
 		{ "abfss", "abfss://c@a.dfs.core.windows.net/t", ERR_UNSUPPORTED,
 		    "location scheme 'abfss' is not supported yet" },
 		{ "relative", "relative/t", ERR_BAD_PARAM, "absolute path" },
