@@ -25,6 +25,9 @@
 #include "err.h"
 #include "strutil.h"
 #include "tap.h"
+#include "vectors.h"
+
+static const char	*vdir;
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXP		16
@@ -42,7 +45,6 @@
 #define T_EXPIRY	1704168245	/* 2024-01-02T04:04:05Z */
 #define XMS_DATE	"Tue, 02 Jan 2024 03:04:05 GMT"
 
-static char	 vdir[1024];
 
 /* A request with room for its parameters. */
 struct rq {
@@ -50,41 +52,12 @@ struct rq {
 	struct azsign_param	 q[MAXP], h[MAXP];
 };
 
-static char *
-slurp(struct arena *a, const char *path)
-{
-	FILE	*f;
-	char	*s;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = arena_alloc(a, (size_t)n + 1);
-	s[fread(s, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return s;
-}
-
-static const char *
-jget(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static int64_t
 jtime(struct json_object *o, const char *k)
 {
 	int64_t	 ms = 0;
 
-	if (jget(o, k) == NULL || str_parse_iso8601(jget(o, k), &ms) == -1)
+	if (vectors_str(o, k) == NULL || str_parse_iso8601(vectors_str(o, k), &ms) == -1)
 		return 0;
 	return ms / 1000;
 }
@@ -144,7 +117,7 @@ vector_sas(struct arena *a, const struct azsign_key *k,
 	struct azsign_sas s;
 	struct azsign_signed out;
 	struct err	 e;
-	const char	*desc = jget(x, "description"), *sr = jget(x, "sr");
+	const char	*desc = vectors_str(x, "description"), *sr = vectors_str(x, "sr");
 	const char	*want;
 	int		 rc;
 
@@ -153,20 +126,20 @@ vector_sas(struct arena *a, const struct azsign_key *k,
 		sr = "?";
 	s.resource = strcmp(sr, "c") == 0 ? AZSIGN_CONTAINER :
 	    strcmp(sr, "d") == 0 ? AZSIGN_DIRECTORY : AZSIGN_BLOB;
-	s.container = jget(x, "container") != NULL ? jget(x, "container") :
-	    jget(x, "filesystem");
-	s.name = jget(x, "blob") != NULL ? jget(x, "blob") : jget(x, "path");
-	s.permissions = jget(x, "permission");
+	s.container = vectors_str(x, "container") != NULL ? vectors_str(x, "container") :
+	    vectors_str(x, "filesystem");
+	s.name = vectors_str(x, "blob") != NULL ? vectors_str(x, "blob") : vectors_str(x, "path");
+	s.permissions = vectors_str(x, "permission");
 	s.start = jtime(x, "start");
 	s.expiry = jtime(x, "expiry");
-	s.protocol = jget(x, "protocol");
+	s.protocol = vectors_str(x, "protocol");
 	rc = azsign_sas(k, &s, a, &out, &e);
-	is_str(jget(x, "version"), AZSIGN_VERSION, "sas %s: version", desc);
-	is_str(rc == 0 ? out.to_sign : e.msg, jget(x, "string_to_sign"),
+	is_str(vectors_str(x, "version"), AZSIGN_VERSION, "sas %s: version", desc);
+	is_str(rc == 0 ? out.to_sign : e.msg, vectors_str(x, "string_to_sign"),
 	    "sas %s: string to sign", desc);
-	is_str(rc == 0 ? out.value : e.msg, jget(x, "token"),
+	is_str(rc == 0 ? out.value : e.msg, vectors_str(x, "token"),
 	    "sas %s: token", desc);
-	if ((want = jget(x, "url_path_encoded")) != NULL)
+	if ((want = vectors_str(x, "url_path_encoded")) != NULL)
 		is_str(rc == 0 ? out.path : e.msg, want, "sas %s: path", desc);
 }
 
@@ -178,18 +151,18 @@ vector_shared_key(struct arena *a, const struct azsign_key *k,
 	struct azsign_signed out;
 	struct err	 e;
 	struct rq	 rq;
-	const char	*desc = jget(x, "description");
+	const char	*desc = vectors_str(x, "description");
 	int		 rc;
 
-	rq_url(a, &rq, jget(x, "method"), jget(x, "url"));
+	rq_url(a, &rq, vectors_str(x, "method"), vectors_str(x, "url"));
 	json_object_object_get_ex(x, "headers", &hs);
 	json_object_object_foreach(hs, name, v)
 		if (rq.r.nheaders < MAXP)
 			rq_header(&rq, name, json_object_get_string(v));
 	rc = azsign_shared_key(k, &rq.r, a, &out, &e);
-	is_str(rc == 0 ? out.to_sign : e.msg, jget(x, "string_to_sign"),
+	is_str(rc == 0 ? out.to_sign : e.msg, vectors_str(x, "string_to_sign"),
 	    "shared key %s: string to sign", desc);
-	is_str(rc == 0 ? out.value : e.msg, jget(x, "authorization"),
+	is_str(rc == 0 ? out.value : e.msg, vectors_str(x, "authorization"),
 	    "shared key %s: authorization", desc);
 }
 
@@ -204,12 +177,12 @@ test_vectors(void)
 	size_t		 i;
 
 	path = arena_printf(a, "%s/azure/azure-signing-vectors.json", vdir);
-	if ((text = slurp(a, path)) == NULL ||
+	if ((text = vectors_slurp(a, path)) == NULL ||
 	    (d = json_tokener_parse(text)) == NULL) {
 		skip(1, "no Azure vectors in %s", path);
 		goto out;
 	}
-	if (!ok(azsign_key_init(&k, jget(d, "account"), jget(d, "account_key"),
+	if (!ok(azsign_key_init(&k, vectors_str(d, "account"), vectors_str(d, "account_key"),
 	    &e) == 0, "vectors: key decodes"))
 		goto out;
 	json_object_object_get_ex(d, "sas", &arr);
@@ -899,16 +872,11 @@ test_http_date(void)
 int
 main(void)
 {
-	const char	*src = getenv("DS_SRC_DIR"), *sh = getenv("DS_SHARED_DIR");
 	struct azsign_key k, k2, k3;
 	struct arena	*a = arena_new();
 	struct err	 e;
 
-	if (sh != NULL && *sh != '\0')
-		snprintf(vdir, sizeof(vdir), "%s/signing-vectors", sh);
-	else
-		snprintf(vdir, sizeof(vdir), "%s/../shared/signing-vectors",
-		    src != NULL && *src != '\0' ? src : ".");
+	vdir = vectors_dir();
 	if (azsign_key_init(&k, DELTA_ACCOUNT, DELTA_KEY, &e) == -1 ||
 	    azsign_key_init(&k2, DELTA_ACCOUNT, DEV_KEY, &e) == -1 ||
 	    azsign_key_init(&k3, "deltaacc2", DELTA_KEY, &e) == -1)

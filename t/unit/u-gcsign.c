@@ -29,6 +29,9 @@
 #include "gcsign.h"
 #include "strutil.h"
 #include "tap.h"
+#include "vectors.h"
+
+static const char	*vdir;
 
 #define MAXP		32
 #define CONF_KEY	"googleapis-conformance-tests/" \
@@ -36,43 +39,13 @@
 #define SCOPE_RO	"https://www.googleapis.com/auth/devstorage.read_only"
 #define T20240102	1704164645	/* 2024-01-02T03:04:05Z */
 
-static char	 vdir[1024];
-
-static char *
-slurp(struct arena *a, const char *path)
-{
-	FILE	*f;
-	char	*s;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = arena_alloc(a, (size_t)n + 1);
-	s[fread(s, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return s;
-}
 
 static struct json_object *
 read_json(struct arena *a, const char *rel)
 {
-	const char	*s = slurp(a, arena_printf(a, "%s/%s", vdir, rel));
+	const char	*s = vectors_slurp(a, arena_printf(a, "%s/%s", vdir, rel));
 
 	return s != NULL ? json_tokener_parse(s) : NULL;
-}
-
-static const char *
-jget(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v,
-	    json_type_null))
-		return NULL;
-	return json_object_get_string(v);
 }
 
 static int64_t
@@ -86,7 +59,7 @@ static int
 conf_key(struct arena *a, struct gcsign_key *k)
 {
 	struct err	 e;
-	const char	*s = slurp(a, arena_printf(a, "%s/" CONF_KEY, vdir));
+	const char	*s = vectors_slurp(a, arena_printf(a, "%s/" CONF_KEY, vdir));
 
 	memset(k, 0, sizeof(*k));
 	if (s == NULL)
@@ -116,35 +89,6 @@ params(struct json_object *o, struct gcsign_param *p)
 }
 
 /* Same URL up to the order of its query parameters. */
-static int
-cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static bool
-same_url(const char *x, const char *y)
-{
-	char		*px[2][MAXP], *cp[2], *tok, *save;
-	const char	*u[2] = { x, y };
-	size_t		 n[2] = { 0, 0 }, i, k;
-	bool		 same;
-
-	for (k = 0; k < 2; k++) {
-		cp[k] = strdup(u[k]);
-		for (tok = strtok_r(cp[k], "?&", &save); tok != NULL &&
-		    n[k] < MAXP; tok = strtok_r(NULL, "&", &save))
-			px[k][n[k]++] = tok;
-		qsort(px[k] + 1, n[k] - 1, sizeof(char *), cmp_str);
-	}
-	same = n[0] == n[1];
-	for (i = 0; same && i < n[0]; i++)
-		same = strcmp(px[0][i], px[1][i]) == 0;
-	free(cp[0]);
-	free(cp[1]);
-	return same;
-}
-
 /* --- googleapis conformance vectors -------------------------------------- */
 
 /*
@@ -156,7 +100,7 @@ static const char *
 conf_endpoint(struct arena *a, struct json_object *t,
     enum gcsign_style *style)
 {
-	const char	*scheme = jget(t, "scheme"), *st = jget(t, "urlStyle");
+	const char	*scheme = vectors_str(t, "scheme"), *st = vectors_str(t, "urlStyle");
 	const char	*v;
 
 	if (scheme == NULL)
@@ -165,18 +109,18 @@ conf_endpoint(struct arena *a, struct json_object *t,
 	if (st != NULL && strcmp(st, "BUCKET_BOUND_HOSTNAME") == 0) {
 		*style = GCSIGN_BOUND;
 		return arena_printf(a, "%s://%s", scheme,
-		    jget(t, "bucketBoundHostname"));
+		    vectors_str(t, "bucketBoundHostname"));
 	}
 	if (st != NULL && strcmp(st, "VIRTUAL_HOSTED_STYLE") == 0)
 		*style = GCSIGN_VIRTUAL;
-	if ((v = jget(t, "hostname")) != NULL)
+	if ((v = vectors_str(t, "hostname")) != NULL)
 		return arena_printf(a, "%s://%s", scheme, v);
-	if ((v = jget(t, "clientEndpoint")) != NULL)
+	if ((v = vectors_str(t, "clientEndpoint")) != NULL)
 		return strstr(v, "://") ? v : arena_printf(a, "%s://%s",
 		    scheme, v);
-	if ((v = jget(t, "emulatorHostname")) != NULL)
+	if ((v = vectors_str(t, "emulatorHostname")) != NULL)
 		return v;
-	if ((v = jget(t, "universeDomain")) != NULL)
+	if ((v = vectors_str(t, "universeDomain")) != NULL)
 		return arena_printf(a, "%s://storage.%s", scheme, v);
 	return arena_printf(a, "%s://storage.googleapis.com", scheme);
 }
@@ -193,10 +137,10 @@ conf_endpoint(struct arena *a, struct json_object *t,
 static const char *
 conf_canonical(struct arena *a, struct json_object *t)
 {
-	const char	*want = jget(t, "expectedCanonicalRequest"), *p;
+	const char	*want = vectors_str(t, "expectedCanonicalRequest"), *p;
 	const char	*bad = "\n/test-bucket/test-object\n";
 
-	if (strcmp(jget(t, "description"), "Universe domain with virtual "
+	if (strcmp(vectors_str(t, "description"), "Universe domain with virtual "
 	    "hosted style") != 0 || (p = strstr(want, bad)) == NULL)
 		return want;
 	return arena_printf(a, "%.*s\n/test-object\n%s", (int)(p - want), want,
@@ -210,16 +154,16 @@ conf_case(struct arena *a, struct gcsign_key *k, struct json_object *t)
 	struct gcsign_signed s;
 	struct gcsign_req r;
 	struct err	 e;
-	const char	*name = jget(t, "description"), *want;
+	const char	*name = vectors_str(t, "description"), *want;
 	int64_t		 ms = 0;
 	int		 rc;
 
 	memset(&r, 0, sizeof(r));
-	r.method = jget(t, "method");
+	r.method = vectors_str(t, "method");
 	r.endpoint = conf_endpoint(a, t, &r.style);
-	r.bucket = jget(t, "bucket");
-	r.object = jget(t, "object");
-	str_parse_iso8601(jget(t, "timestamp"), &ms);
+	r.bucket = vectors_str(t, "bucket");
+	r.object = vectors_str(t, "object");
+	str_parse_iso8601(vectors_str(t, "timestamp"), &ms);
 	r.now = ms / 1000;
 	r.expires = jint(t, "expiration");
 	r.headers = h;
@@ -232,11 +176,11 @@ conf_case(struct arena *a, struct gcsign_key *k, struct json_object *t)
 	    "conformance %s: canonical request", name))
 		diag("got:\n%s\nwant:\n%s", rc == 0 ? s.canonical : e.msg,
 		    want);
-	want = jget(t, "expectedStringToSign");
+	want = vectors_str(t, "expectedStringToSign");
 	if (!ok(rc == 0 && strcmp(s.to_sign, want) == 0,
 	    "conformance %s: string to sign", name))
 		diag("got:\n%s\nwant:\n%s", rc == 0 ? s.to_sign : e.msg, want);
-	want = jget(t, "expectedUrl");
+	want = vectors_str(t, "expectedUrl");
 	if (!ok(rc == 0 && strcmp(s.url, want) == 0, "conformance %s: URL",
 	    name))
 		diag("got:  %s\nwant: %s", rc == 0 ? s.url : e.msg, want);
@@ -289,27 +233,27 @@ test_gsutil(void)
 	for (i = 0; i < json_object_array_length(arr); i++) {
 		x = json_object_array_get_idx(arr, i);
 		memset(&r, 0, sizeof(r));
-		r.method = jget(d, "method");
+		r.method = vectors_str(d, "method");
 		r.endpoint = "https://storage.googleapis.com";
-		r.bucket = jget(d, "bucket");
-		r.object = jget(x, "object");
-		r.region = jget(d, "region");
+		r.bucket = vectors_str(d, "bucket");
+		r.object = vectors_str(x, "object");
+		r.region = vectors_str(d, "region");
 		r.now = T20240102;
 		r.expires = jint(d, "expires");
 		r.flags = GCSIGN_LOWER;
 		rc = gcsign_url(&k, &r, a, &s, &e);
-		if (!ok(rc == 0 && strcmp(s.canonical, jget(x,
-		    "canonical_request")) == 0 && strcmp(s.to_sign, jget(x,
+		if (!ok(rc == 0 && strcmp(s.canonical, vectors_str(x,
+		    "canonical_request")) == 0 && strcmp(s.to_sign, vectors_str(x,
 		    "string_to_sign")) == 0, "gsutil %s: canonical request, "
 		    "string to sign", r.object))
 			diag("got:\n%s", rc == 0 ? s.canonical : e.msg);
-		ok(rc == 0 && strcmp(s.signature, jget(x, "signature")) == 0,
+		ok(rc == 0 && strcmp(s.signature, vectors_str(x, "signature")) == 0,
 		    "gsutil %s: signature", r.object);
 		/* gsutil puts x-goog-signature first; we put it last. */
-		if (!ok(rc == 0 && same_url(s.url, jget(x, "url")),
+		if (!ok(rc == 0 && vectors_same_url(s.url, vectors_str(x, "url")),
 		    "gsutil %s: URL, up to parameter order", r.object))
 			diag("got:  %s\nwant: %s", rc == 0 ? s.url : e.msg,
-			    jget(x, "url"));
+			    vectors_str(x, "url"));
 	}
 	gcsign_key_free(&k);
 out:
@@ -391,7 +335,7 @@ jwt_compare(struct arena *a, struct json_object *d, const char *tok)
 
 	json_object_object_get_ex(d, "compact", &c);
 	json_object_object_get_ex(d, "google_auth_1_5_1", &g);
-	want = json_tokener_parse(jget(c, "header_json"));
+	want = json_tokener_parse(vectors_str(c, "header_json"));
 	got = jwt_part(a, tok, 0);
 	ok(same_json(got, want), "jwt: header {alg, typ, kid}");
 	json_object_put(want);
@@ -400,16 +344,16 @@ jwt_compare(struct arena *a, struct json_object *d, const char *tok)
 	got = jwt_part(a, tok, 1);
 	ok(same_json(got, json_object_object_get(d, "claims")),
 	    "jwt: claims iat, exp, iss, aud, scope");
-	want = jwt_part(a, jget(g, "assertion"), 1);
+	want = jwt_part(a, vectors_str(g, "assertion"), 1);
 	ok(same_json(got, want), "jwt: same claims as google-auth's padded "
 	    "token");
 	json_object_put(want);
 	json_object_put(got);
 	/* RS256 is deterministic: same signed bytes, same signature. */
-	if (ok(strncmp(tok, jget(c, "signing_input"),
-	    strlen(jget(c, "signing_input"))) == 0,
+	if (ok(strncmp(tok, vectors_str(c, "signing_input"),
+	    strlen(vectors_str(c, "signing_input"))) == 0,
 	    "jwt: signing input byte for byte"))
-		is_str(tok, jget(c, "assertion"), "jwt: whole assertion");
+		is_str(tok, vectors_str(c, "assertion"), "jwt: whole assertion");
 	else
 		skip(1, "signed bytes differ, signatures cannot match");
 }
@@ -439,7 +383,7 @@ test_jwt(void)
 		pub = public_half(&k);
 		ok(pub != NULL && jwt_verifies(pub, tok),
 		    "jwt: our signature verifies with the public key");
-		ok(pub != NULL && jwt_verifies(pub, jget(json_object_object_get(
+		ok(pub != NULL && jwt_verifies(pub, vectors_str(json_object_object_get(
 		    d, "google_auth_1_5_1"), "assertion")),
 		    "jwt: google-auth's verifies over its padded segments");
 		jwt_compare(a, d, tok);
@@ -934,14 +878,8 @@ test_properties(void)
 int
 main(void)
 {
-	const char	*src = getenv("DS_SRC_DIR");
-	const char	*sh = getenv("DS_SHARED_DIR");
 
-	if (sh != NULL && *sh != '\0')
-		snprintf(vdir, sizeof(vdir), "%s/signing-vectors", sh);
-	else
-		snprintf(vdir, sizeof(vdir), "%s/../shared/signing-vectors",
-		    src != NULL && *src != '\0' ? src : ".");
+	vdir = vectors_dir();
 	test_conformance();
 	test_gsutil();
 	test_jwt();

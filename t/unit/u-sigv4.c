@@ -26,34 +26,18 @@
 #include "sigv4.h"
 #include "strutil.h"
 #include "tap.h"
+#include "vectors.h"
+
+static const char	*vdir;
 
 #define MAXP	32
 
-static char	 vdir[1024];
 
 struct rq {
 	struct sigv4_req	 r;
 	struct sigv4_param	 q[MAXP], h[MAXP];
 	char			 hash[65];
 };
-
-static char *
-slurp(struct arena *a, const char *path)
-{
-	FILE	*f;
-	char	*s;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = arena_alloc(a, (size_t)n + 1);
-	s[fread(s, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return s;
-}
 
 static char *
 pdecode(struct arena *a, const char *s, size_t n)
@@ -174,8 +158,8 @@ suite_case(const char *dir, const char *name)
 	int64_t		 now;
 	int		 rc;
 
-	raw = slurp(a, arena_printf(a, "%s/%s/request.txt", dir, name));
-	ctx = json_tokener_parse(slurp(a, arena_printf(a, "%s/%s/context.json",
+	raw = vectors_slurp(a, arena_printf(a, "%s/%s/request.txt", dir, name));
+	ctx = json_tokener_parse(vectors_slurp(a, arena_printf(a, "%s/%s/context.json",
 	    dir, name)));
 	if (raw == NULL || ctx == NULL ||
 	    parse_raw(a, arena_strdup(a, raw), &rq, &body) == -1) {
@@ -202,23 +186,23 @@ suite_case(const char *dir, const char *name)
 	rq.r.payload_hash = rq.hash;
 
 	rc = sigv4_sign(&rq.r, &c, a, &s, &e);
-	want = slurp(a, arena_printf(a, "%s/%s/header-canonical-request.txt",
+	want = vectors_slurp(a, arena_printf(a, "%s/%s/header-canonical-request.txt",
 	    dir, name));
 	if (!ok(rc == 0 && strcmp(s.canonical, want) == 0,
 	    "%s: header canonical request", name))
 		diag("got:\n%s\nwant:\n%s", rc == 0 ? s.canonical : e.msg, want);
-	want = slurp(a, arena_printf(a, "%s/%s/header-signature.txt", dir,
+	want = vectors_slurp(a, arena_printf(a, "%s/%s/header-signature.txt", dir,
 	    name));
 	ok(rc == 0 && strstr(s.authorization, want) != NULL,
 	    "%s: header signature", name);
 
 	rc = sigv4_presign(&rq.r, &c, 3600, a, &s, &e);
-	want = slurp(a, arena_printf(a, "%s/%s/query-canonical-request.txt",
+	want = vectors_slurp(a, arena_printf(a, "%s/%s/query-canonical-request.txt",
 	    dir, name));
 	if (!ok(rc == 0 && strcmp(s.canonical, want) == 0,
 	    "%s: presign canonical request", name))
 		diag("got:\n%s\nwant:\n%s", rc == 0 ? s.canonical : e.msg, want);
-	want = slurp(a, arena_printf(a, "%s/%s/query-signature.txt", dir,
+	want = vectors_slurp(a, arena_printf(a, "%s/%s/query-signature.txt", dir,
 	    name));
 	ok(rc == 0 && strstr(s.query, want) != NULL, "%s: presign signature",
 	    name);
@@ -263,23 +247,12 @@ test_suite(void)
 
 /* --- S3 documentation and botocore known answers ------------------------ */
 
-static const char *
-jget(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || json_object_is_type(v,
-	    json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static void
 creds_from(struct sigv4_creds *c, struct json_object *o, const char *region)
 {
 	memset(c, 0, sizeof(*c));
-	c->access_key = jget(o, "access_key_id");
-	c->secret_key = jget(o, "secret_access_key");
+	c->access_key = vectors_str(o, "access_key_id");
+	c->secret_key = vectors_str(o, "secret_access_key");
 	c->region = region;
 	c->service = "s3";
 }
@@ -298,7 +271,7 @@ test_docs(void)
 	size_t		 i;
 	int		 rc;
 
-	d = json_tokener_parse(slurp(a, arena_printf(a,
+	d = json_tokener_parse(vectors_slurp(a, arena_printf(a,
 	    "%s/aws-s3-docs/s3-sigv4-doc-examples.json", vdir)) ?: "");
 	if (d == NULL) {
 		skip(1, "no aws-s3-docs vectors");
@@ -309,15 +282,15 @@ test_docs(void)
 	json_object_object_get_ex(d, "header_examples", &arr);
 	for (i = 0; i < json_object_array_length(arr); i++) {
 		x = json_object_array_get_idx(arr, i);
-		path = jget(x, "object_key") ? arena_printf(a, "/%s",
-		    jget(x, "object_key")) : jget(x, "path");
+		path = vectors_str(x, "object_key") ? arena_printf(a, "/%s",
+		    vectors_str(x, "object_key")) : vectors_str(x, "path");
 		parse_target(a, path, &rq);
-		parse_query(a, jget(x, "query"), &rq);
-		rq.r.method = jget(x, "method");
-		rq.r.host = jget(x, "host");
+		parse_query(a, vectors_str(x, "query"), &rq);
+		rq.r.method = vectors_str(x, "method");
+		rq.r.host = vectors_str(x, "host");
 		rq.r.now = 1369353600;	/* 20130524T000000Z */
 		rq.r.content_sha256 = true;
-		crypto_sha256(jget(x, "payload"), strlen(jget(x, "payload")),
+		crypto_sha256(vectors_str(x, "payload"), strlen(vectors_str(x, "payload")),
 		    h);
 		str_hex(h, 32, rq.hash);
 		rq.r.payload_hash = rq.hash;
@@ -330,24 +303,24 @@ test_docs(void)
 			rq.h[rq.r.nheaders++].value = json_object_get_string(v);
 		}
 		rc = sigv4_sign(&rq.r, &c, a, &s, &e);
-		if (!ok(rc == 0 && strcmp(s.canonical, jget(x, "canonical_request"))
-		    == 0 && strcmp(s.to_sign, jget(x, "string_to_sign")) == 0 &&
-		    strstr(s.authorization, jget(x, "signature")) != NULL,
-		    "docs: %s", jget(x, "name")))
+		if (!ok(rc == 0 && strcmp(s.canonical, vectors_str(x, "canonical_request"))
+		    == 0 && strcmp(s.to_sign, vectors_str(x, "string_to_sign")) == 0 &&
+		    strstr(s.authorization, vectors_str(x, "signature")) != NULL,
+		    "docs: %s", vectors_str(x, "name")))
 			diag("got:\n%s", rc == 0 ? s.canonical : e.msg);
 	}
 	json_object_object_get_ex(d, "presign_examples", &arr);
 	for (i = 0; i < json_object_array_length(arr); i++) {
 		x = json_object_array_get_idx(arr, i);
-		parse_target(a, jget(x, "path"), &rq);
-		rq.r.method = jget(x, "method");
-		rq.r.host = jget(x, "host");
+		parse_target(a, vectors_str(x, "path"), &rq);
+		rq.r.method = vectors_str(x, "method");
+		rq.r.host = vectors_str(x, "host");
 		rq.r.now = 1369353600;
 		rc = sigv4_presign(&rq.r, &c, json_object_get_int64(
 		    json_object_object_get(x, "expires")), a, &s, &e);
 		ok(rc == 0 && strcmp(arena_printf(a, "https://%s%s?%s",
-		    rq.r.host, s.path, s.query), jget(x, "url")) == 0,
-		    "docs: %s", jget(x, "name"));
+		    rq.r.host, s.path, s.query), vectors_str(x, "url")) == 0,
+		    "docs: %s", vectors_str(x, "name"));
 	}
 out:
 	json_object_put(d);
@@ -384,29 +357,6 @@ signed_host(struct arena *a, const char *url, const char *host)
 
 /* Same URL up to the order of query parameters (botocore's order differs
  * with a session token; the signature covers the sorted form anyway). */
-static bool
-same_url(const char *x, const char *y)
-{
-	char		*px[2][MAXP], *cp[2], *tok, *save;
-	const char	*u[2] = { x, y };
-	size_t		 n[2] = { 0, 0 }, i, k;
-	bool		 same;
-
-	for (k = 0; k < 2; k++) {
-		cp[k] = strdup(u[k]);
-		for (tok = strtok_r(cp[k], "?&", &save); tok != NULL &&
-		    n[k] < MAXP; tok = strtok_r(NULL, "&", &save))
-			px[k][n[k]++] = tok;
-		qsort(px[k] + 1, n[k] - 1, sizeof(char *), cmp_names);
-	}
-	same = n[0] == n[1];
-	for (i = 0; same && i < n[0]; i++)
-		same = strcmp(px[0][i], px[1][i]) == 0;
-	free(cp[0]);
-	free(cp[1]);
-	return same;
-}
-
 static void
 generated_presign(struct arena *a, struct json_object *d,
     struct json_object *x)
@@ -415,19 +365,19 @@ generated_presign(struct arena *a, struct json_object *d,
 	struct sigv4_signed s;
 	struct err	 e;
 	struct rq	 rq;
-	const char	*ep = jget(x, "endpoint"), *host, *t, *url;
+	const char	*ep = vectors_str(x, "endpoint"), *host, *t, *url;
 	int		 rc;
 
-	creds_from(&c, d, jget(x, "region"));
-	c.session_token = jget(x, "session_token");
+	creds_from(&c, d, vectors_str(x, "region"));
+	c.session_token = vectors_str(x, "session_token");
 	memset(&rq, 0, sizeof(rq));
 	split_url(a, ep, &host, &t);
-	if (strcmp(jget(x, "addressing"), "virtual") == 0) {
-		host = arena_printf(a, "%s.%s", jget(x, "bucket"), host);
-		rq.r.path = arena_printf(a, "/%s", jget(x, "key"));
+	if (strcmp(vectors_str(x, "addressing"), "virtual") == 0) {
+		host = arena_printf(a, "%s.%s", vectors_str(x, "bucket"), host);
+		rq.r.path = arena_printf(a, "/%s", vectors_str(x, "key"));
 	} else
-		rq.r.path = arena_printf(a, "/%s/%s", jget(x, "bucket"),
-		    jget(x, "key"));
+		rq.r.path = arena_printf(a, "/%s/%s", vectors_str(x, "bucket"),
+		    vectors_str(x, "key"));
 	rq.r.method = "GET";
 	rq.r.host = signed_host(a, ep, host);
 	rq.r.now = 1704164645;		/* 20240102T030405Z */
@@ -435,10 +385,10 @@ generated_presign(struct arena *a, struct json_object *d,
 	    json_object_object_get(x, "expires")), a, &s, &e);
 	url = rc == 0 ? arena_printf(a, "%.*s%s%s?%s", (int)(strstr(ep,
 	    "://") + 3 - ep), ep, host, s.path, s.query) : e.msg;
-	if (!ok(rc == 0 && strcmp(s.canonical, jget(x, "canonical_request")) == 0 &&
-	    same_url(url, jget(x, "url")), "botocore presign: %s",
-	    jget(x, "name")))
-		diag("got %s\nwant %s", url, jget(x, "url"));
+	if (!ok(rc == 0 && strcmp(s.canonical, vectors_str(x, "canonical_request")) == 0 &&
+	    vectors_same_url(url, vectors_str(x, "url")), "botocore presign: %s",
+	    vectors_str(x, "name")))
+		diag("got %s\nwant %s", url, vectors_str(x, "url"));
 }
 
 static void
@@ -453,12 +403,12 @@ generated_header(struct arena *a, struct json_object *d,
 	const char	*host, *t;
 	int		 rc;
 
-	creds_from(&c, d, jget(x, "region"));
-	c.session_token = jget(x, "session_token");
-	split_url(a, jget(x, "url"), &host, &t);
+	creds_from(&c, d, vectors_str(x, "region"));
+	c.session_token = vectors_str(x, "session_token");
+	split_url(a, vectors_str(x, "url"), &host, &t);
 	parse_target(a, t, &rq);
-	rq.r.method = jget(x, "method");
-	rq.r.host = signed_host(a, jget(x, "url"), host);
+	rq.r.method = vectors_str(x, "method");
+	rq.r.host = signed_host(a, vectors_str(x, "url"), host);
 	rq.r.now = 1704164645;
 	rq.r.content_sha256 = true;
 	if (json_object_get_boolean(json_object_object_get(x,
@@ -471,10 +421,10 @@ generated_header(struct arena *a, struct json_object *d,
 	}
 	rc = sigv4_sign(&rq.r, &c, a, &s, &e);
 	json_object_object_get_ex(x, "headers_to_send", &hs);
-	if (!ok(rc == 0 && strcmp(s.canonical, jget(x, "canonical_request")) == 0 &&
-	    strcmp(s.authorization, jget(hs, "Authorization")) == 0 &&
+	if (!ok(rc == 0 && strcmp(s.canonical, vectors_str(x, "canonical_request")) == 0 &&
+	    strcmp(s.authorization, vectors_str(hs, "Authorization")) == 0 &&
 	    strcmp(arena_printf(a, "%s%s%s", s.path, *s.query ? "?" : "",
-	    s.query), t) == 0, "botocore header: %s", jget(x, "name")))
+	    s.query), t) == 0, "botocore header: %s", vectors_str(x, "name")))
 		diag("got:\n%s", rc == 0 ? s.canonical : e.msg);
 }
 
@@ -485,7 +435,7 @@ test_generated(void)
 	struct arena	*a = arena_new();
 	size_t		 i;
 
-	d = json_tokener_parse(slurp(a, arena_printf(a,
+	d = json_tokener_parse(vectors_slurp(a, arena_printf(a,
 	    "%s/aws-s3-generated/s3-custom-endpoint-vectors.json", vdir)) ?:
 	    "");
 	if (d == NULL) {
@@ -554,13 +504,8 @@ test_properties(void)
 int
 main(void)
 {
-	const char	*src = getenv("DS_SRC_DIR"), *sh = getenv("DS_SHARED_DIR");
 
-	if (sh != NULL && *sh != '\0')
-		snprintf(vdir, sizeof(vdir), "%s/signing-vectors", sh);
-	else
-		snprintf(vdir, sizeof(vdir), "%s/../shared/signing-vectors",
-		    src != NULL && *src != '\0' ? src : ".");
+	vdir = vectors_dir();
 	test_properties();
 	test_suite();
 	test_docs();
