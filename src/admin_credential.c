@@ -297,19 +297,19 @@ out:
 
 /* The stored settings and opened secrets of a locked credential. */
 static int
-current(struct req *r, int64_t id, const char **type,
+current(struct req *r, const char *name, const char **type,
     struct json_object **set, struct json_object **sec)
 {
 	struct db_res	*res;
-	const char	*p[1] = { admin_num(r, id) };
+	const char	*p[1] = { name };
 
 	*set = *sec = NULL;
 	if (db_exec(r->db, r->arena, STMT_CRED_RAW, p, &res, &r->err) == -1)
 		return -1;
-	*type = arena_strdup(r->arena, db_val(res, 0, 0));
-	if ((*set = json_tokener_parse(db_val(res, 0, 1))) == NULL ||
+	*type = arena_strdup(r->arena, db_val(res, 0, 1));
+	if ((*set = json_tokener_parse(db_val(res, 0, 2))) == NULL ||
 	    (*sec = cred_open_json(r->arena, r->conf->secret.data,
-	    r->conf->secret.len, db_val(res, 0, 2), &r->err)) == NULL)
+	    r->conf->secret.len, db_val(res, 0, 3), &r->err)) == NULL)
 		return -1;
 	json_object_object_del(*set, "secretFields");
 	return 0;
@@ -330,7 +330,7 @@ admin_credential_update(struct req *r)
 	if (db_begin(r->db, &r->err) == -1 ||
 	    admin_row(r, STMT_CRED_LOCK, p, "credential", r->args[0],
 	    &before) == -1 ||
-	    current(r, before.id, &type, &set, &sec) == -1 ||
+	    current(r, before.name, &type, &set, &sec) == -1 ||
 	    jsonu_only_keys(o, allowed_keys(r, type, false), &r->err) == -1 ||
 	    merge(r, type, o, set, sec) == -1)
 		goto out;

@@ -70,19 +70,16 @@ credential_field(struct req *r, struct json_object *o, bool *given,
 		    "credential name or null");
 	name = json_object_get_string(v);
 	p[0] = name;
-	if (db_exec(r->db, r->arena, STMT_CRED_GET, p, &res, &r->err) == -1)
+	if (db_exec(r->db, r->arena, STMT_CRED_RAW, p, &res, &r->err) == -1)
 		return -1;
 	if (db_rows(res) != 1)
 		return req_fail(r, ERR_NOT_FOUND, "credential '%.255s' not "
 		    "found", name);
 	*id = arena_strdup(r->arena, db_val(res, 0, 0));
-	p[0] = *id;
-	if (db_exec(r->db, r->arena, STMT_CRED_RAW, p, &res, &r->err) == -1)
-		return -1;
 	cc.name = name;
-	cc.kind = db_val(res, 0, 0);
-	cc.settings = db_val(res, 0, 1);
-	cc.sealed = db_val(res, 0, 2);
+	cc.kind = db_val(res, 0, 1);
+	cc.settings = db_val(res, 0, 2);
+	cc.sealed = db_val(res, 0, 3);
 	return tq_cred(r, &cc, cred);
 }
 

@@ -363,8 +363,8 @@ static const struct {
 	    "SELECT c.id, " CRED_DETAIL("c") ", c.name FROM credential c "
 	    "WHERE " BY_NAME " FOR UPDATE" },
 	[STMT_CRED_RAW] = { "cred_raw", 1,
-	    "SELECT kind, settings, secret FROM credential "
-	    "WHERE id = $1::bigint" },
+	    "SELECT id, kind, settings, secret FROM credential WHERE "
+	    BY_NAME },
 	[STMT_CRED_INSERT] = { "cred_insert", 4,
 	    "INSERT INTO credential AS c (name, kind, settings, secret) "
 	    "VALUES ($1, $2, $3::jsonb, $4) "

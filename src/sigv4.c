@@ -169,9 +169,10 @@ hex_sha256(const char *s, char out[65])
 
 /* The signing key for date, from the cache or derived once. */
 static const unsigned char *
-signing_key(struct sigv4_creds *c, const char *date)
+signing_key(struct sigv4_creds *c, const char *date,
+    struct sigv4_kcache *scratch)
 {
-	struct sigv4_kcache *k = &c->cache;
+	struct sigv4_kcache *k = c->cache != NULL ? c->cache : scratch;
 	unsigned char	 t[32];
 	char		*secret;
 	size_t		 n;
@@ -206,9 +207,9 @@ check(const struct sigv4_req *rq, const struct sigv4_creds *c,
 		return err_set(e, ERR_BAD_PARAM, "S3 credentials without an "
 		    "access key or a secret key");
 	if (c->region == NULL || *c->region == '\0' ||
-	    strlen(c->region) >= sizeof(c->cache.region) ||
+	    strlen(c->region) >= sizeof(c->cache->region) ||
 	    c->service == NULL || strlen(c->service) >=
-	    sizeof(c->cache.service) || strchr(c->region, '/') != NULL)
+	    sizeof(c->cache->service) || strchr(c->region, '/') != NULL)
 		return err_set(e, ERR_BAD_PARAM, "bad S3 region '%.64s'",
 		    c->region ? c->region : "");
 	if (rq->path == NULL || rq->path[0] != '/')
@@ -224,6 +225,7 @@ finish(const struct sigv4_req *rq, struct sigv4_creds *c, struct arena *a,
     const char *hash, const char *date, const char *stamp,
     struct sigv4_signed *out, char sig[65])
 {
+	struct sigv4_kcache scratch;
 	unsigned char	 mac[32];
 	char		 ch[65];
 
@@ -233,8 +235,10 @@ finish(const struct sigv4_req *rq, struct sigv4_creds *c, struct arena *a,
 	hex_sha256(out->canonical, ch);
 	out->to_sign = arena_printf(a, ALGO "\n%s\n%s/%s/%s/aws4_request\n%s",
 	    stamp, date, c->region, c->service, ch);
-	crypto_hmac_sha256(signing_key(c, date), 32, out->to_sign,
+	memset(&scratch, 0, sizeof(scratch));
+	crypto_hmac_sha256(signing_key(c, date, &scratch), 32, out->to_sign,
 	    strlen(out->to_sign), mac);
+	crypto_wipe(&scratch, sizeof(scratch));
 	str_hex(mac, 32, sig);
 	out->amz_date = arena_strdup(a, stamp);
 }

@@ -11,7 +11,8 @@
  *
  * The signing key (four HMACs over the secret, the date, the region and
  * the service) is derived once per day and region and kept in the
- * credentials' cache (performance-notes P5).  Nothing here does I/O or
+ * cache the credentials point to, which should live as long as the
+ * process (performance-notes P5).  Nothing here does I/O or
  * reads the clock: the caller passes the time.
  */
 #ifndef DS_SIGV4_H
@@ -38,7 +39,7 @@ struct sigv4_creds {
 	const char		*session_token;	/* NULL: none */
 	const char		*region;	/* "us-east-1" */
 	const char		*service;	/* "s3" */
-	struct sigv4_kcache	 cache;
+	struct sigv4_kcache	*cache;		/* NULL: derive every time */
 };
 
 struct sigv4_param {

@@ -45,8 +45,7 @@ struct s3 {
 	const char		*host;		/* as in the URL */
 	const char		*sign_host;	/* without a default port */
 	bool			 path_style;
-	struct sigv4_creds	 c;
-	struct sigv4_kcache	*kc;		/* in the process table */
+	struct sigv4_creds	 c;		/* cache: in the process table */
 };
 
 /* Derived signing keys, per (access key, secret), for the process. */
@@ -80,19 +79,6 @@ kcache_for(const char *ak, const char *sk)
 	return &kcaches[i].kc;
 }
 
-/* Sign with the process cache in and out of the handle's creds. */
-static void
-cache_in(struct s3 *s)
-{
-	s->c.cache = *s->kc;
-}
-
-static void
-cache_out(struct s3 *s)
-{
-	*s->kc = s->c.cache;
-}
-
 /* The object key of a storage key. */
 static const char *
 obj_key(struct s3 *s, struct arena *a, const char *key)
@@ -116,15 +102,11 @@ sign_req(struct s3 *s, struct arena *a, struct sigv4_req *rq,
     struct httpc_req *h, struct err *e)
 {
 	struct sigv4_signed sg;
-	int		 rc;
 
 	rq->host = s->sign_host;
 	rq->content_sha256 = true;
 	rq->now = (int64_t)time(NULL);
-	cache_in(s);
-	rc = sigv4_sign(rq, &s->c, a, &sg, e);
-	cache_out(s);
-	if (rc == -1)
+	if (sigv4_sign(rq, &s->c, a, &sg, e) == -1)
 		return -1;
 	h->url = arena_printf(a, "%s://%s%s%s%s", s->scheme, s->host, sg.path,
 	    *sg.query ? "?" : "", sg.query);
@@ -357,17 +339,13 @@ s3_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
 	struct s3	*s = st->be;
 	struct sigv4_signed sg;
 	struct sigv4_req rq;
-	int		 rc;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.method = "GET";
 	rq.host = s->sign_host;
 	rq.path = req_path(s, a, obj_key(s, a, key));
 	rq.now = now;
-	cache_in(s);
-	rc = sigv4_presign(&rq, &s->c, ttl, a, &sg, e);
-	cache_out(s);
-	if (rc == -1)
+	if (sigv4_presign(&rq, &s->c, ttl, a, &sg, e) == -1)
 		return -1;
 	*url = arena_printf(a, "%s://%s%s?%s", s->scheme, s->host, sg.path,
 	    sg.query);
@@ -453,7 +431,7 @@ storage_s3_open(const char *location, const struct cred *named,
 	s->c.service = "s3";
 	if (s3_endpoint(s, c, e) == -1)
 		goto fail;
-	s->kc = kcache_for(s->c.access_key, s->c.secret_key);
+	s->c.cache = kcache_for(s->c.access_key, s->c.secret_key);
 	st = xcalloc(1, sizeof(*st));
 	st->ops = &s3_ops;
 	st->root = xstrdup(arena_printf(s->a, "s3://%s/%s", s->bucket,
