@@ -437,3 +437,118 @@ obj_list_done(struct obj_list *l, struct storage_list *out)
 	out->v = l->v;
 	out->n = l->n;
 }
+
+/* --- reads through a backend's requests ---------------------------------- */
+
+int
+obj_read(const struct obj_backend *ob, void *be, const char *key,
+    int64_t off, int64_t len, size_t max, struct buf *out, struct err *e)
+{
+	struct arena	*a = arena_new();
+	struct httpc_req h;
+	struct httpc_resp rs;
+	int		 rc = -1;
+
+	memset(&h, 0, sizeof(h));
+	memset(&rs, 0, sizeof(rs));
+	h.method = "GET";
+	h.max = obj_cap(out, max);
+	if (ob->request(be, a, key, obj_range(a, off, len), &h, e) == -1)
+		goto out;
+	if (httpc_do(&h, &rs, e) == -1) {
+		obj_too_large(e, key, h.max);
+		goto out;
+	}
+	if (rs.status != 200 && rs.status != 206) {
+		if (rs.status == 416)
+			obj_short(key, e);
+		else
+			ob->fail(be, &rs, key, e);
+		goto out;
+	}
+	rc = obj_take(&rs, off, len, key, out, e);
+out:
+	buf_release(&rs.body);
+	arena_free(a);
+	return rc;
+}
+
+int
+obj_stat(const struct obj_backend *ob, void *be, const char *key,
+    struct storage_entry *ent, struct arena *a, struct err *e)
+{
+	struct httpc_req h;
+	struct httpc_resp rs;
+	int		 rc = -1;
+
+	memset(&h, 0, sizeof(h));
+	memset(&rs, 0, sizeof(rs));
+	h.method = "HEAD";
+	h.max = 1 << 16;
+	if (ob->request(be, a, key, NULL, &h, e) == -1 ||
+	    httpc_do(&h, &rs, e) == -1)
+		goto out;
+	if (rs.status != 200) {
+		ob->fail(be, &rs, key, e);
+		goto out;
+	}
+	ent->key = arena_strdup(a, key);
+	ent->size = rs.content_length;
+	ent->mtime_ms = rs.last_modified_ms;
+	rc = 0;
+out:
+	buf_release(&rs.body);
+	return rc;
+}
+
+/* The answers of a batch into the requests they belong to. */
+static void
+many_done(const struct obj_backend *ob, void *be, struct storage_req *r,
+    const struct httpc_req *h, struct httpc_resp *rs, struct err *herr)
+{
+	struct err	 scratch, *e = r->err ? r->err : &scratch;
+
+	if (herr->kind != ERR_NONE) {
+		*e = *herr;
+		obj_too_large(e, r->key, h->max);
+		r->rc = -1;
+	} else if (rs->status != 200)
+		r->rc = ob->fail(be, rs, r->key, e);
+	else
+		r->rc = obj_take(rs, 0, -1, r->key, r->out, e);
+	buf_release(&rs->body);
+}
+
+int
+obj_read_many(const struct obj_backend *ob, void *be, struct storage_req *reqs,
+    size_t n, size_t max_each)
+{
+	struct arena		*a = arena_new();
+	struct httpc_req	*h = arena_calloc(a, n + 1, sizeof(*h));
+	struct httpc_resp	*rs = arena_calloc(a, n + 1, sizeof(*rs));
+	struct err		*errs = arena_calloc(a, n + 1, sizeof(*errs));
+	size_t			 i, k = 0, *idx = arena_calloc(a, n + 1,
+				    sizeof(*idx));
+	int			 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (reqs[i].rc == -1)
+			continue;
+		h[k].method = "GET";
+		h[k].max = obj_cap(reqs[i].out, max_each);
+		if (ob->request(be, a, reqs[i].key, NULL, &h[k],
+		    reqs[i].err ? reqs[i].err : &errs[k]) == -1) {
+			reqs[i].rc = -1;
+			memset(&h[k], 0, sizeof(h[k]));
+			continue;
+		}
+		idx[k++] = i;
+	}
+	httpc_many(h, rs, k, errs);
+	for (i = 0; i < k; i++)
+		many_done(ob, be, &reqs[idx[i]], &h[i], &rs[i], &errs[i]);
+	for (i = 0; i < n; i++)
+		rc |= reqs[i].rc;
+	arena_free(a);
+	return rc == 0 ? 0 : -1;
+}

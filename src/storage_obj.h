@@ -14,9 +14,11 @@
 struct arena;
 struct buf;
 struct err;
+struct httpc_req;
 struct httpc_resp;
 struct storage_entry;
 struct storage_list;
+struct storage_req;
 
 /*
  * "scheme://bucket/some/prefix": the bucket (3 to 63 of [a-z0-9.-],
@@ -90,5 +92,27 @@ void	obj_s3_page(struct arena *, const char *body, size_t len,
 	    const char *prefix, struct obj_list *, const char **token);
 void	obj_list_add(struct obj_list *, const struct storage_entry *);
 void	obj_list_done(struct obj_list *, struct storage_list *);
+
+/*
+ * How a backend makes and judges its object requests, for the reads
+ * every backend does the same way.  request fills h (method and max are
+ * set) with the URL and headers that fetch key, with a Range value or
+ * NULL for all; fail turns an answer that is not a success into an err
+ * and returns -1.
+ */
+struct obj_backend {
+	int	(*request)(void *be, struct arena *, const char *key,
+		    const char *range, struct httpc_req *, struct err *);
+	int	(*fail)(void *be, const struct httpc_resp *, const char *key,
+		    struct err *);
+};
+
+/* storage_read, storage_stat (HEAD) and storage_read_many for a backend. */
+int	obj_read(const struct obj_backend *, void *be, const char *key,
+	    int64_t off, int64_t len, size_t max, struct buf *, struct err *);
+int	obj_stat(const struct obj_backend *, void *be, const char *key,
+	    struct storage_entry *, struct arena *, struct err *);
+int	obj_read_many(const struct obj_backend *, void *be,
+	    struct storage_req *, size_t n, size_t max_each);
 
 #endif

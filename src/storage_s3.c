@@ -125,10 +125,11 @@ sign_req(struct s3 *s, struct arena *a, struct sigv4_req *rq,
 
 /* An S3 error answer as an err: the store's code in the message. */
 static int
-s3_fail(struct s3 *s, const struct httpc_resp *rs, const char *key,
+s3_fail(void *be, const struct httpc_resp *rs, const char *key,
     struct err *e)
 {
-	char	 code[64], msg[160], q[80];
+	struct s3	*s = be;
+	char		 code[64], msg[160], q[80];
 
 	obj_xml_text(rs->body.data, rs->body.len, "Code", code, sizeof(code));
 	obj_xml_text(rs->body.data, rs->body.len, "Message", msg, sizeof(msg));
@@ -206,130 +207,47 @@ s3_list(struct storage *st, struct arena *a, const char *prefix,
 
 /* --- read, stat, presign ------------------------------------------------- */
 
-static void
-get_req(struct s3 *s, struct arena *a, const char *key, const char *method,
-    struct sigv4_req *rq, struct httpc_req *h, struct sigv4_param *range)
+/* The signed GET or HEAD of key, with a Range or not (obj_backend). */
+static int
+s3_request(void *be, struct arena *a, const char *key, const char *range,
+    struct httpc_req *h, struct err *e)
 {
-	memset(rq, 0, sizeof(*rq));
-	memset(h, 0, sizeof(*h));
-	rq->method = h->method = method;
-	rq->path = req_path(s, a, obj_key(s, a, key));
-	if (range->value != NULL) {
-		rq->headers = range;
-		rq->nheaders = 1;
-		h->headers[h->nheaders++] = arena_printf(a, "Range: %s",
-		    range->value);
+	struct s3	*s = be;
+	struct sigv4_param hr = { "Range", range };
+	struct sigv4_req rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = h->method;
+	rq.path = req_path(s, a, obj_key(s, a, key));
+	if (range != NULL) {
+		rq.headers = &hr;
+		rq.nheaders = 1;
+		h->headers[h->nheaders++] = arena_printf(a, "Range: %s", range);
 	}
+	return sign_req(s, a, &rq, h, e);
 }
+
+static const struct obj_backend s3_obj = { s3_request, s3_fail };
 
 static int
 s3_read(struct storage *st, const char *key, int64_t off, int64_t len,
     size_t max, struct buf *out, struct err *e)
 {
-	struct s3	*s = st->be;
-	struct arena	*a = arena_new();
-	struct sigv4_param range = { "Range", NULL };
-	struct sigv4_req rq;
-	struct httpc_req h;
-	struct httpc_resp rs;
-	int		 rc = -1;
-
-	memset(&rs, 0, sizeof(rs));
-	range.value = obj_range(a, off, len);
-	get_req(s, a, key, "GET", &rq, &h, &range);
-	h.max = obj_cap(out, max);
-	if (sign_req(s, a, &rq, &h, e) == -1 || httpc_do(&h, &rs, e) == -1) {
-		obj_too_large(e, key, h.max);
-		goto out;
-	}
-	if (rs.status != 200 && rs.status != 206) {
-		if (rs.status == 416)
-			obj_short(key, e);
-		else
-			s3_fail(s, &rs, key, e);
-		goto out;
-	}
-	rc = obj_take(&rs, off, len, key, out, e);
-out:
-	buf_release(&rs.body);
-	arena_free(a);
-	return rc;
+	return obj_read(&s3_obj, st->be, key, off, len, max, out, e);
 }
 
 static int
 s3_stat(struct storage *st, const char *key, struct storage_entry *ent,
     struct arena *a, struct err *e)
 {
-	struct s3	*s = st->be;
-	struct sigv4_param range = { "Range", NULL };
-	struct sigv4_req rq;
-	struct httpc_req h;
-	struct httpc_resp rs;
-	int		 rc = -1;
-
-	memset(&rs, 0, sizeof(rs));
-	get_req(s, a, key, "HEAD", &rq, &h, &range);
-	h.max = 1 << 16;
-	if (sign_req(s, a, &rq, &h, e) == -1 || httpc_do(&h, &rs, e) == -1)
-		goto out;
-	if (rs.status != 200) {
-		s3_fail(s, &rs, key, e);
-		goto out;
-	}
-	ent->key = arena_strdup(a, key);
-	ent->size = rs.content_length;
-	ent->mtime_ms = rs.last_modified_ms;
-	rc = 0;
-out:
-	buf_release(&rs.body);
-	return rc;
+	return obj_stat(&s3_obj, st->be, key, ent, a, e);
 }
 
 static int
 s3_read_many(struct storage *st, struct storage_req *reqs, size_t n,
     size_t max_each)
 {
-	struct s3		*s = st->be;
-	struct arena		*a = arena_new();
-	struct sigv4_param	 none = { "Range", NULL };
-	struct sigv4_req	 rq;
-	struct httpc_req	*h = arena_calloc(a, n + 1, sizeof(*h));
-	struct httpc_resp	*rs = arena_calloc(a, n + 1, sizeof(*rs));
-	struct err		*errs = arena_calloc(a, n + 1, sizeof(*errs));
-	size_t			 i, k = 0, *idx = arena_calloc(a, n + 1,
-				    sizeof(*idx));
-	int			 rc = 0;
-
-	for (i = 0; i < n; i++) {
-		if (reqs[i].rc == -1)
-			continue;
-		get_req(s, a, reqs[i].key, "GET", &rq, &h[k], &none);
-		h[k].max = obj_cap(reqs[i].out, max_each);
-		if (sign_req(s, a, &rq, &h[k], &errs[k]) == -1) {
-			reqs[i].rc = -1;
-			continue;
-		}
-		idx[k++] = i;
-	}
-	httpc_many(h, rs, k, errs);
-	for (i = 0; i < k; i++) {
-		struct storage_req *r = &reqs[idx[i]];
-		struct err	 scratch, *e = r->err ? r->err : &scratch;
-
-		if (errs[i].kind != ERR_NONE) {
-			*e = errs[i];
-			obj_too_large(e, r->key, h[i].max);
-			r->rc = -1;
-		} else if (rs[i].status != 200)
-			r->rc = s3_fail(s, &rs[i], r->key, e);
-		else
-			r->rc = obj_take(&rs[i], 0, -1, r->key, r->out, e);
-		buf_release(&rs[i].body);
-	}
-	for (i = 0; i < n; i++)
-		rc |= reqs[i].rc;
-	arena_free(a);
-	return rc == 0 ? 0 : -1;
+	return obj_read_many(&s3_obj, st->be, reqs, n, max_each);
 }
 
 static int
