@@ -148,10 +148,15 @@ check_field(struct req *r, const struct field *f, struct json_object *v,
 		    f->key);
 	if (f->ft == F_ENDPOINT) {
 		struct obj_endpoint ep;
+		const char	*path = "";
 
-		if (obj_endpoint_parse(r->arena, s, &ep, &r->err) == -1)
+		/* Azure's may name the account: an emulator's path style. */
+		if ((strcmp(f->type, "azure") == 0 ? obj_az_endpoint(r->arena,
+		    s, &ep, &path, &r->err) : obj_endpoint_parse(r->arena, s,
+		    &ep, &r->err)) == -1)
 			return -1;
-		if (!endpoint_allowed(r->conf, s))
+		if (!endpoint_allowed(r->conf, arena_printf(r->arena, "%s://%s",
+		    ep.scheme, ep.host)))
 			return req_fail(r, ERR_BAD_PARAM, "endpoint '%.128s' "
 			    "is not in admin.allowed_endpoints", s);
 	}

@@ -119,6 +119,79 @@ none:
 	    "AWS_SECRET_ACCESS_KEY, or a shared credentials file");
 }
 
+/* One "Key=value" of a connection string into c. */
+static int
+conn_field(struct cred *c, const char *k, const char *v,
+    const char **proto, const char **suffix, struct err *e)
+{
+	if (strcmp(k, "AccountName") == 0)
+		c->account = v;
+	else if (strcmp(k, "AccountKey") == 0)
+		c->account_key = v;
+	else if (strcmp(k, "BlobEndpoint") == 0)
+		c->blob_endpoint = v;
+	else if (strcmp(k, "DefaultEndpointsProtocol") == 0)
+		*proto = v;
+	else if (strcmp(k, "EndpointSuffix") == 0)
+		*suffix = v;
+	else if (strcmp(k, "UseDevelopmentStorage") == 0 &&
+	    strcmp(v, "true") == 0) {
+		/* Azurite's well-known account, documented by Microsoft. */
+		c->account = "devstoreaccount1";
+		c->account_key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IF"
+		    "suFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+		c->blob_endpoint = "http://127.0.0.1:10000/devstoreaccount1";
+	} else if (strcmp(k, "SharedAccessSignature") == 0)
+		return err_set(e, ERR_UPSTREAM, "AZURE_STORAGE_CONNECTION_"
+		    "STRING: a SAS cannot sign other URLs; give AccountName "
+		    "and AccountKey");
+	return 0;
+}
+
+/* AZURE_STORAGE_CONNECTION_STRING: "Key=value;Key=value". */
+static int
+conn_string(struct cred *c, struct arena *a, const char *cs, struct err *e)
+{
+	char		*s = arena_strdup(a, cs), *kv, *eq, *save = NULL;
+	const char	*proto = "https", *suffix = NULL;
+
+	for (kv = strtok_r(s, ";", &save); kv != NULL;
+	    kv = strtok_r(NULL, ";", &save)) {
+		if ((eq = strchr(kv, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		if (conn_field(c, trim(kv), trim(eq + 1), &proto, &suffix,
+		    e) == -1)
+			return -1;
+	}
+	if (c->blob_endpoint == NULL && c->account != NULL &&
+	    (suffix != NULL || strcmp(proto, "https") != 0))
+		c->blob_endpoint = arena_printf(a, "%s://%s.blob.%s", proto,
+		    c->account, suffix ? suffix : "core.windows.net");
+	return 0;
+}
+
+int
+cred_azure_env(struct cred *c, struct arena *a, struct err *e)
+{
+	const char	*cs;
+
+	memset(c, 0, sizeof(*c));
+	c->kind = CRED_AZURE;
+	if ((cs = env("AZURE_STORAGE_CONNECTION_STRING")) != NULL) {
+		if (conn_string(c, a, cs, e) == -1)
+			return -1;
+	} else {
+		c->account = env("AZURE_STORAGE_ACCOUNT");
+		c->account_key = env("AZURE_STORAGE_KEY");
+	}
+	if (c->account != NULL && c->account_key != NULL)
+		return 0;
+	return err_set(e, ERR_UPSTREAM, "no Azure credentials: name a "
+	    "credential on the table, or set AZURE_STORAGE_CONNECTION_STRING, "
+	    "or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY");
+}
+
 /* --- stored credentials --------------------------------------------------- */
 
 static void

@@ -8,6 +8,10 @@
  *    AWS_ENDPOINT_URL; else the profile AWS_PROFILE (default "default")
  *    of the shared credentials file AWS_SHARED_CREDENTIALS_FILE (default
  *    ~/.aws/credentials).
+ *  - Azure: AZURE_STORAGE_CONNECTION_STRING (AccountName, AccountKey,
+ *    BlobEndpoint, DefaultEndpointsProtocol, EndpointSuffix, or
+ *    UseDevelopmentStorage=true), else AZURE_STORAGE_ACCOUNT and
+ *    AZURE_STORAGE_KEY.
  * Secrets are kept only in memory, never logged or put in messages.
  */
 #ifndef DS_CRED_H
@@ -42,6 +46,9 @@ struct cred {
 
 /* S3 credentials from the environment or the shared file. */
 int	cred_s3_env(struct cred *, struct arena *, struct err *);
+
+/* Azure credentials from the environment. */
+int	cred_azure_env(struct cred *, struct arena *, struct err *);
 
 /*
  * Stored credentials.  The secret fields (a JSON object) are sealed with

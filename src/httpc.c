@@ -92,18 +92,17 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-/* Content-Length, Last-Modified and ETag of the final answer. */
+/* Content-Length, Last-Modified, ETag and error code of the final answer. */
 static size_t
 on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct job	*j = ctx;
 	size_t		 len = size * n, k;
 	char		 v[128];
-	time_t		 t;
 
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		j->rs->content_length = j->rs->last_modified_ms = -1;
-		j->rs->etag[0] = '\0';
+		j->rs->etag[0] = j->rs->errcode[0] = '\0';
 		return len;
 	}
 	if ((k = strcspn(p, ":")) >= len)
@@ -113,13 +112,23 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	v[strcspn(v, "\r\n")] = '\0';
 	if (k == 14 && strncasecmp(p, "content-length", 14) == 0)
 		j->rs->content_length = strtoll(v, NULL, 10);
-	else if (k == 13 && strncasecmp(p, "last-modified", 13) == 0 &&
-	    (t = curl_getdate(v, NULL)) != -1)
-		j->rs->last_modified_ms = (int64_t)t * 1000;
+	else if (k == 13 && strncasecmp(p, "last-modified", 13) == 0)
+		j->rs->last_modified_ms = httpc_date_ms(v);
 	else if (k == 4 && strncasecmp(p, "etag", 4) == 0)
 		snprintf(j->rs->etag, sizeof(j->rs->etag), "%s",
 		    v + strspn(v, " \t"));
+	else if (k == 15 && strncasecmp(p, "x-ms-error-code", 15) == 0)
+		snprintf(j->rs->errcode, sizeof(j->rs->errcode), "%s",
+		    v + strspn(v, " \t"));
 	return len;
+}
+
+int64_t
+httpc_date_ms(const char *s)
+{
+	time_t	 t = curl_getdate(s, NULL);
+
+	return t == -1 ? -1 : (int64_t)t * 1000;
 }
 
 static void
@@ -137,7 +146,7 @@ job_setup(struct job *j)
 	buf_reset(&j->rs->body);
 	j->rs->status = 0;
 	j->rs->content_length = j->rs->last_modified_ms = -1;
-	j->rs->etag[0] = '\0';
+	j->rs->etag[0] = j->rs->errcode[0] = '\0';
 	j->rs->attempts++;
 	curl_easy_setopt(j->h, CURLOPT_SHARE, get_share());
 	curl_easy_setopt(j->h, CURLOPT_URL, j->rq->url);

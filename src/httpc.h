@@ -43,6 +43,7 @@ struct httpc_resp {
 	int64_t		 content_length;	/* -1: not given */
 	int64_t		 last_modified_ms;	/* -1: not given */
 	char		 etag[80];
+	char		 errcode[64];	/* x-ms-error-code, or "" */
 	int		 attempts;
 };
 
@@ -64,6 +65,9 @@ int	httpc_do(const struct httpc_req *, struct httpc_resp *, struct err *);
  */
 int	httpc_many(const struct httpc_req *, struct httpc_resp *, size_t n,
 	    struct err *errs);
+
+/* An HTTP date ("Tue, 02 Jan 2024 03:04:05 GMT") in ms, or -1. */
+int64_t	httpc_date_ms(const char *);
 
 /* The host[:port] of a URL, for messages (static buffer). */
 const char *httpc_host(const char *url);

@@ -6,11 +6,12 @@
  * comparison respects path-segment boundaries ("/srv/t" does not admit
  * "/srv/tables-evil").
  *
- * Object-store locations ("s3://bucket/path", "s3a://..." the same)
- * must lie under an entry of admin.allowed_buckets, on a segment
- * boundary, and are probed: the table's _delta_log must list, with the
- * credential the table names.  Their canonical form is
- * "s3://bucket/path" without a trailing slash.
+ * Object-store locations ("s3://bucket/path", "s3a://..." the same;
+ * Azure's abfss://, wasbs:// and https:// forms) must lie under an entry
+ * of admin.allowed_buckets, on a segment boundary, and are probed: the
+ * table's _delta_log must list, with the credential the table names.
+ * Their canonical form is "s3://bucket/path" or "abfss://container@
+ * account.dfs.core.windows.net/path", without a trailing slash.
  */
 #include "config.h"
 
@@ -39,24 +40,28 @@ under_root(const char *path, const char *root)
 	    (path[n] == '\0' || path[n] == '/');
 }
 
-/* "s3a://b/p" as "s3://b/p/": the scheme family, bucket and prefix. */
+/*
+ * "s3a://b/p" as "s3://b/p/", Azure locations as "abfss://c@a.dfs.
+ * core.windows.net/p/": one spelling per bucket and prefix.
+ */
 static const char *
 bucket_form(struct arena *a, const char *loc, struct err *e)
 {
-	const char	*bucket, *prefix, *family;
+	const char	*bucket, *prefix;
+	struct obj_az	 az;
 
-	if (strncmp(loc, "s3://", 5) == 0 || strncmp(loc, "s3a://", 6) == 0)
-		family = "s3";
-	else
-		return NULL;
-	if (strpbrk(loc, "?#@\\") != NULL) {
+	if (strpbrk(loc, "?#\\") != NULL || (!obj_az_scheme(loc) &&
+	    strchr(loc, '@') != NULL)) {
 		err_set(e, ERR_BAD_PARAM, "a bucket location has no user, "
 		    "query or fragment");
 		return NULL;
 	}
+	if (obj_az_scheme(loc))
+		return obj_az_split(a, loc, &az, e) == -1 ? NULL :
+		    obj_az_canonical(a, &az);
 	if (obj_bucket_split(a, loc, &bucket, &prefix, e) == -1)
 		return NULL;
-	return arena_printf(a, "%s://%s/%s", family, bucket, prefix);
+	return arena_printf(a, "s3://%s/%s", bucket, prefix);
 }
 
 static int
@@ -113,12 +118,14 @@ location_check(const struct conf *c, struct arena *a, const char *loc,
 			    "malformed file:// location");
 	} else if (loc[0] == '/')
 		path = arena_strdup(a, loc);
-	else if (strncmp(loc, "s3://", 5) == 0 || strncmp(loc, "s3a://", 6) == 0)
+	else if (strncmp(loc, "s3://", 5) == 0 ||
+	    strncmp(loc, "s3a://", 6) == 0 || obj_az_scheme(loc))
 		return bucket_check(c, a, loc, cred, canonical, e);
 	else if ((colon = strstr(loc, "://")) != NULL)
-		return err_set(e, ERR_BAD_PARAM, "location scheme '%.*s' is not "
-		    "supported by this server: use a local path, a file:// URL "
-		    "or an s3:// URL",
+		return err_set(e, ERR_BAD_PARAM, "location scheme "
+		    "'%.*s' is not supported by this server: use a local "
+		    "path, a file:// URL, an s3:// URL or an Azure URL "
+		    "(abfss://, wasbs://, https://)",
 		    (int)(colon - loc) > 16 ? 16 : (int)(colon - loc), loc);
 	else
 		return err_set(e, ERR_BAD_PARAM,

@@ -4,7 +4,7 @@
  * This file picks a backend by the scheme of a location and checks
  * what every backend may rely on: keys are well formed (relative, no
  * empty, "." or ".." segment), offsets and lengths make sense.  The
- * backends (storage_local.c; object stores later) do the I/O.
+ * backends (storage_local.c, storage_s3.c, storage_az.c) do the I/O.
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "storage.h"
+#include "storage_obj.h"
 #include "strutil.h"
 #include "xmalloc.h"
 
@@ -84,6 +85,8 @@ storage_open_cred(const char *location, const struct cred *c, struct err *e)
 	if (strncmp(location, "s3://", 5) == 0 ||
 	    strncmp(location, "s3a://", 6) == 0)
 		return storage_s3_open(location, c, e);
+	if (obj_az_scheme(location))
+		return storage_az_open(location, c, e);
 	if ((n = scheme_len(location)) > 0) {
 		err_set(e, ERR_UNSUPPORTED, "location scheme '%.*s' is not "
 		    "supported yet", n > 16 ? 16 : (int)n, location);

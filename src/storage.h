@@ -9,10 +9,10 @@
  * error, never a read.  Listings come back sorted by key, which is the
  * order Delta needs (versions are zero-padded).
  *
- * Backends fill struct storage_ops (storage_local.c, storage_s3.c; GCS
- * and Azure later).  storage_read_many() reads several whole objects and is
- * where a network backend fetches in parallel (the many small commit
- * files of a log); the local backend reads them in turn.
+ * Backends fill struct storage_ops (storage_local.c, storage_s3.c,
+ * storage_az.c; GCS later).  storage_read_many() reads several whole
+ * objects and is where a network backend fetches in parallel (the many
+ * small commit files of a log); the local backend reads them in turn.
  *
  * Errors: ERR_NOT_FOUND for a missing object or prefix, ERR_UPSTREAM for
  * I/O or permission failures, ERR_TOO_LARGE when an object exceeds the
@@ -97,11 +97,14 @@ struct storage	*storage_open(const char *location, struct err *);
 /*
  * The same with the credential a table names (NULL: the store's
  * standard environment, see cred.h).  "s3://" and "s3a://" open the S3
- * backend.
+ * backend, Azure locations the Azure one.
  */
 struct storage	*storage_open_cred(const char *location, const struct cred *,
 		    struct err *);
 struct storage	*storage_s3_open(const char *location, const struct cred *,
+		    struct err *);
+/* "abfss://", "abfs://", "wasbs://", "wasb://" and https blob URLs. */
+struct storage	*storage_az_open(const char *location, const struct cred *,
 		    struct err *);
 
 /* The local backend on an absolute path (storage_open() calls it). */

@@ -261,7 +261,8 @@ int
 obj_fail(long status, const char *code, const char *msg, const char *store,
     const char *bucket, const char *key, struct err *e)
 {
-	char	 what[256];
+	const char	*unit = strcmp(store, "azure") ? "bucket" : "container";
+	char		 what[256];
 
 	if (*code != '\0')
 		snprintf(what, sizeof(what), "%s%s%.160s", code, *msg ? ": " :
@@ -271,15 +272,15 @@ obj_fail(long status, const char *code, const char *msg, const char *store,
 	if (status == 404 && strstr(code, "Bucket") == NULL &&
 	    strstr(code, "Container") == NULL)
 		return err_set(e, ERR_NOT_FOUND, "'%s' not found in %s "
-		    "bucket '%s' (%s)", key, store, bucket, what);
+		    "%s '%s' (%s)", key, store, unit, bucket, what);
 	if (status == 503 || status == 429)
-		return err_set(e, ERR_UNAVAILABLE, "%s bucket '%s' is busy: "
-		    "%s", store, bucket, what);
+		return err_set(e, ERR_UNAVAILABLE, "%s %s '%s' is busy: "
+		    "%s", store, unit, bucket, what);
 	if (status == 401 || status == 403)
-		return err_set(e, ERR_UPSTREAM, "%s bucket '%s' refused access "
-		    "to '%s' (%s)", store, bucket, key, what);
-	return err_set(e, ERR_UPSTREAM, "%s bucket '%s' failed on '%s' (HTTP "
-	    "%ld, %s)", store, bucket, key, status, what);
+		return err_set(e, ERR_UPSTREAM, "%s %s '%s' refused "
+		    "access to '%s' (%s)", store, unit, bucket, key, what);
+	return err_set(e, ERR_UPSTREAM, "%s %s '%s' failed on '%s' (HTTP "
+	    "%ld, %s)", store, unit, bucket, key, status, what);
 }
 
 const char *
@@ -551,4 +552,162 @@ obj_read_many(const struct obj_backend *ob, void *be, struct storage_req *reqs,
 		rc |= reqs[i].rc;
 	arena_free(a);
 	return rc == 0 ? 0 : -1;
+}
+
+/* --- Azure locations, endpoints and listings ------------------------------ */
+
+static const char *const az_suffixes[] = {
+	"core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net"
+};
+
+/* "account.KIND.suffix" (KIND "blob" or "dfs"): account and suffix. */
+static int
+az_host(struct arena *a, const char *h, size_t n, struct obj_az *az)
+{
+	size_t	 i, k = 0;
+
+	while (k < n && ((h[k] >= 'a' && h[k] <= 'z') || (h[k] >= '0' &&
+	    h[k] <= '9')))
+		k++;
+	if (k < 3 || k > 24 || k == n || h[k] != '.')
+		return -1;
+	az->account = arena_strndup(a, h, k);
+	h += k + 1;
+	n -= k + 1;
+	if (n > 5 && strncmp(h, "blob.", 5) == 0)
+		h += 5, n -= 5;
+	else if (n > 4 && strncmp(h, "dfs.", 4) == 0)
+		h += 4, n -= 4;
+	else
+		return -1;
+	for (i = 0; i < sizeof(az_suffixes) / sizeof(az_suffixes[0]); i++)
+		if (strlen(az_suffixes[i]) == n &&
+		    memcmp(h, az_suffixes[i], n) == 0) {
+			az->suffix = az_suffixes[i];
+			return 0;
+		}
+	return -1;
+}
+
+bool
+obj_az_scheme(const char *loc)
+{
+	return strncmp(loc, "abfss://", 8) == 0 ||
+	    strncmp(loc, "abfs://", 7) == 0 ||
+	    strncmp(loc, "wasbs://", 8) == 0 ||
+	    strncmp(loc, "wasb://", 7) == 0 ||
+	    strncmp(loc, "https://", 8) == 0;
+}
+
+int
+obj_az_split(struct arena *a, const char *loc, struct obj_az *az,
+    struct err *e)
+{
+	const char	*p = strstr(loc, "://"), *at, *rest;
+	size_t		 n;
+
+	memset(az, 0, sizeof(*az));
+	if (!obj_az_scheme(loc) || p == NULL)
+		return err_set(e, ERR_BAD_PARAM, "not an Azure location");
+	p += 3;
+	n = strcspn(p, "/");
+	if (strncmp(loc, "https://", 8) == 0) {
+		/* https://account.blob.core.windows.net/container/path */
+		if (az_host(a, p, n, az) == -1 || p[n] != '/')
+			goto bad;
+		rest = arena_printf(a, "az://%s", p + n + 1);
+	} else {
+		/* abfss://container@account.dfs.core.windows.net/path */
+		if ((at = memchr(p, '@', n)) == NULL ||
+		    az_host(a, at + 1, n - (size_t)(at - p) - 1, az) == -1)
+			goto bad;
+		rest = arena_printf(a, "az://%.*s%s", (int)(at - p), p,
+		    p + n);
+	}
+	if (obj_bucket_split(a, rest, &az->container, &az->prefix, e) == -1)
+		return -1;
+	if (strchr(az->container, '.') != NULL ||
+	    strstr(az->container, "--") != NULL)
+		return err_set(e, ERR_BAD_PARAM, "bad container name in "
+		    "'%.80s'", loc);
+	return 0;
+bad:
+	return err_set(e, ERR_BAD_PARAM, "an Azure location is abfss://"
+	    "container@account.dfs.core.windows.net/path, wasbs://container@"
+	    "account.blob.core.windows.net/path or https://account.blob.core."
+	    "windows.net/container/path");
+}
+
+const char *
+obj_az_canonical(struct arena *a, const struct obj_az *az)
+{
+	return arena_printf(a, "abfss://%s@%s.dfs.%s/%s", az->container,
+	    az->account, az->suffix, az->prefix);
+}
+
+int
+obj_az_endpoint(struct arena *a, const char *url, struct obj_endpoint *ep,
+    const char **path, struct err *e)
+{
+	const char	*p = strstr(url, "://");
+	size_t		 n, k;
+
+	*path = "";
+	if (p == NULL || (n = strcspn(p + 3, "/")) == 0 ||
+	    p[3 + n] == '\0' || p[4 + n] == '\0')
+		return obj_endpoint_parse(a, url, ep, e);
+	/* A path-style emulator: "http://127.0.0.1:10000/account[/]". */
+	p += 3 + n + 1;
+	for (k = 0; (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= '0' &&
+	    p[k] <= '9'); k++)
+		;
+	if (k < 3 || k > 24 || (p[k] != '\0' && strcmp(p + k, "/") != 0))
+		return err_set(e, ERR_BAD_PARAM, "a blob endpoint's path can "
+		    "only be an account name");
+	if (obj_endpoint_parse(a, arena_strndup(a, url, (size_t)(p - url)),
+	    ep, e) == -1)
+		return -1;
+	*path = arena_printf(a, "/%.*s", (int)k, p);
+	return 0;
+}
+
+/* One <Blob> block into an entry; false to skip it. */
+static bool
+az_entry(struct arena *a, const char *blk, size_t n, const char *prefix,
+    struct storage_entry *ent)
+{
+	char		 size[32], when[48], *end;
+	const char	*name;
+	int64_t		 ms;
+
+	if ((name = obj_xml_dup(a, blk, n, "Name")) == NULL ||
+	    strncmp(name, prefix, strlen(prefix)) != 0)
+		return false;
+	ent->key = name + strlen(prefix);
+	obj_xml_text(blk, n, "Content-Length", size, sizeof(size));
+	obj_xml_text(blk, n, "Last-Modified", when, sizeof(when));
+	ent->size = strtoll(size, &end, 10);
+	if (end == size || *end != '\0' || ent->size < 0)
+		return false;
+	ent->mtime_ms = (ms = httpc_date_ms(when)) < 0 ? 0 : ms;
+	return *ent->key != '\0' && storage_key_valid(ent->key);
+}
+
+void
+obj_az_page(struct arena *a, const char *body, size_t len,
+    const char *prefix, struct obj_list *out, const char **marker)
+{
+	struct storage_entry ent;
+	const char	*p, *end;
+
+	*marker = NULL;
+	if (body == NULL)
+		return;
+	for (p = body; (p = obj_xml_block(p, body + len, "Blob",
+	    &end)) != NULL; p = end)
+		if (az_entry(a, p, (size_t)(end - p), prefix, &ent))
+			obj_list_add(out, &ent);
+	*marker = obj_xml_dup(a, body, len, "NextMarker");
+	if (*marker != NULL && **marker == '\0')
+		*marker = NULL;
 }

@@ -94,6 +94,37 @@ void	obj_list_add(struct obj_list *, const struct storage_entry *);
 void	obj_list_done(struct obj_list *, struct storage_list *);
 
 /*
+ * Azure: "abfss://container@account.dfs.SUFFIX/path" (or abfs://),
+ * "wasbs://container@account.blob.SUFFIX/path" (or wasb://) and
+ * "https://account.blob.SUFFIX/container/path" (or .dfs.), SUFFIX one of
+ * Azure's public, China and US Government clouds.  The canonical form
+ * is the abfss one, with the prefix ("" or ending in "/").
+ */
+struct obj_az {
+	const char	*account;	/* [a-z0-9]{3,24} */
+	const char	*container;	/* [a-z0-9-]{3,63}, no "--" */
+	const char	*prefix;	/* "" or "dir/sub/" */
+	const char	*suffix;	/* "core.windows.net" */
+};
+
+bool	obj_az_scheme(const char *location);
+int	obj_az_split(struct arena *, const char *location, struct obj_az *,
+	    struct err *);
+const char *obj_az_canonical(struct arena *, const struct obj_az *);
+/*
+ * A blob endpoint: as obj_endpoint_parse(), and a path-style emulator's
+ * "http://127.0.0.1:10000/account" with *path "/account" ("" without).
+ */
+int	obj_az_endpoint(struct arena *, const char *url, struct obj_endpoint *,
+	    const char **path, struct err *);
+/*
+ * One List Blobs answer (delimiter "/"): its blobs under prefix,
+ * relative to it, into out; *marker the next page's, or NULL.
+ */
+void	obj_az_page(struct arena *, const char *body, size_t len,
+	    const char *prefix, struct obj_list *, const char **marker);
+
+/*
  * How a backend makes and judges its object requests, for the reads
  * every backend does the same way.  request fills h (method and max are
  * set) with the URL and headers that fetch key, with a Range value or

@@ -181,14 +181,14 @@ test_open(void)
 		enum err_kind	 kind;
 		const char	*why;
 	} bad[] = {
-		{ "gs", "gs://bucket/t", ERR_UNSUPPORTED,
-		    "location scheme 'gs' is not supported yet" },
+		{ "ftp", "ftp://host/t", ERR_UNSUPPORTED,
+		    "location scheme 'ftp' is not supported yet" },
 		{ "s3 bad bucket", "s3://B/t", ERR_BAD_PARAM,
 		    "bad bucket name" },
 		{ "s3 dot-dot", "s3://bucket/a/../b", ERR_BAD_PARAM,
 		    "'..' segments" },
-		{ "abfss", "abfss://c@a.dfs.core.windows.net/t", ERR_UNSUPPORTED,
-		    "location scheme 'abfss' is not supported yet" },
+		{ "abfss bad host", "abfss://cc@acct.dfs.evil.example/t",
+		    ERR_BAD_PARAM, "an Azure location is" },
 		{ "relative", "relative/t", ERR_BAD_PARAM, "absolute path" },
 		{ "empty", "", ERR_BAD_PARAM, "absolute path" },
 		{ "file host", "file://host/t", ERR_BAD_PARAM, "absolute path" },
