@@ -383,3 +383,153 @@ azure_make_container() { objstore_helper azure-make-container "$1"; }
 azure_put_tree() { objstore_helper azure-put-tree "$1" "$2" "${3-}"; }
 azure_list() { objstore_helper azure-list "$1" "${2-}"; }
 azure_get() { objstore_helper azure-get "$1" "$2"; }
+
+# --- Google Cloud Storage (t/helper/gcs-stub.py) ----------------------------
+#
+#	objstore_have_gcs || test_skip_all "no python3-cryptography or ../shared"
+#	gcs_start [STUB OPTIONS] || bail "cannot start the GCS stub"
+#	gcs_put_tree tables/t1 delta tbl/t1
+#
+# gcs_start: the fake Google token endpoint of the shared signing vectors
+# (scripts/fake_google_token_server.py, JWT-bearer grant, /tokeninfo) and
+# t/helper/gcs-stub.py (the GCS JSON API over files, V4 signed URLs),
+# everything in $TRASH/gcs: sa.json (the conformance test service account,
+# its token_uri pointed at our token server), token.out and token.log (the
+# token server's output and its JSON request log), stub.out, stub.log
+# (one line a request: METHOD PATH STATUS [signed]), stub.pid and data/
+# (the objects: data/BUCKET/NAME).  Options are passed on to the stub, e.g.
+# --fail 2, --page-size 3, --hmac ID:SECRET (the default is
+# $GCS_HMAC_ID:$GCS_HMAC_SECRET).  Calling it again restarts both servers
+# with the new options; data/ stays, stub.log starts empty.  Sets
+# GCS_ENDPOINT (http://127.0.0.1:PORT; JSON API under /storage/v1/,
+# signed URLs as $GCS_ENDPOINT/BUCKET/NAME?X-Goog-...), GCS_PORT,
+# GCS_TOKEN_URI (http://127.0.0.1:TPORT/token), GCS_SA_JSON (sa.json),
+# GCS_ROOT (data/), GCS_LOG (stub.log), GCS_HMAC_ID, GCS_HMAC_SECRET and
+# GCS_DIR.  gcs_stop stops both, by pid.
+#
+# Data: gcs_make_bucket BUCKET; gcs_put_tree LOCALDIR BUCKET [PREFIX]
+# copies a tree into $GCS_ROOT/BUCKET/PREFIX with cp -a (mtimes kept: they
+# are the objects' "updated" times).  Both work before gcs_start too.
+
+GCS_STUB=$DS_SRC_DIR/t/helper/gcs-stub.py
+GCS_TOKEN_SERVER=$SHARED_DIR/signing-vectors/scripts/fake_google_token_server.py
+GCS_CONFORMANCE_KEY=$SHARED_DIR/signing-vectors/googleapis-conformance-tests/test_service_account.not-a-test.json
+GCS_DIR=$TRASH/gcs
+GCS_ROOT=$GCS_DIR/data
+GCS_LOG=$GCS_DIR/stub.log
+GCS_SA_JSON=$GCS_DIR/sa.json
+GCS_HMAC_ID=GOOG1EDSTESTGCSHMACACCESSID01
+GCS_HMAC_SECRET=dsTestGcsHmacSecret/Key+0123456789abcdef
+GCS_ATEXIT=
+GCS_PID=
+GCS_TOKEN_PID=
+
+objstore_have_gcs() {
+	[ -x "$OBJSTORE_PYTHON" ] &&
+	    "$OBJSTORE_PYTHON" -c 'import cryptography' >/dev/null 2>&1 &&
+	    [ -f "$GCS_TOKEN_SERVER" ] && [ -f "$GCS_CONFORMANCE_KEY" ]
+}
+
+objstore_have_gcs && test_set_prereq GCS
+
+gcs_start() {
+	test_toplevel gcs_start || return 1
+	objstore_have_gcs || {
+		echo "gcs_start: no python3-cryptography, or no $GCS_TOKEN_SERVER" >&2
+		return 1
+	}
+	if [ -z "$GCS_ATEXIT" ]; then
+		test_atexit gcs_stop
+		GCS_ATEXIT=t
+	fi
+	# The stub picks its own port (--port 0); the token server's must be
+	# known beforehand (it is in sa.json): retry when another took it.
+	for _gs_try in 1 2 3 4 5; do
+		gcs_try "$@" && return 0
+		gcs_stop
+	done
+	for _gs_f in "$GCS_DIR/token.out" "$GCS_DIR/stub.out"; do
+		[ -f "$_gs_f" ] || continue
+		echo "--- $_gs_f" >&2
+		tail -n 15 "$_gs_f" >&2
+	done
+	return 1
+}
+
+gcs_try() {
+	gcs_stop
+	mkdir -p "$GCS_ROOT" || return 1
+	GCS_TOKEN_PORT=$(test_free_port) || return 1
+	GCS_TOKEN_URI=http://127.0.0.1:$GCS_TOKEN_PORT/token
+	"$OBJSTORE_PYTHON" -c '
+import json, sys
+info = json.load(open(sys.argv[1]))
+info["token_uri"] = sys.argv[2]
+with open(sys.argv[3], "w") as f:
+    json.dump(info, f, indent=1)
+    f.write("\n")' "$GCS_CONFORMANCE_KEY" "$GCS_TOKEN_URI" "$GCS_SA_JSON" ||
+		return 1
+
+	"$OBJSTORE_PYTHON" "$GCS_TOKEN_SERVER" --port "$GCS_TOKEN_PORT" \
+	    --key "$GCS_SA_JSON" --log "$GCS_DIR/token.log" \
+	    >"$GCS_DIR/token.out" 2>&1 &
+	GCS_TOKEN_PID=$!
+	echo "$GCS_TOKEN_PID" >"$GCS_DIR/token.pid"
+	# It says so once it listens; it exits when the port is taken.
+	test_poll "! test_alive $GCS_TOKEN_PID || grep -q \
+	    'listening on http://127.0.0.1:$GCS_TOKEN_PORT/token' '$GCS_DIR/token.out'" \
+	    30 || return 1
+	test_alive "$GCS_TOKEN_PID" || return 1
+	# And answers HTTP (no token: 400).
+	test_poll "! test_alive $GCS_TOKEN_PID || curl -s -m 5 -o /dev/null \
+	    http://127.0.0.1:$GCS_TOKEN_PORT/tokeninfo" 30 || return 1
+	test_alive "$GCS_TOKEN_PID" || return 1
+
+	: >"$GCS_LOG"
+	rm -f "$GCS_DIR/stub.pid"
+	"$OBJSTORE_PYTHON" "$GCS_STUB" --port 0 --root "$GCS_ROOT" \
+	    --key "$GCS_SA_JSON" \
+	    --tokeninfo "http://127.0.0.1:$GCS_TOKEN_PORT/tokeninfo" \
+	    --hmac "$GCS_HMAC_ID:$GCS_HMAC_SECRET" --log "$GCS_LOG" \
+	    --pidfile "$GCS_DIR/stub.pid" "$@" >"$GCS_DIR/stub.out" 2>&1 &
+	GCS_PID=$!
+	# "ready PORT" once it listens.
+	test_poll "! test_alive $GCS_PID || grep -q '^ready [0-9]' '$GCS_DIR/stub.out'" \
+	    30 || return 1
+	test_alive "$GCS_PID" || return 1
+	GCS_PORT=$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' "$GCS_DIR/stub.out")
+	[ -n "$GCS_PORT" ] || return 1
+	GCS_ENDPOINT=http://127.0.0.1:$GCS_PORT
+	export GCS_ENDPOINT GCS_PORT GCS_TOKEN_URI GCS_SA_JSON GCS_ROOT GCS_LOG \
+	    GCS_HMAC_ID GCS_HMAC_SECRET GCS_DIR
+	# And accepts connections (a bare connect: no request, nothing in
+	# stub.log, no --fail attempt used up).
+	test_poll "! test_alive $GCS_PID || perl -MIO::Socket::INET -e '
+	    IO::Socket::INET->new(PeerAddr => \"127.0.0.1:$GCS_PORT\",
+		Proto => \"tcp\", Timeout => 5) or exit 1'" 30 || return 1
+	test_alive "$GCS_PID"
+}
+
+gcs_stop() {
+	if [ -n "$GCS_PID" ]; then
+		objstore_stop_pid "$GCS_PID" "$GCS_STUB"
+		rm -f "$GCS_DIR/stub.pid"
+		GCS_PID=
+	fi
+	if [ -n "$GCS_TOKEN_PID" ]; then
+		objstore_stop_pid "$GCS_TOKEN_PID" "$GCS_TOKEN_SERVER"
+		rm -f "$GCS_DIR/token.pid"
+		GCS_TOKEN_PID=
+	fi
+	return 0
+}
+
+gcs_make_bucket() {
+	mkdir -p "$GCS_ROOT/$1"
+}
+
+gcs_put_tree() {
+	[ -d "$1" ] || { echo "gcs_put_tree: not a directory: $1" >&2; return 1; }
+	mkdir -p "$GCS_ROOT/$2/${3-}" &&
+	cp -a "$1/." "$GCS_ROOT/$2/${3-}/"
+}
