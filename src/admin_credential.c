@@ -23,10 +23,13 @@
 #include "cred.h"
 #include "db.h"
 #include "err.h"
+#include "gcsign.h"
 #include "http_req.h"
 #include "jsonu.h"
 #include "name.h"
 #include "storage_obj.h"
+
+#define GOOGLE_TOKEN_URI	"https://oauth2.googleapis.com/token"
 
 enum ftype { F_TEXT, F_BOOL, F_REGION, F_ENDPOINT, F_ACCOUNT, F_B64,
     F_SAKEY };
@@ -91,6 +94,46 @@ endpoint_allowed(const struct conf *c, const char *url)
 	return false;
 }
 
+/* "http[s]://host[:port]" of a URL, or NULL. */
+static const char *
+url_origin(struct arena *a, const char *url)
+{
+	const char	*h;
+
+	if (strncmp(url, "https://", 8) == 0)
+		h = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		h = url + 7;
+	else
+		return NULL;
+	return arena_strndup(a, url, (size_t)(h - url) + strcspn(h, "/?#"));
+}
+
+/*
+ * A service-account key must parse (an RSA key of 2048 bits or more),
+ * and its token_uri, where deltashare will post assertions, must be
+ * Google's or an allowed endpoint.
+ */
+static int
+sa_key_check(struct req *r, const char *json, const char *key)
+{
+	struct gcsign_key k;
+	struct err	 e;
+	const char	*origin;
+	int		 rc = 0;
+
+	memset(&k, 0, sizeof(k));
+	if (gcsign_key_load(&k, json, strlen(json), &e) == -1)
+		return req_fail(r, ERR_BAD_PARAM, "'%s': %s", key, e.msg);
+	if (strcmp(k.token_uri, GOOGLE_TOKEN_URI) != 0 &&
+	    ((origin = url_origin(r->arena, k.token_uri)) == NULL ||
+	    !endpoint_allowed(r->conf, origin)))
+		rc = req_fail(r, ERR_BAD_PARAM, "'%s': token_uri is neither "
+		    "Google's nor in admin.allowed_endpoints", key);
+	gcsign_key_free(&k);
+	return rc;
+}
+
 /* A service-account key, given as an object or its text: its text. */
 static const char *
 sa_key(struct req *r, struct json_object *v, const char *key)
@@ -111,8 +154,9 @@ sa_key(struct req *r, struct json_object *v, const char *key)
 		    key);
 		return NULL;
 	}
-	return arena_strdup(r->arena, json_object_to_json_string_ext(o,
+	s = arena_strdup(r->arena, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
+	return sa_key_check(r, s, key) == -1 ? NULL : s;
 }
 
 /* Check one field's value; its stored form in *out. */
@@ -155,8 +199,7 @@ check_field(struct req *r, const struct field *f, struct json_object *v,
 		    s, &ep, &path, &r->err) : obj_endpoint_parse(r->arena, s,
 		    &ep, &r->err)) == -1)
 			return -1;
-		if (!endpoint_allowed(r->conf, arena_printf(r->arena, "%s://%s",
-		    ep.scheme, ep.host)))
+		if (!endpoint_allowed(r->conf, url_origin(r->arena, s)))
 			return req_fail(r, ERR_BAD_PARAM, "endpoint '%.128s' "
 			    "is not in admin.allowed_endpoints", s);
 	}

@@ -192,6 +192,42 @@ cred_azure_env(struct cred *c, struct arena *a, struct err *e)
 	    "or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY");
 }
 
+#define SA_FILE_MAX	(64 * 1024)
+
+int
+cred_gcs_env(struct cred *c, struct arena *a, struct err *e)
+{
+	const char	*path, *host;
+	char		*json;
+	FILE		*f;
+	size_t		 n;
+
+	memset(c, 0, sizeof(*c));
+	c->kind = CRED_GCS;
+	if ((host = env("STORAGE_EMULATOR_HOST")) != NULL)
+		c->gcs_endpoint = strstr(host, "://") ? host :
+		    arena_printf(a, "http://%s", host);
+	if ((path = env("GOOGLE_APPLICATION_CREDENTIALS")) != NULL) {
+		if ((f = fopen(path, "r")) == NULL)
+			return err_set(e, ERR_UPSTREAM, "GOOGLE_APPLICATION_"
+			    "CREDENTIALS: cannot open the key file");
+		json = arena_alloc(a, SA_FILE_MAX + 1);
+		n = fread(json, 1, SA_FILE_MAX + 1, f);
+		fclose(f);
+		if (n > SA_FILE_MAX)
+			return err_set(e, ERR_UPSTREAM, "GOOGLE_APPLICATION_"
+			    "CREDENTIALS: the key file is too large");
+		json[n] = '\0';
+		c->sa_json = json;
+		return 0;
+	}
+	if (c->gcs_endpoint != NULL)
+		return 0;
+	return err_set(e, ERR_UPSTREAM, "no GCS credentials: name a "
+	    "credential on the table, or set GOOGLE_APPLICATION_CREDENTIALS "
+	    "to a service-account key file");
+}
+
 /* --- stored credentials --------------------------------------------------- */
 
 static void

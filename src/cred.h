@@ -12,6 +12,9 @@
  *    BlobEndpoint, DefaultEndpointsProtocol, EndpointSuffix, or
  *    UseDevelopmentStorage=true), else AZURE_STORAGE_ACCOUNT and
  *    AZURE_STORAGE_KEY.
+ *  - GCS: the service-account key file GOOGLE_APPLICATION_CREDENTIALS;
+ *    STORAGE_EMULATOR_HOST ("host:port" or a URL) replaces Google's
+ *    endpoint, and alone allows unauthenticated reads (emulators).
  * Secrets are kept only in memory, never logged or put in messages.
  */
 #ifndef DS_CRED_H
@@ -49,6 +52,9 @@ int	cred_s3_env(struct cred *, struct arena *, struct err *);
 
 /* Azure credentials from the environment. */
 int	cred_azure_env(struct cred *, struct arena *, struct err *);
+
+/* GCS credentials from the environment. */
+int	cred_gcs_env(struct cred *, struct arena *, struct err *);
 
 /*
  * Stored credentials.  The secret fields (a JSON object) are sealed with

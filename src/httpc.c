@@ -75,21 +75,34 @@ struct job {
 	struct err		*e;
 	CURL			*h;
 	struct curl_slist	*hdrs;
+	long			 code;		/* of the status line seen */
 	bool			 too_large;
 	bool			 done;
 };
+
+/* What an error answer may keep: enough for the store's code. */
+#define ERR_BODY_MAX	(64u << 10)
 
 static size_t
 on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct job	*j = ctx;
+	size_t		 len = size * n;
 
-	if (j->rs->body.len + size * n > j->rq->max) {
+	/* The caller's cap is for what it asked for, not for errors. */
+	if (j->code >= 300) {
+		if (j->rs->body.len < ERR_BODY_MAX)
+			buf_add(&j->rs->body, p, len < ERR_BODY_MAX -
+			    j->rs->body.len ? len : ERR_BODY_MAX -
+			    j->rs->body.len);
+		return len;
+	}
+	if (j->rs->body.len + len > j->rq->max) {
 		j->too_large = true;
 		return 0;
 	}
-	buf_add(&j->rs->body, p, size * n);
-	return size * n;
+	buf_add(&j->rs->body, p, len);
+	return len;
 }
 
 /* Content-Length, Last-Modified, ETag and error code of the final answer. */
@@ -101,6 +114,8 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	char		 v[128];
 
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		k = strcspn(p, " ");
+		j->code = k + 4 < len ? strtol(p + k + 1, NULL, 10) : 0;
 		j->rs->content_length = j->rs->last_modified_ms = -1;
 		j->rs->etag[0] = j->rs->errcode[0] = '\0';
 		return len;
@@ -139,6 +154,7 @@ job_setup(struct job *j)
 	j->h = curl_easy_init();
 	j->hdrs = NULL;
 	j->too_large = false;
+	j->code = 0;
 	for (i = 0; i < j->rq->nheaders; i++)
 		j->hdrs = curl_slist_append(j->hdrs, j->rq->headers[i]);
 	/* No "Expect: 100-continue" round trip on POSTs. */

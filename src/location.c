@@ -7,11 +7,12 @@
  * "/srv/tables-evil").
  *
  * Object-store locations ("s3://bucket/path", "s3a://..." the same;
- * Azure's abfss://, wasbs:// and https:// forms) must lie under an entry
- * of admin.allowed_buckets, on a segment boundary, and are probed: the
- * table's _delta_log must list, with the credential the table names.
- * Their canonical form is "s3://bucket/path" or "abfss://container@
- * account.dfs.core.windows.net/path", without a trailing slash.
+ * "gs://bucket/path"; Azure's abfss://, wasbs:// and https:// forms)
+ * must lie under an entry of admin.allowed_buckets, on a segment
+ * boundary, and are probed: the table's _delta_log must list, with the
+ * credential the table names.  Their canonical form is "s3://bucket/
+ * path", "gs://bucket/path" or "abfss://container@account.dfs.core.
+ * windows.net/path", without a trailing slash.
  */
 #include "config.h"
 
@@ -61,7 +62,8 @@ bucket_form(struct arena *a, const char *loc, struct err *e)
 		    obj_az_canonical(a, &az);
 	if (obj_bucket_split(a, loc, &bucket, &prefix, e) == -1)
 		return NULL;
-	return arena_printf(a, "s3://%s/%s", bucket, prefix);
+	return arena_printf(a, "%s://%s/%s", strncmp(loc, "gs://", 5) == 0 ?
+	    "gs" : "s3", bucket, prefix);
 }
 
 static int
@@ -119,13 +121,14 @@ location_check(const struct conf *c, struct arena *a, const char *loc,
 	} else if (loc[0] == '/')
 		path = arena_strdup(a, loc);
 	else if (strncmp(loc, "s3://", 5) == 0 ||
-	    strncmp(loc, "s3a://", 6) == 0 || obj_az_scheme(loc))
+	    strncmp(loc, "s3a://", 6) == 0 || strncmp(loc, "gs://", 5) == 0 ||
+	    obj_az_scheme(loc))
 		return bucket_check(c, a, loc, cred, canonical, e);
 	else if ((colon = strstr(loc, "://")) != NULL)
 		return err_set(e, ERR_BAD_PARAM, "location scheme "
 		    "'%.*s' is not supported by this server: use a local "
-		    "path, a file:// URL, an s3:// URL or an Azure URL "
-		    "(abfss://, wasbs://, https://)",
+		    "path, a file:// URL, an s3:// or gs:// URL or an Azure "
+		    "URL (abfss://, wasbs://, https://)",
 		    (int)(colon - loc) > 16 ? 16 : (int)(colon - loc), loc);
 	else
 		return err_set(e, ERR_BAD_PARAM,

@@ -4,7 +4,8 @@
  * This file picks a backend by the scheme of a location and checks
  * what every backend may rely on: keys are well formed (relative, no
  * empty, "." or ".." segment), offsets and lengths make sense.  The
- * backends (storage_local.c, storage_s3.c, storage_az.c) do the I/O.
+ * backends (storage_local.c, storage_s3.c, storage_az.c, storage_gcs.c)
+ * do the I/O.
  */
 #include "config.h"
 
@@ -85,6 +86,8 @@ storage_open_cred(const char *location, const struct cred *c, struct err *e)
 	if (strncmp(location, "s3://", 5) == 0 ||
 	    strncmp(location, "s3a://", 6) == 0)
 		return storage_s3_open(location, c, e);
+	if (strncmp(location, "gs://", 5) == 0)
+		return storage_gcs_open(location, c, e);
 	if (obj_az_scheme(location))
 		return storage_az_open(location, c, e);
 	if ((n = scheme_len(location)) > 0) {

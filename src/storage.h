@@ -10,7 +10,7 @@
  * order Delta needs (versions are zero-padded).
  *
  * Backends fill struct storage_ops (storage_local.c, storage_s3.c,
- * storage_az.c; GCS later).  storage_read_many() reads several whole
+ * storage_az.c, storage_gcs.c).  storage_read_many() reads several whole
  * objects and is where a network backend fetches in parallel (the many
  * small commit files of a log); the local backend reads them in turn.
  *
@@ -97,7 +97,7 @@ struct storage	*storage_open(const char *location, struct err *);
 /*
  * The same with the credential a table names (NULL: the store's
  * standard environment, see cred.h).  "s3://" and "s3a://" open the S3
- * backend, Azure locations the Azure one.
+ * backend, "gs://" the GCS one, Azure locations the Azure one.
  */
 struct storage	*storage_open_cred(const char *location, const struct cred *,
 		    struct err *);
@@ -105,6 +105,9 @@ struct storage	*storage_s3_open(const char *location, const struct cred *,
 		    struct err *);
 /* "abfss://", "abfs://", "wasbs://", "wasb://" and https blob URLs. */
 struct storage	*storage_az_open(const char *location, const struct cred *,
+		    struct err *);
+/* "gs://". */
+struct storage	*storage_gcs_open(const char *location, const struct cred *,
 		    struct err *);
 
 /* The local backend on an absolute path (storage_open() calls it). */

@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "err.h"
 #include "httpc.h"
+#include "jsonu.h"
 #include "storage.h"
 #include "storage_obj.h"
 #include "strutil.h"
@@ -63,7 +66,9 @@ obj_bucket_split(struct arena *a, const char *loc, const char **bucket,
 	p += 3;
 	slash = strchr(p, '/');
 	n = slash ? (size_t)(slash - p) : strlen(p);
-	for (i = 0; i < n && bucket_char(p[i]); i++)
+	/* GCS bucket names may also have underscores. */
+	for (i = 0; i < n && (bucket_char(p[i]) || (p[i] == '_' &&
+	    strncmp(loc, "gs://", 5) == 0)); i++)
 		;
 	if (n < 3 || n > 63 || i != n || p[0] == '.' || p[0] == '-' ||
 	    p[n - 1] == '.' || p[n - 1] == '-')
@@ -710,4 +715,70 @@ obj_az_page(struct arena *a, const char *body, size_t len,
 	*marker = obj_xml_dup(a, body, len, "NextMarker");
 	if (*marker != NULL && **marker == '\0')
 		*marker = NULL;
+}
+
+/* --- GCS JSON API listings ------------------------------------------------ */
+
+/* One object resource into an entry; false to skip it. */
+static bool
+gcs_entry(struct arena *a, struct json_object *o, const char *prefix,
+    struct storage_entry *ent)
+{
+	struct json_object *v;
+	const char	*name, *size, *when;
+	char		*end;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "name", &v) ||
+	    (name = json_object_get_string(v)) == NULL ||
+	    strncmp(name, prefix, strlen(prefix)) != 0 ||
+	    !json_object_object_get_ex(o, "size", &v) ||
+	    (size = json_object_get_string(v)) == NULL)
+		return false;
+	ent->key = arena_strdup(a, name + strlen(prefix));
+	ent->size = strtoll(size, &end, 10);
+	if (end == size || *end != '\0' || ent->size < 0)
+		return false;
+	ent->mtime_ms = 0;
+	if (json_object_object_get_ex(o, "updated", &v) &&
+	    (when = json_object_get_string(v)) != NULL &&
+	    str_parse_iso8601(when, &ent->mtime_ms) == -1)
+		ent->mtime_ms = 0;
+	return *ent->key != '\0' && storage_key_valid(ent->key);
+}
+
+bool
+obj_gcs_object(struct arena *a, const char *body, size_t len,
+    const char *prefix, struct storage_entry *ent)
+{
+	struct json_object *o;
+	struct err	 e;
+
+	return body != NULL && (o = jsonu_parse(a, body, len, 8, &e)) != NULL &&
+	    gcs_entry(a, o, prefix, ent);
+}
+
+void
+obj_gcs_page(struct arena *a, const char *body, size_t len,
+    const char *prefix, struct obj_list *out, const char **token)
+{
+	struct storage_entry ent;
+	struct json_object *o, *items, *v;
+	struct err	 e;
+	size_t		 i;
+
+	*token = NULL;
+	if (body == NULL || (o = jsonu_parse(a, body, len, 8, &e)) == NULL ||
+	    !json_object_is_type(o, json_type_object))
+		return;
+	if (json_object_object_get_ex(o, "items", &items) &&
+	    json_object_is_type(items, json_type_array))
+		for (i = 0; i < json_object_array_length(items); i++)
+			if (gcs_entry(a, json_object_array_get_idx(items, i),
+			    prefix, &ent))
+				obj_list_add(out, &ent);
+	if (json_object_object_get_ex(o, "nextPageToken", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0)
+		*token = arena_strdup(a, json_object_get_string(v));
 }

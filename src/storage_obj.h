@@ -125,6 +125,16 @@ void	obj_az_page(struct arena *, const char *body, size_t len,
 	    const char *prefix, struct obj_list *, const char **marker);
 
 /*
+ * GCS JSON API: one objects.list answer (delimiter "/") into out, *token
+ * the next page's or NULL; one object resource (objects.get metadata)
+ * as an entry, false when it is not one under prefix.
+ */
+void	obj_gcs_page(struct arena *, const char *body, size_t len,
+	    const char *prefix, struct obj_list *, const char **token);
+bool	obj_gcs_object(struct arena *, const char *body, size_t len,
+	    const char *prefix, struct storage_entry *);
+
+/*
  * How a backend makes and judges its object requests, for the reads
  * every backend does the same way.  request fills h (method and max are
  * set) with the URL and headers that fetch key, with a Range value or

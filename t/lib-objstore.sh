@@ -533,3 +533,9 @@ gcs_put_tree() {
 	mkdir -p "$GCS_ROOT/$2/${3-}" &&
 	cp -a "$1/." "$GCS_ROOT/$2/${3-}/"
 }
+
+# gcs_fail N: from now on, the first N attempts of each distinct request
+# answer 503 (0: none).
+gcs_fail() {
+	curl -s -f -X POST -o /dev/null "$GCS_ENDPOINT/_stub/fail?n=$1"
+}

@@ -1,7 +1,8 @@
 /*
  * fuzz-objstore.c: libFuzzer harness for what object stores and admins
  * send the object-store backends (src/storage_obj.c): ListObjectsV2 and
- * List Blobs answers and error bodies (XML from the network), bucket and
+ * List Blobs answers, GCS objects.list and object resources (JSON), and
+ * error bodies (XML from the network), bucket and
  * Azure locations and endpoint URLs (from the admin API).
  *
  * Every listed key must be a valid storage key, and the listing sorted;
@@ -52,6 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena		*a = arena_new();
 	struct obj_endpoint	 ep;
 	struct obj_az		 az;
+	struct storage_entry	 ent;
 	struct err		 e;
 	const char		*bucket, *prefix;
 	char			*s, code[64];
@@ -64,6 +66,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	listing(a, obj_s3_page, s, size, "tbl/");
 	listing(a, obj_az_page, s, size, "");
 	listing(a, obj_az_page, s, size, "tbl/");
+	listing(a, obj_gcs_page, s, size, "");
+	listing(a, obj_gcs_page, s, size, "tbl/");
+	if (obj_gcs_object(a, s, size, "tbl/", &ent) &&
+	    (!storage_key_valid(ent.key) || ent.size < 0))
+		abort();
 	obj_xml_text(s, size, "Code", code, sizeof(code));
 	(void)obj_xml_dup(a, s, size, "Message");
 	if (obj_bucket_split(a, s, &bucket, &prefix, &e) == 0) {

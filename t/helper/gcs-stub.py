@@ -20,6 +20,7 @@
 # --fail N: the first N attempts of each distinct request answer 503; a
 # request is (method, path, query without the x-goog-* signing parameters,
 # Range header), so a client retrying, even re-signing, gets through.
+# POST /_stub/fail?n=N changes N at run time (and forgets past attempts).
 #
 #   gcs-stub.py selfcheck --key SA.json [--hmac ID:SECRET] --now TIME
 #       [--method GET] [--header 'name: value' ...] URL...
@@ -520,6 +521,14 @@ def make_handler(stub):
                     self.reply_err(500, "internalError", "gcs-stub: %r" % e)
 
         def route(self, raw_path, raw_query, signed):
+            # Tests change --fail at run time: POST /_stub/fail?n=N.
+            if self.command == "POST" and raw_path == "/_stub/fail":
+                n = dict(raw_query_pairs(raw_query)).get(b"n", b"0")
+                with stub.lock:
+                    stub.fail = int(n)
+                    stub.attempts = {}
+                self.reply(204, b"", "text/plain")
+                return
             # Injected failures first: the client must retry.
             kept = tuple(sorted((k, v) for k, v in raw_query_pairs(raw_query)
                                 if k.decode("latin-1").lower() not in SIGNING_PARAMS

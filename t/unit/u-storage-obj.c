@@ -2,8 +2,9 @@
  * u-storage-obj.c: unit tests for what the object-store backends share
  * (src/storage_obj.c) and for the Azure environment credentials
  * (src/cred.c): bucket and Azure locations in every accepted form and
- * the ones refused, endpoints, ListObjectsV2 and List Blobs pages with
- * their continuation, and AZURE_STORAGE_CONNECTION_STRING parsing.
+ * the ones refused, endpoints, ListObjectsV2, List Blobs and GCS
+ * objects.list pages with their continuation, AZURE_STORAGE_CONNECTION_
+ * STRING parsing and the GCS environment.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "cred.h"
@@ -174,6 +176,80 @@ test_s3_page(void)
 }
 
 static void
+test_gcs_page(void)
+{
+	static const char page[] = "{\"kind\":\"storage#objects\","
+	    "\"items\":[{\"name\":\"t/_delta_log/1.json\",\"size\":\"12\","
+	    "\"updated\":\"2024-01-02T03:04:05.123Z\"},{\"name\":\"t/a b\","
+	    "\"size\":\"3\"},{\"name\":\"t/../x\",\"size\":\"1\"},"
+	    "{\"name\":\"t/n\",\"size\":\"-1\"},{\"name\":\"u/y\","
+	    "\"size\":\"1\"},{\"size\":\"1\"},7],\"prefixes\":[\"t/d/\"],"
+	    "\"nextPageToken\":\"CgR0L2Ev\"}";
+	static const char obj[] = "{\"name\":\"t/_delta_log/1.json\","
+	    "\"size\":\"12\",\"updated\":\"2024-01-02T03:04:05.123Z\"}";
+	struct arena	*a = arena_new();
+	struct obj_list	 l;
+	struct storage_list out;
+	struct storage_entry ent;
+	const char	*token;
+
+	obj_list_init(&l, a);
+	obj_gcs_page(a, page, sizeof(page) - 1, "t/", &l, &token);
+	obj_list_done(&l, &out);
+	is_int(out.n, 2, "a GCS page: two objects kept");
+	if (out.n == 2) {
+		is_str(out.v[0].key, "_delta_log/1.json", "relative, sorted");
+		is_int(out.v[0].size, 12, "size from its string");
+		is_int(out.v[0].mtime_ms, 1704164645123LL, "updated, in ms");
+		is_str(out.v[1].key, "a b", "names taken as they are");
+	}
+	is_str(token, "CgR0L2Ev", "the next page token");
+	obj_list_init(&l, a);
+	obj_gcs_page(a, "{\"items\":[]}", 12, "t/", &l, &token);
+	ok(token == NULL && l.n == 0, "no nextPageToken: the last page");
+	obj_gcs_page(a, "not json", 8, "t/", &l, &token);
+	ok(token == NULL && l.n == 0, "garbage: nothing");
+	ok(obj_gcs_object(a, obj, sizeof(obj) - 1, "t/", &ent) &&
+	    strcmp(ent.key, "_delta_log/1.json") == 0 && ent.size == 12,
+	    "an object resource");
+	arena_free(a);
+}
+
+static void
+test_gcs_env(void)
+{
+	struct arena	*a = arena_new();
+	struct cred	 c;
+	struct err	 e;
+	char		 path[] = "/tmp/u-storage-obj.XXXXXX";
+	int		 fd;
+
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+	unsetenv("STORAGE_EMULATOR_HOST");
+	ok(cred_gcs_env(&c, a, &e) == -1 && strstr(e.msg,
+	    "GOOGLE_APPLICATION_CREDENTIALS") != NULL, "nothing set: says "
+	    "what to set");
+	setenv("STORAGE_EMULATOR_HOST", "127.0.0.1:4443", 1);
+	ok(cred_gcs_env(&c, a, &e) == 0 && c.sa_json == NULL &&
+	    strcmp(c.gcs_endpoint, "http://127.0.0.1:4443") == 0,
+	    "an emulator host alone: anonymous, http");
+	if ((fd = mkstemp(path)) == -1)
+		bail_out("mkstemp");
+	if (write(fd, "{\"a\":1}", 7) != 7)
+		bail_out("write");
+	close(fd);
+	setenv("GOOGLE_APPLICATION_CREDENTIALS", path, 1);
+	ok(cred_gcs_env(&c, a, &e) == 0 && strcmp(c.sa_json, "{\"a\":1}") ==
+	    0, "the key file's contents");
+	unlink(path);
+	ok(cred_gcs_env(&c, a, &e) == -1 && strstr(e.msg, "cannot open") !=
+	    NULL, "a missing key file");
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+	unsetenv("STORAGE_EMULATOR_HOST");
+	arena_free(a);
+}
+
+static void
 test_conn_string(void)
 {
 	struct arena	*a = arena_new();
@@ -221,6 +297,8 @@ main(void)
 	test_endpoints();
 	test_az_page();
 	test_s3_page();
+	test_gcs_page();
+	test_gcs_env();
 	test_conn_string();
 	return done_testing();
 }
