@@ -46,6 +46,7 @@ struct s3 {
 	const char		*sign_host;	/* without a default port */
 	bool			 path_style;
 	struct sigv4_creds	 c;		/* cache: in the process table */
+	unsigned char		 kid[32];	/* its key there */
 };
 
 /* Derived signing keys, per (access key, secret), for the process. */
@@ -55,18 +56,16 @@ static struct {
 	bool			 used;
 } kcaches[KCACHES];
 
+/*
+ * The process cache of a handle's keys, found by their hash on each use:
+ * an entry taken over by other keys meanwhile is claimed back (empty),
+ * never used with the wrong secret.
+ */
 static struct sigv4_kcache *
-kcache_for(const char *ak, const char *sk)
+kcache_for(const unsigned char id[32])
 {
-	unsigned char	 id[32];
-	char		*s;
 	size_t		 i;
 
-	s = xmalloc(strlen(ak) + strlen(sk) + 2);
-	sprintf(s, "%s\n%s", ak, sk);
-	crypto_sha256(s, strlen(s), id);
-	crypto_wipe(s, strlen(s));
-	free(s);
 	for (i = 0; i < KCACHES; i++)
 		if (kcaches[i].used && crypto_equal(kcaches[i].id, id, 32))
 			return &kcaches[i].kc;
@@ -77,6 +76,19 @@ kcache_for(const char *ak, const char *sk)
 	memset(&kcaches[i].kc, 0, sizeof(kcaches[i].kc));
 	kcaches[i].used = true;
 	return &kcaches[i].kc;
+}
+
+/* The hash that names a pair of keys in the process cache. */
+static void
+kcache_id(const char *ak, const char *sk, unsigned char id[32])
+{
+	char	*s;
+
+	s = xmalloc(strlen(ak) + strlen(sk) + 2);
+	sprintf(s, "%s\n%s", ak, sk);
+	crypto_sha256(s, strlen(s), id);
+	crypto_wipe(s, strlen(s));
+	free(s);
 }
 
 /* The object key of a storage key. */
@@ -106,6 +118,7 @@ sign_req(struct s3 *s, struct arena *a, struct sigv4_req *rq,
 	rq->host = s->sign_host;
 	rq->content_sha256 = true;
 	rq->now = (int64_t)time(NULL);
+	s->c.cache = kcache_for(s->kid);
 	if (sigv4_sign(rq, &s->c, a, &sg, e) == -1)
 		return -1;
 	h->url = arena_printf(a, "%s://%s%s%s%s", s->scheme, s->host, sg.path,
@@ -263,6 +276,7 @@ s3_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
 	rq.host = s->sign_host;
 	rq.path = req_path(s, a, obj_key(s, a, key));
 	rq.now = now;
+	s->c.cache = kcache_for(s->kid);
 	if (sigv4_presign(&rq, &s->c, ttl, a, &sg, e) == -1)
 		return -1;
 	*url = arena_printf(a, "%s://%s%s?%s", s->scheme, s->host, sg.path,
@@ -349,7 +363,7 @@ storage_s3_open(const char *location, const struct cred *named,
 	s->c.service = "s3";
 	if (s3_endpoint(s, c, e) == -1)
 		goto fail;
-	s->c.cache = kcache_for(s->c.access_key, s->c.secret_key);
+	kcache_id(s->c.access_key, s->c.secret_key, s->kid);
 	st = xcalloc(1, sizeof(*st));
 	st->ops = &s3_ops;
 	st->root = xstrdup(arena_printf(s->a, "s3://%s/%s", s->bucket,
