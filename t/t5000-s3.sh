@@ -4,8 +4,8 @@
 # uploaded to it, a named credential and tables registered through the
 # admin API, queries through lighttpd with the strict client following
 # every presigned URL, byte comparison with the local copies, tampered
-# URLs refused by the store, proxy mode, storage errors as clean JSON,
-# and secrets never shown nor logged.
+# and expired URLs refused by the store, proxy mode, storage errors as
+# clean JSON, and secrets never shown nor logged.
 
 . "$(dirname "$0")/lib-ds.sh"
 . "$DS_SRC_DIR/t/lib-objstore.sh"
@@ -127,6 +127,18 @@ test_expect_success 'a tampered URL is refused by the store' '
 	other=$(printf "%s" "$url" | sed "s|/demo/|/hist/|") &&
 	curl -s -o /dev/null -w "%{http_code}" "$other" >code && test "$(cat code)" = 403 &&
 	curl -s -o /dev/null -w "%{http_code}" "${url%%\?*}" >code && test "$(cat code)" = 403
+'
+
+# Signed ten minutes ago for one minute: RGW still takes the listing
+# (it allows 15 minutes of clock skew) but not the expired URL.
+test_expect_success 'an expired URL is refused by the store' '
+	AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY \
+	    AWS_ENDPOINT_URL=$RGW_ENDPOINT \
+	    faketime -f "-10m" "$INSPECT" --presign=60 "s3://delta/$PFX/demo" >old &&
+	url=$(grep -m 1 "^{\"file\"" old | jq -r .file.url) &&
+	case $url in *X-Amz-Expires=60\&*) ;; *) false ;; esac &&
+	curl -s -o body -w "%{http_code}" "$url" >code &&
+	test "$(cat code)" = 403 && grep -q "AccessDenied\|Expired" body
 '
 
 test_expect_success 'deletion vectors, time travel and version ranges from the store' '
