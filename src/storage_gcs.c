@@ -184,6 +184,19 @@ out:
 	return rc;
 }
 
+static void
+token_forget(struct gcs *g)
+{
+	struct err	 ignore;
+	struct gkeys	*k = gkeys_get(g, &ignore);
+
+	if (k != NULL && k->token != NULL) {
+		crypto_wipe(k->token, strlen(k->token));
+		free(k->token);
+		k->token = NULL;
+	}
+}
+
 /* The Authorization header of a JSON API request, or NULL (anonymous). */
 static const char *
 auth_header(struct gcs *g, struct arena *a, struct err *e, int *rc)
@@ -230,6 +243,9 @@ gcs_fail(void *be, const struct httpc_resp *rs, const char *key,
 			jsonu_get_str(json_object_array_get_idx(list, 0),
 			    "reason", false, &reason, &ignore);
 	}
+	/* A refused token (revoked, key rotated): buy another next time. */
+	if (rs->status == 401)
+		token_forget(g);
 	str_shorten(key, q, sizeof(q));
 	rc = obj_fail(rs->status, reason, msg, "gcs", g->bucket, q, e);
 	arena_free(a);

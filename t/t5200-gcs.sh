@@ -176,6 +176,18 @@ test_expect_success 'a store that keeps failing: 503 JSON, then recovery' '
 	expect_status 200
 '
 
+# Each worker fails once with the token it cached, then buys another.
+test_expect_success 'a revoked token is replaced' '
+	curl -s -f -X POST "$GCS_ENDPOINT/_stub/revoke" &&
+	: >codes &&
+	for i in 1 2 3 4 5 6 7 8; do
+		api -t "$R1" GET /shares/s/schemas/d/tables/demo/version
+		status >>codes; echo >>codes
+	done &&
+	grep -q " 401$" "$GCS_LOG" &&
+	test "$(tail -n 4 codes | sort -u)" = 200
+'
+
 test_expect_success 'no key and no signature in any log' '
 	! grep -r -q "PRIVATE KEY" "$TRASH/httpd" &&
 	! grep -r -F -q "$GCS_HMAC_SECRET" "$TRASH/httpd" &&

@@ -20,7 +20,8 @@
 # --fail N: the first N attempts of each distinct request answer 503; a
 # request is (method, path, query without the x-goog-* signing parameters,
 # Range header), so a client retrying, even re-signing, gets through.
-# POST /_stub/fail?n=N changes N at run time (and forgets past attempts).
+# POST /_stub/fail?n=N changes N at run time (and forgets past attempts);
+# POST /_stub/revoke makes every bearer token seen so far invalid (401).
 #
 #   gcs-stub.py selfcheck --key SA.json [--hmac ID:SECRET] --now TIME
 #       [--method GET] [--header 'name: value' ...] URL...
@@ -390,6 +391,7 @@ class Stub:
         self.lock = threading.Lock()
         self.attempts = {}
         self.tokens = {}  # token -> expiry (time.time())
+        self.revoked = set()
 
     def log(self, line):
         if self.log_path:
@@ -409,6 +411,8 @@ class Stub:
         now = time.time()
         with self.lock:
             exp = self.tokens.get(token)
+            if token in self.revoked:
+                return 401, "authError", "Invalid Credentials (revoked)"
         if exp is not None and exp > now:
             return None
         if not self.tokeninfo:
@@ -527,6 +531,13 @@ def make_handler(stub):
                 with stub.lock:
                     stub.fail = int(n)
                     stub.attempts = {}
+                self.reply(204, b"", "text/plain")
+                return
+            # POST /_stub/revoke: every token seen so far stops working.
+            if self.command == "POST" and raw_path == "/_stub/revoke":
+                with stub.lock:
+                    stub.revoked.update(stub.tokens)
+                    stub.tokens = {}
                 self.reply(204, b"", "text/plain")
                 return
             # Injected failures first: the client must retry.
