@@ -505,6 +505,13 @@ storage_gcs_open(const char *location, const struct cred *named,
 			goto fail;
 		g->api = arena_printf(g->a, "%s://%s", ep.scheme, ep.host);
 	}
+	/* HMAC keys sign URLs only: the JSON API wants a token. */
+	if (c->sa_json == NULL && c->gcs_endpoint == NULL) {
+		err_set(e, ERR_BAD_PARAM, "GCS credential '%.64s' has no "
+		    "serviceAccountKey to read the bucket with",
+		    c->name ? c->name : "");
+		goto fail;
+	}
 	g->sa_json = c->sa_json ? arena_strdup(g->a, c->sa_json) : NULL;
 	g->hmac_id = c->hmac_id ? arena_strdup(g->a, c->hmac_id) : NULL;
 	g->hmac_secret = c->hmac_secret ? arena_strdup(g->a, c->hmac_secret) :
