@@ -312,14 +312,18 @@ static int
 s3_endpoint(struct s3 *s, const struct cred *c, struct err *e)
 {
 	struct obj_endpoint ep;
+	const char	*dom;
 
 	if (c->endpoint == NULL) {
 		s->scheme = "https";
 		s->path_style = c->path_style == 1 ||
 		    strchr(s->bucket, '.') != NULL;
-		s->host = s->path_style ? arena_printf(s->a, "s3.%s.amazonaws"
-		    ".com", s->c.region) : arena_printf(s->a, "%s.s3.%s."
-		    "amazonaws.com", s->bucket, s->c.region);
+		/* AWS China is its own partition, with its own domain. */
+		dom = strncmp(s->c.region, "cn-", 3) == 0 ?
+		    "amazonaws.com.cn" : "amazonaws.com";
+		s->host = s->path_style ? arena_printf(s->a, "s3.%s.%s",
+		    s->c.region, dom) : arena_printf(s->a, "%s.s3.%s.%s",
+		    s->bucket, s->c.region, dom);
 		s->sign_host = s->host;
 		return 0;
 	}
