@@ -32,7 +32,6 @@
 #include "xmalloc.h"
 
 #define LIST_MAX	(16u << 20)	/* one List Blobs page */
-#define LIST_PAGES	10000		/* 50 million blobs */
 
 struct az {
 	struct arena		*a;		/* the handle's own strings */
@@ -120,17 +119,23 @@ az_fail(void *be, const struct httpc_resp *rs, const char *key,
 
 /* --- list ---------------------------------------------------------------- */
 
-/* One page: entries appended to out; *marker the next page's, or NULL. */
+/*
+ * One page: entries appended to out; *marker the next page's, or NULL.
+ * List Blobs has no start-after (obj_list_all() filters).
+ */
 static int
-list_page(struct az *z, struct arena *a, const char *prefix,
-    const char **marker, struct obj_list *out, struct err *e)
+list_page(void *be, struct arena *a, const char *prefix,
+    const char *after, const char **marker, struct obj_list *out,
+    struct err *e)
 {
+	struct az	*z = be;
 	struct azsign_param q[5];
 	struct httpc_req h;
 	struct httpc_resp rs;
 	size_t		 nq = 0;
 	int		 rc = -1;
 
+	(void)after;
 	q[nq++] = (struct azsign_param){ "restype", "container" };
 	q[nq++] = (struct azsign_param){ "comp", "list" };
 	q[nq++] = (struct azsign_param){ "prefix", str_pct_encode(a,
@@ -161,30 +166,7 @@ static int
 az_list(struct storage *st, struct arena *a, const char *prefix,
     const char *start_after, struct storage_list *out, struct err *e)
 {
-	struct az	*z = st->be;
-	struct obj_list	 l;
-	const char	*marker = NULL;
-	size_t		 i, k;
-	int		 pages = 0;
-
-	obj_list_init(&l, a);
-	do {
-		if (++pages > LIST_PAGES)
-			return err_set(e, ERR_UPSTREAM, "azure container '%s': "
-			    "more than %d pages listing '%.80s'",
-			    z->loc.container, LIST_PAGES, prefix);
-		if (list_page(z, a, prefix, &marker, &l, e) == -1)
-			return -1;
-	} while (marker != NULL);
-	obj_list_done(&l, out);
-	/* List Blobs has no start-after: drop what comes before. */
-	if (start_after != NULL) {
-		for (i = k = 0; i < out->n; i++)
-			if (strcmp(out->v[i].key, start_after) > 0)
-				out->v[k++] = out->v[i];
-		out->n = k;
-	}
-	return 0;
+	return obj_list_all(list_page, st->be, a, prefix, start_after, out, e);
 }
 
 /* --- read, stat, presign ------------------------------------------------- */

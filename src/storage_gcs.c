@@ -42,7 +42,6 @@
 #define GCS_API		"https://storage.googleapis.com"
 #define GCS_SCOPE	"https://www.googleapis.com/auth/devstorage.read_only"
 #define LIST_MAX	(16u << 20)	/* one objects.list page */
-#define LIST_PAGES	10000
 #define TOKEN_MAX	(64u << 10)	/* a token endpoint's answer */
 #define TOKEN_MARGIN	300		/* renew 5 minutes before expiry */
 #define KEYS		8
@@ -293,10 +292,11 @@ static const struct obj_backend gcs_obj = { gcs_request, gcs_fail };
 /* --- list ---------------------------------------------------------------- */
 
 static int
-list_page(struct gcs *g, struct arena *a, const char *prefix,
+list_page(void *be, struct arena *a, const char *prefix,
     const char *after, const char **token, struct obj_list *out,
     struct err *e)
 {
+	struct gcs	*g = be;
 	struct httpc_req h;
 	struct httpc_resp rs;
 	struct buf	 url;
@@ -334,30 +334,7 @@ static int
 gcs_list(struct storage *st, struct arena *a, const char *prefix,
     const char *start_after, struct storage_list *out, struct err *e)
 {
-	struct gcs	*g = st->be;
-	struct obj_list	 l;
-	const char	*token = NULL;
-	size_t		 i, k;
-	int		 pages = 0;
-
-	obj_list_init(&l, a);
-	do {
-		if (++pages > LIST_PAGES)
-			return err_set(e, ERR_UPSTREAM, "gcs bucket '%s': more "
-			    "than %d pages listing '%.80s'", g->bucket,
-			    LIST_PAGES, prefix);
-		if (list_page(g, a, prefix, start_after, &token, &l, e) == -1)
-			return -1;
-	} while (token != NULL);
-	obj_list_done(&l, out);
-	/* startOffset is inclusive: drop start_after itself. */
-	if (start_after != NULL) {
-		for (i = k = 0; i < out->n; i++)
-			if (strcmp(out->v[i].key, start_after) > 0)
-				out->v[k++] = out->v[i];
-		out->n = k;
-	}
-	return 0;
+	return obj_list_all(list_page, st->be, a, prefix, start_after, out, e);
 }
 
 /* --- read, stat, presign ------------------------------------------------- */

@@ -782,3 +782,32 @@ obj_gcs_page(struct arena *a, const char *body, size_t len,
 	    json_object_get_string_len(v) > 0)
 		*token = arena_strdup(a, json_object_get_string(v));
 }
+
+int
+obj_list_all(obj_page_fn *page, void *be, struct arena *a,
+    const char *prefix, const char *start_after, struct storage_list *out,
+    struct err *e)
+{
+	struct obj_list	 l;
+	const char	*token = NULL;
+	size_t		 i, k;
+	int		 pages = 0;
+
+	obj_list_init(&l, a);
+	do {
+		if (++pages > OBJ_LIST_PAGES)
+			return err_set(e, ERR_UPSTREAM, "more than %d pages "
+			    "listing '%.80s'", OBJ_LIST_PAGES, prefix);
+		if (page(be, a, prefix, start_after, &token, &l, e) == -1)
+			return -1;
+	} while (token != NULL);
+	obj_list_done(&l, out);
+	/* Not every store has an exclusive start-after: drop the rest. */
+	if (start_after != NULL) {
+		for (i = k = 0; i < out->n; i++)
+			if (strcmp(out->v[i].key, start_after) > 0)
+				out->v[k++] = out->v[i];
+		out->n = k;
+	}
+	return 0;
+}

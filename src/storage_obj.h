@@ -94,6 +94,20 @@ void	obj_list_add(struct obj_list *, const struct storage_entry *);
 void	obj_list_done(struct obj_list *, struct storage_list *);
 
 /*
+ * A backend's listing: page() appends one answer's entries and sets
+ * *token to the next page's (NULL: the last); it is given start_after,
+ * which it may pass to the store.  obj_list_all() pages through (at
+ * most OBJ_LIST_PAGES), sorts, and keeps only keys after start_after.
+ */
+#define OBJ_LIST_PAGES	10000
+typedef int obj_page_fn(void *be, struct arena *, const char *prefix,
+	    const char *start_after, const char **token, struct obj_list *,
+	    struct err *);
+int	obj_list_all(obj_page_fn *, void *be, struct arena *,
+	    const char *prefix, const char *start_after,
+	    struct storage_list *, struct err *);
+
+/*
  * Azure: "abfss://container@account.dfs.SUFFIX/path" (or abfs://),
  * "wasbs://container@account.blob.SUFFIX/path" (or wasb://) and
  * "https://account.blob.SUFFIX/container/path" (or .dfs.), SUFFIX one of

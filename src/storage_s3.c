@@ -34,7 +34,6 @@
 #include "xmalloc.h"
 
 #define LIST_MAX	(16u << 20)	/* one ListObjectsV2 page */
-#define LIST_PAGES	10000		/* 10 million objects */
 #define KCACHES		8
 
 struct s3 {
@@ -154,10 +153,11 @@ s3_fail(void *be, const struct httpc_resp *rs, const char *key,
 
 /* One page: entries appended to out; *token the next page's, or NULL. */
 static int
-list_page(struct s3 *s, struct arena *a, const char *prefix,
+list_page(void *be, struct arena *a, const char *prefix,
     const char *after, const char **token, struct obj_list *out,
     struct err *e)
 {
+	struct s3	*s = be;
 	struct sigv4_param q[6];
 	struct sigv4_req rq;
 	struct httpc_req h;
@@ -200,22 +200,7 @@ static int
 s3_list(struct storage *st, struct arena *a, const char *prefix,
     const char *start_after, struct storage_list *out, struct err *e)
 {
-	struct s3	*s = st->be;
-	struct obj_list	 l;
-	const char	*token = NULL;
-	int		 pages = 0;
-
-	obj_list_init(&l, a);
-	do {
-		if (++pages > LIST_PAGES)
-			return err_set(e, ERR_UPSTREAM, "s3 bucket '%s': more "
-			    "than %d pages listing '%.80s'", s->bucket,
-			    LIST_PAGES, prefix);
-		if (list_page(s, a, prefix, start_after, &token, &l, e) == -1)
-			return -1;
-	} while (token != NULL);
-	obj_list_done(&l, out);
-	return 0;
+	return obj_list_all(list_page, st->be, a, prefix, start_after, out, e);
 }
 
 /* --- read, stat, presign ------------------------------------------------- */

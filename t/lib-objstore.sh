@@ -539,3 +539,34 @@ gcs_put_tree() {
 gcs_fail() {
 	curl -s -f -X POST -o /dev/null "$GCS_ENDPOINT/_stub/fail?n=$1"
 }
+
+# --- tables and checks the store tests share -------------------------------
+
+# objstore_make_tables: two tables under $TRASH/tables made by mktable:
+# demo (one commit) and hist (6 commits with deletion vectors and
+# checkpoints); mktable's summaries in demo.mk and hist.mk.
+# objstore_rows NAME: the live rows of one of them.
+objstore_make_tables() {
+	"$DS_BUILD_DIR/src/mktable" --seed 1 "$TRASH/tables/demo" >demo.mk &&
+	"$DS_BUILD_DIR/src/mktable" --commits 6 --deletes \
+	    --checkpoint-every 3 --last-checkpoint --seed 2 \
+	    "$TRASH/tables/hist" >hist.mk
+}
+objstore_rows() {
+	sed -n "s/.*, \([0-9]*\) live rows.*/\1/p" "$1.mk" 2>/dev/null
+}
+
+# objstore_cmp_urls URLFILE BASE LOCALDIR: fetch every URL of URLFILE
+# and compare its bytes with the file its path names: the part after
+# BASE, percent-decoded, under LOCALDIR.  At least one URL is needed.
+objstore_cmp_urls() {
+	_oc_n=0
+	while read -r _oc_url; do
+		curl -s -f -o got "$_oc_url" &&
+		_oc_key=$(printf "%s" "$_oc_url" | sed "s|^$2||; s|?.*||") &&
+		_oc_local=$("$OBJSTORE_PYTHON" -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))" "$_oc_key") &&
+		cmp got "$3/$_oc_local" &&
+		_oc_n=$((_oc_n + 1)) || return 1
+	done <"$1"
+	test "$_oc_n" -gt 0
+}

@@ -31,17 +31,15 @@ PFX="tables/run 1+a"
 EPFX="tables/run%201%2Ba"
 
 test_expect_success 'upload tables to the container' '
-	"$MKTABLE" --seed 1 "$TRASH/tables/demo" >demo.mk &&
-	"$MKTABLE" --commits 6 --deletes --checkpoint-every 3 \
-	    --last-checkpoint --seed 2 "$TRASH/tables/hist" >hist.mk &&
+	objstore_make_tables &&
 	azure_make_container delta &&
 	azure_put_tree "$TRASH/tables/demo" delta "$PFX/demo" &&
 	azure_put_tree "$TRASH/tables/hist" delta "$PFX/hist" &&
 	azure_list delta "$PFX/demo/_delta_log/" >listed &&
 	test $(wc -l <listed) -ge 4
 '
-DEMO_ROWS=$(sed -n "s/.*, \([0-9]*\) live rows.*/\1/p" demo.mk 2>/dev/null)
-HIST_ROWS=$(sed -n "s/.*, \([0-9]*\) live rows.*/\1/p" hist.mk 2>/dev/null)
+DEMO_ROWS=$(objstore_rows demo)
+HIST_ROWS=$(objstore_rows hist)
 
 cred_body() {
 	printf '{"name":"%s","type":"azure","accountName":"%s","accountKey":"%s","blobEndpoint":"%s"}' \
@@ -111,15 +109,7 @@ test_expect_success 'query: SAS URLs for one blob each, read only, rows right' '
 '
 
 test_expect_success 'the bytes behind each URL are the uploaded ones' '
-	n=0 &&
-	while read -r url; do
-		curl -s -f -o got "$url" &&
-		key=$(printf "%s" "$url" | sed "s|^$AZURITE_ENDPOINT/delta/$EPFX/demo/||; s|?.*||") &&
-		local=$(python3 -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))" "$key") &&
-		cmp got "$TRASH/tables/demo/$local" &&
-		n=$((n + 1)) || return 1
-	done <urls &&
-	test $n -gt 0
+	objstore_cmp_urls urls "$AZURITE_ENDPOINT/delta/$EPFX/demo/" "$TRASH/tables/demo"
 '
 
 code() { curl -s -o /dev/null -w "%{http_code}" "$1"; }

@@ -31,14 +31,12 @@ PFX="tables/run 1+a"
 EPFX="tables/run%201%2Ba"
 
 test_expect_success 'upload tables to the bucket' '
-	"$MKTABLE" --seed 1 "$TRASH/tables/demo" >demo.mk &&
-	"$MKTABLE" --commits 6 --deletes --checkpoint-every 3 \
-	    --last-checkpoint --seed 2 "$TRASH/tables/hist" >hist.mk &&
+	objstore_make_tables &&
 	gcs_put_tree "$TRASH/tables/demo" delta_lake "$PFX/demo" &&
 	gcs_put_tree "$TRASH/tables/hist" delta_lake "$PFX/hist"
 '
-DEMO_ROWS=$(sed -n "s/.*, \([0-9]*\) live rows.*/\1/p" demo.mk 2>/dev/null)
-HIST_ROWS=$(sed -n "s/.*, \([0-9]*\) live rows.*/\1/p" hist.mk 2>/dev/null)
+DEMO_ROWS=$(objstore_rows demo)
+HIST_ROWS=$(objstore_rows hist)
 SA_TEXT=$(jq -c . "$GCS_SA_JSON")
 
 test_expect_success 'a credential with a service-account key, never shown' '
@@ -88,15 +86,7 @@ test_expect_success 'query: V4 RSA signed URLs, rows right' '
 '
 
 test_expect_success 'the bytes behind each URL are the uploaded ones' '
-	n=0 &&
-	while read -r url; do
-		curl -s -f -o got "$url" &&
-		key=$(printf "%s" "$url" | sed "s|^$GCS_ENDPOINT/delta_lake/$EPFX/demo/||; s|?.*||") &&
-		local=$(python3 -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))" "$key") &&
-		cmp got "$TRASH/tables/demo/$local" &&
-		n=$((n + 1)) || return 1
-	done <urls &&
-	test $n -gt 0
+	objstore_cmp_urls urls "$GCS_ENDPOINT/delta_lake/$EPFX/demo/" "$TRASH/tables/demo"
 '
 
 test_expect_success 'the independent verifier accepts the URLs' '
