@@ -42,6 +42,13 @@ struct az {
 	struct azsign_key	 k;
 };
 
+/* The blob name of a storage key. */
+static const char *
+blob_name(struct az *z, struct arena *a, const char *key)
+{
+	return arena_printf(a, "%s%s", z->loc.prefix, key);
+}
+
 /* The encoded request path of a blob name (NULL: the container). */
 static const char *
 req_path(struct az *z, struct arena *a, const char *name)
@@ -139,7 +146,7 @@ list_page(void *be, struct arena *a, const char *prefix,
 	q[nq++] = (struct azsign_param){ "restype", "container" };
 	q[nq++] = (struct azsign_param){ "comp", "list" };
 	q[nq++] = (struct azsign_param){ "prefix", str_pct_encode(a,
-	    arena_printf(a, "%s%s", z->loc.prefix, prefix), "") };
+	    blob_name(z, a, prefix), "") };
 	q[nq++] = (struct azsign_param){ "delimiter", "%2F" };
 	if (*marker != NULL)
 		q[nq++] = (struct azsign_param){ "marker",
@@ -177,8 +184,8 @@ az_request(void *be, struct arena *a, const char *key, const char *range,
 {
 	struct az	*z = be;
 
-	return sign_req(z, a, req_path(z, a, arena_printf(a, "%s%s",
-	    z->loc.prefix, key)), NULL, 0, range, h, e);
+	return sign_req(z, a, req_path(z, a, blob_name(z, a, key)), NULL, 0,
+	    range, h, e);
 }
 
 static const struct obj_backend az_obj = { az_request, az_fail };
@@ -215,7 +222,7 @@ az_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
 	memset(&sas, 0, sizeof(sas));
 	sas.resource = AZSIGN_BLOB;
 	sas.container = z->loc.container;
-	sas.name = arena_printf(a, "%s%s", z->loc.prefix, key);
+	sas.name = blob_name(z, a, key);
 	sas.permissions = "r";
 	sas.expiry = now + ttl;
 	sas.protocol = z->https ? "https" : NULL;

@@ -123,7 +123,7 @@ token_fail(struct arena *a, const struct httpc_resp *rs, struct err *e)
 	const char	*what = "", *why = "";
 	struct err	 ignore;
 
-	if ((o = jsonu_parse(a, buf_str((struct buf *)&rs->body),
+	if ((o = jsonu_parse(a, buf_str(&rs->body),
 	    rs->body.len, 4, &ignore)) != NULL) {
 		jsonu_get_str(o, "error", false, &what, &ignore);
 		jsonu_get_str(o, "error_description", false, &why, &ignore);
@@ -196,25 +196,23 @@ token_forget(struct gcs *g)
 	}
 }
 
-/* The Authorization header of a JSON API request, or NULL (anonymous). */
-static const char *
-auth_header(struct gcs *g, struct arena *a, struct err *e, int *rc)
+/* Add the bearer token of a JSON API request (none: anonymous). */
+static int
+add_auth(struct gcs *g, struct arena *a, struct httpc_req *h, struct err *e)
 {
 	struct gkeys	*k;
 	int64_t		 now = (int64_t)time(NULL);
 
-	*rc = -1;
 	if ((k = gkeys_get(g, e)) == NULL)
-		return NULL;
-	*rc = 0;
+		return -1;
 	if (k->rsa.kind != GCSIGN_RSA)
-		return NULL;
+		return 0;
 	if ((k->token == NULL || now >= k->token_exp - TOKEN_MARGIN) &&
-	    token_fetch(k, a, now, e) == -1) {
-		*rc = -1;
-		return NULL;
-	}
-	return arena_printf(a, "Authorization: Bearer %s", k->token);
+	    token_fetch(k, a, now, e) == -1)
+		return -1;
+	h->headers[h->nheaders++] = arena_printf(a, "Authorization: Bearer %s",
+	    k->token);
+	return 0;
 }
 
 /* --- requests ------------------------------------------------------------ */
@@ -232,8 +230,7 @@ gcs_fail(void *be, const struct httpc_resp *rs, const char *key,
 	char		 q[80];
 	int		 rc;
 
-	if (rs->body.len > 0 && (o = jsonu_parse(a, buf_str((struct buf *)
-	    &rs->body), rs->body.len, 8, &ignore)) != NULL &&
+	if (rs->body.len > 0 && (o = jsonu_parse(a, buf_str(&rs->body), rs->body.len, 8, &ignore)) != NULL &&
 	    json_object_object_get_ex(o, "error", &er)) {
 		jsonu_get_str(er, "message", false, &msg, &ignore);
 		if (json_object_object_get_ex(er, "errors", &list) &&
@@ -251,6 +248,13 @@ gcs_fail(void *be, const struct httpc_resp *rs, const char *key,
 	return rc;
 }
 
+/* The object name of a storage key. */
+static const char *
+obj_name(struct gcs *g, struct arena *a, const char *key)
+{
+	return arena_printf(a, "%s%s", g->prefix, key);
+}
+
 /* The JSON API URL of an object (NULL: the bucket's object list). */
 static const char *
 api_url(struct gcs *g, struct arena *a, const char *name)
@@ -262,17 +266,6 @@ api_url(struct gcs *g, struct arena *a, const char *name)
 	    str_pct_encode(a, name, ""));
 }
 
-static int
-add_auth(struct gcs *g, struct arena *a, struct httpc_req *h, struct err *e)
-{
-	const char	*auth;
-	int		 rc;
-
-	if ((auth = auth_header(g, a, e, &rc)) != NULL)
-		h->headers[h->nheaders++] = auth;
-	return rc;
-}
-
 /* objects.get with alt=media: the bytes of key (obj_backend). */
 static int
 gcs_request(void *be, struct arena *a, const char *key, const char *range,
@@ -281,7 +274,7 @@ gcs_request(void *be, struct arena *a, const char *key, const char *range,
 	struct gcs	*g = be;
 
 	h->url = arena_printf(a, "%s?alt=media", api_url(g, a,
-	    arena_printf(a, "%s%s", g->prefix, key)));
+	    obj_name(g, a, key)));
 	if (range != NULL)
 		h->headers[h->nheaders++] = arena_printf(a, "Range: %s", range);
 	return add_auth(g, a, h, e);
@@ -306,10 +299,10 @@ list_page(void *be, struct arena *a, const char *prefix,
 	memset(&rs, 0, sizeof(rs));
 	buf_init(&url, 0);
 	buf_addf(&url, "%s?prefix=%s&delimiter=%%2F", api_url(g, a, NULL),
-	    str_pct_encode(a, arena_printf(a, "%s%s", g->prefix, prefix), ""));
+	    str_pct_encode(a, obj_name(g, a, prefix), ""));
 	if (after != NULL)
 		buf_addf(&url, "&startOffset=%s", str_pct_encode(a,
-		    arena_printf(a, "%s%s", g->prefix, after), ""));
+		    obj_name(g, a, after), ""));
 	if (*token != NULL)
 		buf_addf(&url, "&pageToken=%s", str_pct_encode(a, *token, ""));
 	h.method = "GET";
@@ -366,7 +359,7 @@ gcs_stat(struct storage *st, const char *key, struct storage_entry *ent,
 	memset(&h, 0, sizeof(h));
 	memset(&rs, 0, sizeof(rs));
 	h.method = "GET";
-	h.url = api_url(g, a, arena_printf(a, "%s%s", g->prefix, key));
+	h.url = api_url(g, a, obj_name(g, a, key));
 	h.max = 1 << 16;
 	if (add_auth(g, a, &h, e) == -1 || httpc_do(&h, &rs, e) == -1)
 		goto out;
@@ -407,7 +400,7 @@ gcs_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
 	rq.endpoint = g->api;
 	rq.style = GCSIGN_PATH;
 	rq.bucket = g->bucket;
-	rq.object = arena_printf(a, "%s%s", g->prefix, key);
+	rq.object = obj_name(g, a, key);
 	rq.now = now;
 	rq.expires = ttl;
 	rq.flags = GCSIGN_SIGN_PORT;

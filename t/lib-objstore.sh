@@ -68,8 +68,6 @@ AZURITE_KEY=ZGVsdGFzaGFyZS10ZXN0cy1henVyaXRlLWFjY291bnQta2V5LTAx
 AZURITE_DEV_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 RGW_DIR=$TRASH/rgw
 AZURITE_DIR=$TRASH/azurite
-RGW_ATEXIT=
-AZURITE_ATEXIT=
 AZURITE_PID=
 
 # lib-ds.sh has the same; scripts that only source test-lib.sh need it.
@@ -224,28 +222,44 @@ rgw_start() {
 		echo "rgw_start: radosgw, ceph-mon or ceph-osd not installed" >&2
 		return 1
 	}
-	if [ -z "$RGW_ATEXIT" ]; then
-		test_atexit rgw_stop
-		RGW_ATEXIT=t
-	fi
 	_rs_t0=$(objstore_now)
 	# A port found free may be taken by a parallel script before the
 	# mon or RGW binds it: then that daemon exits, and we start over.
-	for _rs_try in 1 2 3; do
-		if rgw_try; then
-			RGW_START_SECONDS=$(perl -e 'printf "%.1f\n", $ARGV[1] - $ARGV[0]' \
-			    "$_rs_t0" "$(objstore_now)")
-			export RGW_START_SECONDS
-			return 0
-		fi
-		rgw_stop
-	done
-	for _rs_f in "$RGW_DIR"/log/*.out "$RGW_DIR"/log/*.log; do
-		[ -f "$_rs_f" ] || continue
-		echo "--- $_rs_f" >&2
-		tail -n 15 "$_rs_f" >&2
+	if objstore_retry rgw 3; then
+		RGW_START_SECONDS=$(perl -e 'printf "%.1f\n", $ARGV[1] - $ARGV[0]' \
+		    "$_rs_t0" "$(objstore_now)")
+		export RGW_START_SECONDS
+		return 0
+	fi
+	objstore_tail "$RGW_DIR"/log/*.out "$RGW_DIR"/log/*.log
+	return 1
+}
+
+# objstore_retry NAME TRIES [ARGS]: NAME_try ARGS until it works, at most
+# TRIES times, NAME_stop after each failure; NAME_stop is registered to
+# run at exit (once).
+objstore_retry() {
+	_or_name=$1 _or_tries=$2
+	shift 2
+	if ! eval "[ -n \"\${OBJSTORE_ATEXIT_$_or_name-}\" ]"; then
+		test_atexit "${_or_name}_stop"
+		eval "OBJSTORE_ATEXIT_$_or_name=t"
+	fi
+	while [ "$_or_tries" -gt 0 ]; do
+		"${_or_name}_try" "$@" && return 0
+		"${_or_name}_stop"
+		_or_tries=$((_or_tries - 1))
 	done
 	return 1
+}
+
+# objstore_tail FILE...: the end of each existing file, to stderr.
+objstore_tail() {
+	for _ot_f in "$@"; do
+		[ -f "$_ot_f" ] || continue
+		echo "--- $_ot_f" >&2
+		tail -n 15 "$_ot_f" >&2
+	done
 }
 
 rgw_try() {
@@ -323,15 +337,8 @@ azurite_start() {
 		echo "azurite_start: no node or no t/node/node_modules/azurite" >&2
 		return 1
 	}
-	if [ -z "$AZURITE_ATEXIT" ]; then
-		test_atexit azurite_stop
-		AZURITE_ATEXIT=t
-	fi
-	for _as_try in 1 2 3 4 5; do
-		azurite_try && return 0
-		azurite_stop
-	done
-	tail -n 20 "$AZURITE_DIR/azurite.out" >&2
+	objstore_retry azurite 5 && return 0
+	objstore_tail "$AZURITE_DIR/azurite.out"
 	return 1
 }
 
@@ -420,7 +427,6 @@ GCS_LOG=$GCS_DIR/stub.log
 GCS_SA_JSON=$GCS_DIR/sa.json
 GCS_HMAC_ID=GOOG1EDSTESTGCSHMACACCESSID01
 GCS_HMAC_SECRET=dsTestGcsHmacSecret/Key+0123456789abcdef
-GCS_ATEXIT=
 GCS_PID=
 GCS_TOKEN_PID=
 
@@ -438,21 +444,10 @@ gcs_start() {
 		echo "gcs_start: no python3-cryptography, or no $GCS_TOKEN_SERVER" >&2
 		return 1
 	}
-	if [ -z "$GCS_ATEXIT" ]; then
-		test_atexit gcs_stop
-		GCS_ATEXIT=t
-	fi
 	# The stub picks its own port (--port 0); the token server's must be
 	# known beforehand (it is in sa.json): retry when another took it.
-	for _gs_try in 1 2 3 4 5; do
-		gcs_try "$@" && return 0
-		gcs_stop
-	done
-	for _gs_f in "$GCS_DIR/token.out" "$GCS_DIR/stub.out"; do
-		[ -f "$_gs_f" ] || continue
-		echo "--- $_gs_f" >&2
-		tail -n 15 "$_gs_f" >&2
-	done
+	objstore_retry gcs 5 "$@" && return 0
+	objstore_tail "$GCS_DIR/token.out" "$GCS_DIR/stub.out"
 	return 1
 }
 
@@ -569,4 +564,36 @@ objstore_cmp_urls() {
 		_oc_n=$((_oc_n + 1)) || return 1
 	done <"$1"
 	test "$_oc_n" -gt 0
+}
+
+# The table checks every store test makes, with the test's own dsc (the
+# strict client as recipient r1 of share s, schema d) and the admin's
+# api.  objstore_check_history URLBASE: hist in delta format, at its
+# head, at version 4 (deletion vectors whose URLs start with URLBASE)
+# and from version 1.  objstore_check_proxy: demo served through
+# deltashare's own /files URLs while its fileAccess is "proxy".
+objstore_check_history() {
+	dsc --format delta --reader-features deletionvectors --rows \
+	    query s d hist >out.json &&
+	jq -e ".rows == $(objstore_rows hist)" out.json &&
+	dsc --format delta --reader-features deletionvectors --rows \
+	    query s d hist --body "{\"version\":4}" >out.json &&
+	jq -e ".version == 4 and ([.files[] | select(.deletionVector != null) |
+	    .deletionVector.pathOrInlineDv | startswith(\"$1\")] |
+	    length > 0 and all)" out.json &&
+	dsc --format delta --reader-features deletionvectors --fetch \
+	    query s d hist --body "{\"startingVersion\":1}" >out.json &&
+	jq -e "[.files[].version] | min == 1" out.json ||
+	{ cat out.json >&2; return 1; }
+}
+objstore_check_proxy() {
+	DS_TOKEN=$ADMIN_TOKEN &&
+	api PATCH /admin/tables/demo "{\"fileAccess\":\"proxy\"}" &&
+	expect_status 200 && expect_json ".fileAccess == \"proxy\"" &&
+	dsc --rows query s d demo >out.json &&
+	jq -e ".rows == $(objstore_rows demo)" out.json &&
+	jq -r ".files[].url" out.json >purls &&
+	! grep -v "^$DS_URL/files/" purls &&
+	api PATCH /admin/tables/demo "{\"fileAccess\":\"presigned\"}" &&
+	expect_status 200
 }

@@ -131,30 +131,11 @@ test_expect_success 'an expired URL is refused by the store' '
 '
 
 test_expect_success 'deletion vectors, time travel and version ranges from the store' '
-	dsc --format delta --reader-features deletionvectors --rows \
-	    query s d hist >out.json &&
-	jq -e ".rows == $HIST_ROWS" out.json &&
-	dsc --format delta --reader-features deletionvectors --rows \
-	    query s d hist --body "{\"version\":4}" >out.json &&
-	jq -e ".version == 4 and ([.files[] | select(.deletionVector != null) |
-	    .deletionVector.pathOrInlineDv | startswith(\"$RGW_ENDPOINT/\")] |
-	    length > 0 and all)" out.json &&
-	dsc --format delta --reader-features deletionvectors --fetch \
-	    query s d hist --body "{\"startingVersion\":1}" >out.json &&
-	jq -e "[.files[].version] | min == 1" out.json ||
-	{ cat out.json >&2; return 1; }
+	objstore_check_history "$RGW_ENDPOINT/"
 '
 
 test_expect_success 'proxy mode: the same files through deltashare' '
-	DS_TOKEN=$ADMIN_TOKEN &&
-	api PATCH /admin/tables/demo "{\"fileAccess\":\"proxy\"}" &&
-	expect_status 200 && expect_json ".fileAccess == \"proxy\"" &&
-	dsc --rows query s d demo >out.json &&
-	jq -e ".rows == $DEMO_ROWS" out.json &&
-	jq -r ".files[].url" out.json >purls &&
-	! grep -v "^$DS_URL/files/" purls &&
-	api PATCH /admin/tables/demo "{\"fileAccess\":\"presigned\"}" &&
-	expect_status 200
+	objstore_check_proxy
 '
 
 test_expect_success 'a wrong secret: 502 naming the store error' '

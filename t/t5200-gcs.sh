@@ -114,12 +114,11 @@ test_expect_success 'tampered, moved, unsigned and expired URLs are refused' '
 '
 
 test_expect_success 'deletion vectors, time travel and version ranges' '
-	dsc --format delta --reader-features deletionvectors --rows \
-	    query s d hist >out.json &&
-	jq -e ".rows == $HIST_ROWS" out.json &&
-	dsc --format delta --reader-features deletionvectors --fetch \
-	    query s d hist --body "{\"startingVersion\":1}" >out.json &&
-	jq -e "[.files[].version] | min == 1" out.json
+	objstore_check_history "$GCS_ENDPOINT/"
+'
+
+test_expect_success 'proxy mode: the same files through deltashare' '
+	objstore_check_proxy
 '
 
 test_expect_success 'one access token per worker, not per request' '
