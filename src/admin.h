@@ -58,6 +58,11 @@ int	admin_token_list(struct req *);
 int	admin_token_create(struct req *);
 int	admin_token_revoke(struct req *);
 int	admin_audit_list(struct req *);
+int	admin_audit_sharing_list(struct req *);	/* admin_audit.c */
+int	admin_metrics_get(struct req *);		/* admin_metrics.c */
+int	admin_health_get(struct req *);		/* admin_metrics.c */
+/* The metrics in the Prometheus text format (also "deltashare metrics"). */
+void	admin_metrics_text(struct buf *);
 int	admin_credential_list(struct req *);
 int	admin_credential_create(struct req *);
 int	admin_credential_get(struct req *);
@@ -75,6 +80,7 @@ enum admin_list {
 	ADMIN_LIST_RECIPIENTS,
 	ADMIN_LIST_AUDIT,
 	ADMIN_LIST_CREDENTIALS,
+	ADMIN_LIST_SHARING_LOG,
 };
 
 /* A row the handler looked up: its id, JSON form and configured name. */

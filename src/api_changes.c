@@ -13,6 +13,7 @@
 
 #include "api_range.h"
 #include "api_table.h"
+#include "audit.h"
 #include "conf.h"
 #include "delta_log.h"
 #include "delta_snapshot.h"
@@ -163,6 +164,7 @@ emit(struct tq *q, struct cdf_params *p, struct delta_snapshot *head,
 	    lines_metadata(&q->l, &head->metadata, head->version) == -1 ||
 	    range_emit(q, &rg, &o, &nv, &nk) == -1)
 		return -1;
+	audit_served(q->r, p->start, p->end);
 	if (!end_stream)
 		return 0;
 	return lines_end(&q->l, nv < 0 ? NULL : tq_token(q, PT_STREAM, hash,

@@ -18,6 +18,7 @@
 #include "api_file.h"
 #include "api_table.h"
 #include "arena.h"
+#include "audit.h"
 #include "buf.h"
 #include "catalog.h"
 #include "conf.h"
@@ -172,6 +173,8 @@ file_get(struct req *r)
 	    catalog_table_location(r->db, r->arena, f.table_id, &location,
 	    &cc, &r->err) == -1 || tq_cred(r, &cc, &c) == -1)
 		return -1;
+	r->audit.table_id = f.table_id;
+	r->audit.file = f.key;
 	if ((st = storage_open_cred(location, c, &r->err)) == NULL)
 		return -1;
 	if (storage_stat(st, f.key, &ent, r->arena, &r->err) == -1) {

@@ -17,6 +17,7 @@
 
 #include "api_lines.h"
 #include "arena.h"
+#include "audit.h"
 #include "buf.h"
 #include "catalog.h"
 #include "conf.h"
@@ -370,6 +371,7 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
 	l->nfiles++;
+	audit_file(l->r, f->size);
 	return put(l, &b);
 }
 

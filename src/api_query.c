@@ -19,6 +19,7 @@
 #include "api_range.h"
 #include "api_table.h"
 #include "arena.h"
+#include "audit.h"
 #include "buf.h"
 #include "conf.h"
 #include "delta_log.h"
@@ -116,6 +117,7 @@ snap_setup(struct tq *q, const struct qbody *b, const struct delta_snapshot *sn,
     struct snap_emit *s)
 {
 	const struct delta_metadata *md = &sn->metadata.u.metadata;
+	struct pred	*json = NULL, *sql = NULL;
 
 	s->q = q;
 	s->limit = -1;
@@ -123,31 +125,27 @@ snap_setup(struct tq *q, const struct qbody *b, const struct delta_snapshot *sn,
 	s->scratch = arena_new();
 	arena_defer(q->r->arena, (arena_cleanup_fn)arena_free, s->scratch);
 	if (b->json_hints != NULL && *b->json_hints != '\0')
-		s->pred = pred_parse_json(q->r->arena, b->json_hints,
+		json = pred_parse_json(q->r->arena, b->json_hints,
 		    strlen(b->json_hints));
-	if (b->nhints > 0) {
-		struct pred *sql = pred_parse_sql(q->r->arena, md, b->hints,
-		    b->nhints);
+	if (b->nhints > 0)
+		sql = pred_parse_sql(q->r->arena, md, b->hints, b->nhints);
+	s->pred = json != NULL ? json : sql;
+	if (json != NULL && sql != NULL) {
+		struct pred *and = arena_calloc(q->r->arena, 1, sizeof(*and));
 
-		if (s->pred == NULL)
-			s->pred = sql;
-		else if (sql != NULL) {
-			struct pred *and = arena_calloc(q->r->arena, 1,
-			    sizeof(*and));
-
-			and->op = PRED_AND;
-			and->kids = arena_calloc(q->r->arena, 2,
-			    sizeof(*and->kids));
-			and->kids[0] = (struct pred *)s->pred;
-			and->kids[1] = sql;
-			and->nkids = 2;
-			s->pred = and;
-		}
+		and->op = PRED_AND;
+		and->kids = arena_calloc(q->r->arena, 2, sizeof(*and->kids));
+		and->kids[0] = json;
+		and->kids[1] = sql;
+		and->nkids = 2;
+		s->pred = and;
 	}
 	if (s->pred != NULL && pred_schema(q->r->arena, md, &s->ps) == -1)
 		s->pred = NULL;
 	if (b->limit >= 0 && b->json_hints == NULL && b->nhints == 0)
 		s->limit = b->limit;
+	audit_hints(q->r, s->pred != NULL && json != NULL, s->pred != NULL &&
+	    sql != NULL, s->limit >= 0);
 	return 0;
 }
 
@@ -256,6 +254,7 @@ query_stream(struct tq *q, const struct qbody *b, bool end_stream)
 	    lines_metadata(&q->l, &sn->metadata, b->starting_version) == -1 ||
 	    range_emit(q, &rg, &o, &nv, &nk) == -1)
 		return -1;
+	audit_served(q->r, b->starting_version, end);
 	if (!end_stream)
 		return 0;
 	if (nv >= 0)
@@ -285,6 +284,27 @@ check_history(struct tq *q, const struct qbody *b)
 	return 0;
 }
 
+/* What the body asks for, for the audit record. */
+static void
+audit_query(struct req *r, const struct qbody *b)
+{
+	if (b->version >= 0)
+		audit_ask_i64(r, "version", b->version);
+	if (b->timestamp != NULL)
+		audit_ask_str(r, "timestamp", b->timestamp);
+	if (b->starting_version >= 0)
+		audit_ask_i64(r, "startingVersion", b->starting_version);
+	if (b->ending_version >= 0)
+		audit_ask_i64(r, "endingVersion", b->ending_version);
+	if (b->limit >= 0)
+		audit_ask_i64(r, "limitHint", b->limit);
+	if (b->max_files >= 0)
+		audit_ask_i64(r, "maxFiles", b->max_files);
+	if (b->page_token != NULL || b->refresh_token != NULL)
+		audit_ask_str(r, b->page_token != NULL ? "pageToken" :
+		    "refreshToken", "(given)");
+}
+
 int
 table_query(struct req *r)
 {
@@ -303,6 +323,7 @@ table_query(struct req *r)
 	if (qbody_parse(r->arena, r->body, r->bodylen, q.caps.async, &b,
 	    &r->err) == -1)
 		return -1;
+	audit_query(r, &b);
 	if (caps_rc == -1) {
 		r->err = caps_err;
 		return -1;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api_table.h"
+#include "audit.h"
 #include "arena.h"
 #include "buf.h"
 #include "conf.h"
@@ -269,6 +270,7 @@ tq_start(struct tq *q, int64_t hv, bool end_stream)
 {
 	struct req	*r = q->r;
 
+	audit_served(r, hv, -1);
 	resp_header(r, "Delta-Table-Version", "%lld", (long long)hv);
 	resp_header(r, "delta-sharing-capabilities", "responseformat=%s%s",
 	    q->l.fmt == CAPS_DELTA ? "delta" : "parquet",

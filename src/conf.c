@@ -65,6 +65,7 @@ struct key {
 };
 
 static const char *const alg_names[] = { "HS256", "RS256", "ES256", NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
 static const char *const level_names[] = {
 	"error", "warn", "info", "debug", NULL
 };
@@ -124,6 +125,11 @@ static const struct key keys[] = {
 	    OFF(allowed_buckets), NULL },
 	{ "admin", "allowed_endpoints", T_LIST, "", 0, 0, 0,
 	    OFF(allowed_endpoints), NULL },
+	{ "audit", "database", T_ENUM, "yes", 0, 0, 0, OFF(audit_database),
+	    yes_no },
+	{ "audit", "file", T_STR, "", 0, 0, 0, OFF(audit_file), NULL },
+	{ "audit", "retention_days", T_INT, "90", 0, 36500, 0,
+	    OFF(audit_retention_days), NULL },
 	{ "query", "url_ttl", T_INT, "3600", 60, 7 * DAY, 0, OFF(url_ttl),
 	    NULL },
 	{ "query", "page_token_ttl", T_INT, "259200", 60, 30 * DAY, 0,

@@ -70,6 +70,11 @@ struct conf {
 	char		**allowed_buckets;	/* "s3://bucket[/prefix]"... */
 	char		**allowed_endpoints;	/* "http://127.0.0.1:7480"... */
 
+	/* [audit] */
+	int		 audit_database;	/* 0 no, 1 yes */
+	char		*audit_file;		/* "" = none */
+	int64_t		 audit_retention_days;	/* 0 = keep */
+
 	/* [query] */
 	int64_t		 url_ttl;		/* seconds */
 	int64_t		 page_token_ttl;	/* seconds */

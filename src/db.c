@@ -21,6 +21,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "metrics.h"
 #include "strutil.h"
 #include "xmalloc.h"
 
@@ -132,6 +133,7 @@ db_connect(struct db *db, struct err *e)
 	kw[2] = "dbname"; val[2] = db->conf->db_conninfo;
 	kw[3] = NULL; val[3] = NULL;
 	db->conn = PQconnectdbParams(kw, val, 1);
+	metrics_add(MX_DB_CONNECTS, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		log_error("cannot connect to the database: %s", db->conn ?
 		    PQerrorMessage(db->conn) : "out of memory");

@@ -425,6 +425,29 @@ static const struct {
 	    "AND ($6::timestamptz IS NULL OR at >= $6::timestamptz) "
 	    "AND ($7::timestamptz IS NULL OR at < $7::timestamptz) "
 	    "ORDER BY id DESC LIMIT $2::int" },
+
+	[STMT_SHARING_LOG_INSERT] = { "sharing_log_insert", 7,
+	    "INSERT INTO sharing_log (at, recipient, share, schema_name, "
+	    "table_name, status, line) VALUES ($1::timestamptz, $2, $3, $4, "
+	    "$5, $6::int, $7::json)" },
+	[STMT_SHARING_LOG_PRUNE] = { "sharing_log_prune", 1,
+	    "DELETE FROM sharing_log WHERE id IN (SELECT id FROM sharing_log "
+	    "WHERE at < now() - $1::int * interval '1 day' ORDER BY id "
+	    "LIMIT 10000)" },
+	[STMT_SHARING_LOG_LIST] = { "sharing_log_list", 8,
+	    "SELECT id, line FROM sharing_log "
+	    "WHERE ($1::bigint = 0 OR id < $1::bigint) "
+	    "AND ($3::text IS NULL OR ds_name_key(recipient) = "
+	    "ds_name_key($3)) "
+	    "AND ($4::text IS NULL OR ds_name_key(share) = ds_name_key($4)) "
+	    "AND ($5::text IS NULL OR ds_name_key(schema_name) = "
+	    "ds_name_key($5)) "
+	    "AND ($6::text IS NULL OR ds_name_key(table_name) = "
+	    "ds_name_key($6)) "
+	    "AND ($7::timestamptz IS NULL OR at >= $7::timestamptz) "
+	    "AND ($8::timestamptz IS NULL OR at < $8::timestamptz) "
+	    "ORDER BY id DESC LIMIT $2::int" },
+	[STMT_HEALTH] = { "health", 0, "SELECT 1" },
 };
 
 const char *

@@ -96,6 +96,12 @@ enum db_stmt {
 	STMT_AUDIT_INSERT,
 	STMT_AUDIT_LIST,
 
+	/* The audit log of sharing calls; the health check. */
+	STMT_SHARING_LOG_INSERT,
+	STMT_SHARING_LOG_PRUNE,
+	STMT_SHARING_LOG_LIST,
+	STMT_HEALTH,
+
 	DB_STMT__MAX
 };
 

@@ -22,6 +22,7 @@
 #include <fcgiapp.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
@@ -29,6 +30,7 @@
 #include "http_req.h"
 #include "http_resp.h"
 #include "log.h"
+#include "metrics.h"
 #include "route.h"
 #include "strutil.h"
 
@@ -104,36 +106,51 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Answer one request into r; the arena is reset by done() once the
+ * front end has the answer.  The answer is counted and its audit record
+ * built here, while the request's parameters still exist.
+ */
 static void
 handle(const struct conf *c, struct db *db, struct arena *a,
-    const struct req_io *io)
+    const struct req_io *io, struct req *r)
 {
-	struct req	 r;
 	unsigned char	 rid[8];
-	int64_t		 start = now_ms();
+	int64_t		 t0 = metrics_now_us(), us;
 
-	memset(&r, 0, sizeof(r));
-	r.arena = a;
-	r.conf = c;
-	r.db = db;
-	r.io = *io;
-	r.now_ms = start;
-	err_clear(&r.err);
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->conf = c;
+	r->db = db;
+	r->io = *io;
+	r->now_ms = now_ms();
+	err_clear(&r->err);
+	audit_init(r);
 	crypto_random(rid, sizeof(rid));
-	str_hex(rid, sizeof(rid), r.id);
-	resp_init(&r);
-	if (req_parse(&r) == -1 || route_dispatch(&r) == -1)
-		resp_error(&r);
+	str_hex(rid, sizeof(rid), r->id);
+	resp_init(r);
+	if (req_parse(r) == -1 || route_dispatch(r) == -1)
+		resp_error(r);
 	db_rollback(db);
-	resp_finish(&r);
-	if (r.status >= 500)
-		log_error("%s %s: %d %s (request %s)", r.method_str,
-		    req_log_path(&r), r.status, r.err.msg, r.id);
+	resp_finish(r);
+	us = metrics_now_us() - t0;
+	metrics_request(route_index(r->route), r->status, us, r->bytes_out);
+	audit_prepare(r, us / 1000);
+	if (r->status >= 500)
+		log_error("%s %s: %d %s (request %s)", r->method_str,
+		    req_log_path(r), r->status, r->err.msg, r->id);
 	else
-		log_debug("%s %s: %d in %lld ms (request %s)", r.method_str,
-		    req_log_path(&r), r.status,
-		    (long long)(now_ms() - start), r.id);
-	arena_reset(a);
+		log_debug("%s %s: %d in %lld ms (request %s)", r->method_str,
+		    req_log_path(r), r->status, (long long)(us / 1000), r->id);
+}
+
+/* After the front end has the answer: store its audit record. */
+static void
+done(struct req *r)
+{
+	audit_store(r);
+	db_rollback(r->db);
+	arena_reset(r->arena);
 }
 
 /* Is a connection already waiting on the listening socket? */
@@ -170,11 +187,27 @@ static int
 serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 {
 	struct req_io	 io = { cgi_param, cgi_read, cgi_write, NULL };
+	struct req	 r;
 
-	handle(c, db, a, &io);
+	handle(c, db, a, &io, &r);
 	fflush(stdout);
 	cgi_drain();
+	fclose(stdout);
+	done(&r);
 	return 0;
+}
+
+static void
+serve_one(const struct conf *c, struct db *db, struct arena *a,
+    const struct req_io *io, FCGX_Request *fr)
+{
+	struct req	 r;
+
+	metrics_worker_busy(true);
+	handle(c, db, a, io, &r);
+	FCGX_Finish_r(fr);
+	done(&r);
+	metrics_worker_busy(false);
 }
 
 int
@@ -188,6 +221,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	int			 rc = 0;
 
 	a = arena_new();
+	metrics_open(c->path);
 	if (FCGX_IsCGI()) {
 		rc = serve_cgi(c, db, a);
 		arena_free(a);
@@ -206,12 +240,12 @@ fcgi_run(const struct conf *c, struct db *db)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	metrics_worker_start(now_ms());
 	log_info("worker ready");
 	while (!stopping) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
-		handle(c, db, a, &io);
-		FCGX_Finish_r(&fr);
+		serve_one(c, db, a, &io, &fr);
 		if (c->max_requests > 0 && ++served >= c->max_requests) {
 			/*
 			 * The front end may have queued a connection to us
@@ -220,8 +254,7 @@ fcgi_run(const struct conf *c, struct db *db)
 			 */
 			while (!stopping && pending(LISTEN_FD) &&
 			    FCGX_Accept_r(&fr) >= 0) {
-				handle(c, db, a, &io);
-				FCGX_Finish_r(&fr);
+				serve_one(c, db, a, &io, &fr);
 				served++;
 			}
 			log_info("served %lld requests, exiting",

@@ -51,6 +51,26 @@ struct req_param {
 };
 
 #define REQ_MAX_SEGS	16
+#define REQ_MAX_ASKED	8
+
+/*
+ * What a sharing call asked for and got, filled in by the handlers for
+ * its audit record (audit.h).
+ */
+struct req_audit {
+	const char	*asked[REQ_MAX_ASKED];	/* name */
+	const char	*asked_json[REQ_MAX_ASKED];	/* its value, as JSON */
+	size_t		 nasked;
+	int64_t		 version;	/* served; -1: none */
+	int64_t		 end_version;	/* last of a range; -1: none */
+	unsigned	 hints;		/* AUDIT_HINT_* applied */
+	int64_t		 files;		/* file lines sent */
+	int64_t		 bytes;		/* their sizes */
+	int64_t		 table_id;	/* a file URL's table; 0: none */
+	const char	*file;		/* a file URL's key */
+	char		 at[40];	/* the record's time */
+	const char	*line;		/* the record, once prepared */
+};
 
 struct req {
 	struct arena		*arena;
@@ -77,6 +97,8 @@ struct req {
 
 	char			*body;
 	size_t			 bodylen;
+
+	struct req_audit	 audit;
 
 	/* Response state, owned by http_resp.c. */
 	struct buf		 hdrs;

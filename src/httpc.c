@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "httpc.h"
+#include "metrics.h"
 
 #define PARALLEL	16
 #define BACKOFF_MS	100
@@ -223,9 +224,12 @@ transient(CURLcode c)
 static bool
 job_finish(struct job *j, CURLcode c, bool last)
 {
-	long	 st = 0;
+	long	 st = 0, conns = 0;
 
 	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &st);
+	if (curl_easy_getinfo(j->h, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK &&
+	    c == CURLE_OK)
+		metrics_cache(MC_HTTP_CONNECTION, conns == 0);
 	if (c == CURLE_OK) {
 		j->rs->status = st;
 		if ((st == 429 || (st >= 500 && st != 501)) && !last)

@@ -5,6 +5,7 @@
  *	deltashare [-f file] -n		check the configuration and exit
  *	deltashare [-f file] migrate [--status]
  *	deltashare [-f file] passwd ACCOUNT	(password on standard input)
+ *	deltashare [-f file] metrics [--unlink]
  *	deltashare config-keys		list configuration keys
  *	deltashare -V
  *
@@ -16,19 +17,23 @@
 
 #include <sys/prctl.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "arena.h"
+#include "buf.h"
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "fcgi.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "name.h"
 #include "passwd.h"
@@ -38,7 +43,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: deltashare [-nV] [-f file] "
-	    "[migrate [--status] | passwd account | config-keys]\n");
+	    "[migrate [--status] | passwd account | metrics [--unlink] | "
+	    "config-keys]\n");
 	exit(2);
 }
 
@@ -185,6 +191,30 @@ out:
 	return rc;
 }
 
+/* The workers' metrics (of this user), or remove them. */
+static int
+cmd_metrics(const struct conf *c, int argc, char **argv)
+{
+	struct buf	 b;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--unlink") != 0))
+		usage();
+	if (argc == 2) {
+		if (metrics_unlink(c->path) == 0)
+			return 0;
+		fprintf(stderr, "deltashare: metrics: %s: %s\n",
+		    metrics_name(c->path), strerror(errno));
+		return 1;
+	}
+	if (metrics_open(c->path) == -1)
+		return 1;
+	buf_init(&b, 0);
+	admin_metrics_text(&b);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_release(&b);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -230,6 +260,8 @@ main(int argc, char *argv[])
 		rc = cmd_migrate(c, argc, argv);
 	else if (argc > 0 && strcmp(argv[0], "passwd") == 0)
 		rc = cmd_passwd(c, argc, argv);
+	else if (argc > 0 && strcmp(argv[0], "metrics") == 0)
+		rc = cmd_metrics(c, argc, argv);
 	else if (argc > 0)
 		usage();
 	else {

@@ -49,6 +49,7 @@ static const struct route routes[] = {
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/changes",
 	    table_changes, RCP },
 	{ G, "/files/{file}", file_get, AUTH_NONE },
+	{ G, "/health", admin_health_get, AUTH_NONE },
 
 	{ P, "/admin/login", admin_login, AUTH_NONE },
 	{ P, "/admin/logout", admin_logout, ADM },
@@ -92,6 +93,8 @@ static const struct route routes[] = {
 	{ D, "/admin/recipients/{recipient}/tokens/{token}",
 	    admin_token_revoke, ADM },
 	{ G, "/admin/audit", admin_audit_list, ADM },
+	{ G, "/admin/audit/sharing", admin_audit_sharing_list, ADM },
+	{ G, "/admin/metrics", admin_metrics_get, ADM },
 	{ G, "/admin/credentials", admin_credential_list, ADM },
 	{ P, "/admin/credentials", admin_credential_create, ADM },
 	{ G, "/admin/credentials/{credential}", admin_credential_get, ADM },
@@ -100,6 +103,41 @@ static const struct route routes[] = {
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+unsigned
+route_count(void)
+{
+	return NROUTES + 1;
+}
+
+unsigned
+route_index(const struct route *rt)
+{
+	return rt == NULL ? 0 : (unsigned)(rt - routes) + 1;
+}
+
+int
+route_label(unsigned i, const char **method, const char **pattern)
+{
+	unsigned	 m;
+
+	if (i == 0 || i > NROUTES) {
+		*method = "";
+		*pattern = "none";
+		return i == 0 ? 0 : -1;
+	}
+	for (m = 1; !(routes[i - 1].methods & m); m <<= 1)
+		;
+	*method = req_method_name((enum http_method)m);
+	*pattern = routes[i - 1].pattern;
+	return 0;
+}
+
+bool
+route_is_sharing(const struct route *rt)
+{
+	return rt != NULL && (rt->auth == AUTH_RECIPIENT || rt->fn == file_get);
+}
 
 struct capture {
 	const char	*name;		/* points into the pattern: "{share}..." */

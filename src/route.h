@@ -10,6 +10,8 @@
 #ifndef DS_ROUTE_H
 #define DS_ROUTE_H
 
+#include <stdbool.h>
+
 #include "auth.h"
 
 struct req;
@@ -32,5 +34,17 @@ int	route_dispatch(struct req *);
 
 /* Match only (for tests and fuzzing): 0 and req->route set, or -1. */
 int	route_match(struct req *);
+
+/*
+ * Routes by number, for the metrics: 0 is "no route" (404, 405,
+ * OPTIONS), 1..route_count()-1 the table's entries in order.
+ */
+unsigned route_count(void);
+unsigned route_index(const struct route *);
+/* A route's method ("GET") and pattern; "" and "none" for 0. */
+int	route_label(unsigned, const char **method, const char **pattern);
+
+/* A call of the Delta Sharing API (recipients' routes, file URLs). */
+bool	route_is_sharing(const struct route *);
 
 #endif

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "err.h"
+#include "metrics.h"
 #include "sigv4.h"
 #include "strutil.h"
 
@@ -176,9 +177,13 @@ signing_key(struct sigv4_creds *c, const char *date,
 	unsigned char	 t[32];
 	char		*secret;
 	size_t		 n;
+	bool		 hit;
 
-	if (strcmp(k->date, date) == 0 && strcmp(k->region, c->region) == 0 &&
-	    strcmp(k->service, c->service) == 0)
+	hit = strcmp(k->date, date) == 0 && strcmp(k->region, c->region) == 0 &&
+	    strcmp(k->service, c->service) == 0;
+	if (c->cache != NULL)
+		metrics_cache(MC_S3_SIGNING_KEY, hit);
+	if (hit)
 		return k->key;
 	n = strlen(c->secret_key) + 5;
 	secret = malloc(n);

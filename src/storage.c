@@ -5,7 +5,8 @@
  * what every backend may rely on: keys are well formed (relative, no
  * empty, "." or ".." segment), offsets and lengths make sense.  The
  * backends (storage_local.c, storage_s3.c, storage_az.c, storage_gcs.c)
- * do the I/O.
+ * do the I/O.  Every operation is counted and timed here, by backend,
+ * in the shared metrics.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "metrics.h"
 #include "storage.h"
 #include "storage_obj.h"
 #include "strutil.h"
@@ -166,35 +168,71 @@ prefix_valid(const char *prefix)
 	return ok;
 }
 
+static enum metrics_backend
+backend_of(const struct storage *st)
+{
+	enum metrics_backend b;
+
+	for (b = 0; b < MB__N; b++)
+		if (strcmp(st->ops->name, metrics_backend_names[b]) == 0)
+			return b;
+	return MB_LOCAL;
+}
+
+/* Count one operation that started at t0 and returned rc. */
+static int
+measured(const struct storage *st, enum metrics_op op, int64_t t0, int rc,
+    const struct err *e)
+{
+	enum metrics_outcome o = MR_OK;
+
+	if (rc == -1)
+		o = e != NULL && e->kind == ERR_NOT_FOUND ? MR_NOT_FOUND :
+		    MR_ERROR;
+	metrics_storage(backend_of(st), op, o, metrics_now_us() - t0);
+	return rc;
+}
+
 int
 storage_list(struct storage *st, struct arena *a, const char *prefix,
     const char *start_after, struct storage_list *out, struct err *e)
 {
+	int64_t	 t0;
+
 	out->v = NULL;
 	out->n = 0;
 	if (prefix == NULL || !prefix_valid(prefix))
 		return err_set(e, ERR_INTERNAL, "invalid storage prefix");
-	return st->ops->list(st, a, prefix, start_after, out, e);
+	t0 = metrics_now_us();
+	return measured(st, MO_LIST, t0,
+	    st->ops->list(st, a, prefix, start_after, out, e), e);
 }
 
 int
 storage_read(struct storage *st, const char *key, int64_t off, int64_t len,
     size_t max, struct buf *out, struct err *e)
 {
+	int64_t	 t0;
+
 	if (!storage_key_valid(key))
 		return err_set(e, ERR_INTERNAL, "invalid storage key");
 	if (off < 0 || len < -1)
 		return err_set(e, ERR_INTERNAL, "invalid byte range");
-	return st->ops->read(st, key, off, len, max, out, e);
+	t0 = metrics_now_us();
+	return measured(st, MO_READ, t0,
+	    st->ops->read(st, key, off, len, max, out, e), e);
 }
 
 int
 storage_stat(struct storage *st, const char *key,
     struct storage_entry *ent, struct arena *a, struct err *e)
 {
+	int64_t	 t0;
+
 	if (!storage_key_valid(key))
 		return err_set(e, ERR_INTERNAL, "invalid storage key");
-	return st->ops->stat(st, key, ent, a, e);
+	t0 = metrics_now_us();
+	return measured(st, MO_STAT, t0, st->ops->stat(st, key, ent, a, e), e);
 }
 
 int
@@ -202,6 +240,7 @@ storage_read_many(struct storage *st, struct storage_req *reqs, size_t n,
     size_t max_each)
 {
 	size_t	 i;
+	int64_t	 t0;
 	int	 rc = 0;
 
 	/* Bad keys fail here; the backend sees only the others. */
@@ -215,7 +254,8 @@ storage_read_many(struct storage *st, struct storage_req *reqs, size_t n,
 			rc = -1;
 		}
 	}
+	t0 = metrics_now_us();
 	if (st->ops->read_many(st, reqs, n, max_each) == -1)
 		rc = -1;
-	return rc;
+	return measured(st, MO_READ_MANY, t0, rc, NULL);
 }

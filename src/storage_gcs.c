@@ -34,6 +34,7 @@
 #include "gcsign.h"
 #include "httpc.h"
 #include "jsonu.h"
+#include "metrics.h"
 #include "storage.h"
 #include "storage_obj.h"
 #include "strutil.h"
@@ -202,13 +203,15 @@ add_auth(struct gcs *g, struct arena *a, struct httpc_req *h, struct err *e)
 {
 	struct gkeys	*k;
 	int64_t		 now = (int64_t)time(NULL);
+	bool		 fresh;
 
 	if ((k = gkeys_get(g, e)) == NULL)
 		return -1;
 	if (k->rsa.kind != GCSIGN_RSA)
 		return 0;
-	if ((k->token == NULL || now >= k->token_exp - TOKEN_MARGIN) &&
-	    token_fetch(k, a, now, e) == -1)
+	fresh = k->token != NULL && now < k->token_exp - TOKEN_MARGIN;
+	metrics_cache(MC_GCS_TOKEN, fresh);
+	if (!fresh && token_fetch(k, a, now, e) == -1)
 		return -1;
 	h->headers[h->nheaders++] = arena_printf(a, "Authorization: Bearer %s",
 	    k->token);

@@ -59,9 +59,20 @@ ds_prepare() {
 ds_start() {
 	test_have_prereq LIGHTTPD || test_skip_all "lighttpd not installed"
 	ds_prepare "$1"
+	test_atexit ds_metrics_unlink
 	lighttpd_start || bail "cannot start lighttpd"
 	ds_login admin "$ADMIN_PASSWORD" || bail "admin login failed"
 	ADMIN_TOKEN=$DS_TOKEN
+}
+
+# Remove the workers' shared metrics segments (theirs and the test
+# user's), which would otherwise outlive the test in /dev/shm.
+ds_metrics_unlink() {
+	ds metrics --unlink 2>/dev/null
+	[ "$(id -u)" != 0 ] ||
+		run_as_test_user "$DS_BIN" -f "$DS_CONF" metrics --unlink \
+		    2>/dev/null
+	return 0
 }
 
 bail() {

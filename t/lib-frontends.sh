@@ -62,6 +62,7 @@ fe_require() {
 fe_setup() {
 	test_toplevel fe_setup || return 1
 	ds_prepare "$1"
+	test_atexit ds_metrics_unlink
 	mkdir -p "$HTTPD_DIR/run"
 	: >>"$FE_LOG"
 	if [ -n "$FE_USER" ]; then

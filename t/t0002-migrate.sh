@@ -21,16 +21,18 @@ test_expect_success 'a worker on an empty database answers 503, not 500' '
 test_expect_success 'status lists pending migrations' '
 	ds migrate --status >out &&
 	grep -q "^0001-catalog  *pending$" out &&
-	grep -q "^0002-storage  *pending$" out
+	grep -q "^0002-storage  *pending$" out &&
+	grep -q "^0003-sharing-log  *pending$" out
 '
 
 test_expect_success 'migrate applies and records every migration' '
 	ds migrate >out &&
 	grep -q "^applied 0001-catalog$" out &&
 	grep -q "^applied 0002-storage$" out &&
-	grep -q "^schema at version 2 (2 migrations applied)$" out &&
+	grep -q "^applied 0003-sharing-log$" out &&
+	grep -q "^schema at version 3 (3 migrations applied)$" out &&
 	test "$(pg_sql "SELECT version, name FROM schema_migrations ORDER BY 1" |
-	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage "
+	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage 3|0003-sharing-log "
 '
 
 test_expect_success 'running it again changes nothing' '
@@ -52,7 +54,7 @@ test_expect_success 'concurrent runs on a fresh database are safe' '
 	wait $p1 && wait $p2 && wait $p3 &&
 	cat m1 m2 m3 | grep -c "^applied 0001-catalog$" >n &&
 	test "$(cat n)" = 1 &&
-	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 2
+	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 3
 '
 
 test_expect_success 'a failing migration rolls back completely' '

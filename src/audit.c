@@ -1,0 +1,339 @@
+/*
+ * audit.c: the audit records of sharing calls (see audit.h).
+ *
+ * The record is built once, as the JSON line, and stored as such: the
+ * database row keeps the line plus the columns the admin API filters
+ * by, and audit.file gets the same line.  Names come from the route's
+ * captures ({share}, {schema}, {table}), the versions asked from the
+ * handlers (the query body) or from the query string, the rest from the
+ * request as it ended.  A worker prunes rows past audit.retention_days
+ * now and then (one record in PRUNE_EVERY, a bounded batch each time).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "audit.h"
+#include "buf.h"
+#include "conf.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "http_req.h"
+#include "jsonw.h"
+#include "log.h"
+#include "metrics.h"
+#include "route.h"
+#include "strutil.h"
+
+#define UA_MAX		256
+#define PRUNE_EVERY	500
+
+/* Query-string parameters that say which versions a call asks for. */
+static const char *const version_params[] = {
+	"version", "timestamp", "startingVersion", "endingVersion",
+	"startingTimestamp", "endingTimestamp",
+};
+
+static const char *const hint_names[] = {
+	"jsonPredicateHints", "predicateHints", "limitHint",
+};
+
+void
+audit_init(struct req *r)
+{
+	memset(&r->audit, 0, sizeof(r->audit));
+	r->audit.version = -1;
+	r->audit.end_version = -1;
+}
+
+static void
+ask(struct req *r, const char *name, const char *json)
+{
+	struct req_audit *a = &r->audit;
+
+	if (a->nasked >= REQ_MAX_ASKED)
+		return;
+	a->asked[a->nasked] = name;
+	a->asked_json[a->nasked++] = json;
+}
+
+void
+audit_ask_i64(struct req *r, const char *name, int64_t v)
+{
+	ask(r, name, arena_printf(r->arena, "%" PRId64, v));
+}
+
+void
+audit_ask_str(struct req *r, const char *name, const char *v)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	jsonw_quote(&b, v, strnlen(v, 128));
+	ask(r, name, arena_strdup(r->arena, buf_str(&b)));
+	buf_release(&b);
+}
+
+void
+audit_hints(struct req *r, bool json_predicate, bool predicate, bool limit)
+{
+	r->audit.hints = (json_predicate ? AUDIT_HINT_JSON_PREDICATE : 0) |
+	    (predicate ? AUDIT_HINT_PREDICATE : 0) |
+	    (limit ? AUDIT_HINT_LIMIT : 0);
+}
+
+void
+audit_served(struct req *r, int64_t version, int64_t end)
+{
+	r->audit.version = version;
+	r->audit.end_version = end;
+}
+
+void
+audit_file(struct req *r, int64_t size)
+{
+	r->audit.files++;
+	if (size > 0)
+		r->audit.bytes += size;
+}
+
+/* The capture named cap ("{share}") of the matched route, or NULL. */
+static const char *
+capture(const struct req *r, const char *cap)
+{
+	const char	*method, *p, *seg;
+	size_t		 n = 0;
+
+	if (route_label(route_index(r->route), &method, &p) == -1)
+		return NULL;
+	while ((seg = strchr(p, '{')) != NULL && n < r->nargs) {
+		if (strncmp(seg, cap, strlen(cap)) == 0)
+			return r->args[n];
+		n++;
+		p = seg + 1;
+	}
+	return NULL;
+}
+
+/* The versions asked for: from the handler, else the query string. */
+static void
+write_asked(struct req *r, struct jsonw *w)
+{
+	size_t		 i, k;
+
+	for (i = 0; r->audit.nasked == 0 && i < r->nparams; i++)
+		for (k = 0; k < sizeof(version_params) /
+		    sizeof(version_params[0]); k++)
+			if (strcmp(r->params[i].name, version_params[k]) == 0)
+				audit_ask_str(r, version_params[k],
+				    r->params[i].value);
+	if (r->audit.nasked == 0)
+		return;
+	jsonw_key(w, "asked");
+	jsonw_obj_open(w);
+	for (i = 0; i < r->audit.nasked; i++) {
+		jsonw_key(w, r->audit.asked[i]);
+		jsonw_raw(w, r->audit.asked_json[i]);
+	}
+	jsonw_obj_close(w);
+}
+
+static void
+write_served(struct req *r, struct jsonw *w)
+{
+	unsigned	 i;
+
+	if (r->audit.version >= 0) {
+		jsonw_key(w, "served");
+		jsonw_obj_open(w);
+		jsonw_key(w, r->audit.end_version >= 0 ? "startingVersion" :
+		    "version");
+		jsonw_int(w, r->audit.version);
+		if (r->audit.end_version >= 0) {
+			jsonw_key(w, "endingVersion");
+			jsonw_int(w, r->audit.end_version);
+		}
+		jsonw_obj_close(w);
+	}
+	if (r->audit.hints != 0) {
+		jsonw_key(w, "hints");
+		jsonw_arr_open(w);
+		for (i = 0; i < sizeof(hint_names) / sizeof(hint_names[0]); i++)
+			if (r->audit.hints & (1u << i))
+				jsonw_str(w, hint_names[i]);
+		jsonw_arr_close(w);
+	}
+}
+
+static void
+write_str(struct jsonw *w, const char *key, const char *v)
+{
+	if (v == NULL)
+		return;
+	jsonw_key(w, key);
+	jsonw_str(w, v);
+}
+
+static void
+write_int(struct jsonw *w, const char *key, int64_t v)
+{
+	jsonw_key(w, key);
+	jsonw_int(w, v);
+}
+
+/* The user agent, cut to UA_MAX bytes and made valid UTF-8. */
+static const char *
+user_agent(struct req *r)
+{
+	const char	*ua = req_env(r, "HTTP_USER_AGENT");
+	char		*s;
+
+	if (ua == NULL)
+		return NULL;
+	s = arena_strndup(r->arena, ua, strnlen(ua, UA_MAX));
+	str_utf8_sanitize(s);
+	return s;
+}
+
+static void
+write_line(struct req *r, int64_t duration_ms, const char *at,
+    struct buf *out)
+{
+	struct jsonw	 w;
+	const char	*method, *pattern;
+	bool		 rcp = r->who.kind == AUTH_RECIPIENT && r->who.id > 0;
+
+	route_label(route_index(r->route), &method, &pattern);
+	jsonw_init(&w, out);
+	jsonw_obj_open(&w);
+	write_str(&w, "time", at);
+	write_str(&w, "requestId", r->id);
+	write_str(&w, "method", r->method_str);
+	write_str(&w, "route", pattern);
+	write_str(&w, "recipient", rcp ? r->who.name : NULL);
+	write_str(&w, "tokenId", rcp ? r->who.token_id : NULL);
+	write_str(&w, "share", capture(r, "{share}"));
+	write_str(&w, "schema", capture(r, "{schema}"));
+	write_str(&w, "table", capture(r, "{table}"));
+	if (r->audit.table_id > 0) {
+		write_int(&w, "tableId", r->audit.table_id);
+		write_str(&w, "file", r->audit.file);
+	}
+	write_asked(r, &w);
+	write_served(r, &w);
+	if (r->audit.files > 0 || r->audit.version >= 0) {
+		write_int(&w, "files", r->audit.files);
+		write_int(&w, "bytes", r->audit.bytes);
+	}
+	write_int(&w, "status", r->status);
+	if (r->status >= 400)
+		write_str(&w, "errorCode", err_code(r->err.kind));
+	write_int(&w, "responseBytes", (int64_t)r->bytes_out);
+	write_int(&w, "durationMs", duration_ms);
+	write_str(&w, "client", req_env(r, "REMOTE_ADDR"));
+	write_str(&w, "userAgent", user_agent(r));
+	jsonw_obj_close(&w);
+}
+
+static void
+to_file(const struct conf *c, const char *line)
+{
+	static int	 fd = -1;
+	struct buf	 b;
+
+	if (fd == -1 && (fd = open(c->audit_file, O_WRONLY | O_APPEND |
+	    O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		log_error("audit: %s: %s", c->audit_file, strerror(errno));
+		metrics_add(MX_AUDIT_FAILED, 1);
+		return;
+	}
+	/* One write(2) per line: O_APPEND keeps workers' lines whole. */
+	buf_init(&b, 0);
+	buf_adds(&b, line);
+	buf_addc(&b, '\n');
+	if (write(fd, b.data, b.len) != (ssize_t)b.len) {
+		log_error("audit: %s: %s", c->audit_file, strerror(errno));
+		metrics_add(MX_AUDIT_FAILED, 1);
+	}
+	buf_release(&b);
+}
+
+static void
+prune(struct req *r)
+{
+	unsigned char	 die[2];
+	const char	*p[1];
+	struct err	 e;
+
+	crypto_random(die, sizeof(die));
+	if (r->conf->audit_retention_days == 0 ||
+	    (die[0] | die[1] << 8) % PRUNE_EVERY != 0)
+		return;
+	p[0] = arena_printf(r->arena, "%" PRId64,
+	    r->conf->audit_retention_days);
+	err_clear(&e);
+	if (db_exec(r->db, r->arena, STMT_SHARING_LOG_PRUNE, p, NULL,
+	    &e) == -1)
+		log_warn("audit: pruning old records: %s", e.msg);
+}
+
+static void
+to_db(struct req *r, const char *at, const char *line)
+{
+	const char	*p[7];
+	struct err	 e;
+	bool		 rcp = r->who.kind == AUTH_RECIPIENT && r->who.id > 0;
+
+	p[0] = at;
+	p[1] = rcp ? r->who.name : NULL;
+	p[2] = capture(r, "{share}");
+	p[3] = capture(r, "{schema}");
+	p[4] = capture(r, "{table}");
+	p[5] = arena_printf(r->arena, "%d", r->status);
+	p[6] = line;
+	err_clear(&e);
+	if (db_exec(r->db, r->arena, STMT_SHARING_LOG_INSERT, p, NULL,
+	    &e) == -1) {
+		log_error("audit: record not stored (%s): %s", e.msg, p[6]);
+		metrics_add(MX_AUDIT_FAILED, 1);
+		return;
+	}
+	metrics_add(MX_AUDIT_STORED, 1);
+	prune(r);
+}
+
+void
+audit_prepare(struct req *r, int64_t duration_ms)
+{
+	struct buf	 line;
+
+	if (!route_is_sharing(r->route))
+		return;
+	metrics_add(MX_FILES_LISTED, (uint64_t)r->audit.files);
+	metrics_add(MX_BYTES_LISTED, (uint64_t)r->audit.bytes);
+	if (!r->conf->audit_database && *r->conf->audit_file == '\0')
+		return;
+	str_iso8601_ms(r->now_ms, r->audit.at, sizeof(r->audit.at));
+	buf_init(&line, 0);
+	write_line(r, duration_ms, r->audit.at, &line);
+	r->audit.line = arena_strndup(r->arena, line.data, line.len);
+	buf_release(&line);
+}
+
+void
+audit_store(struct req *r)
+{
+	if (r->audit.line == NULL)
+		return;
+	if (*r->conf->audit_file != '\0')
+		to_file(r->conf, r->audit.line);
+	if (r->conf->audit_database)
+		to_db(r, r->audit.at, r->audit.line);
+}

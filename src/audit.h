@@ -1,0 +1,55 @@
+/*
+ * audit.h: the audit log of sharing calls.
+ *
+ * Every call of the Delta Sharing API (discovery, table data, file URLs)
+ * leaves one record, written after the answer has gone out: time,
+ * request id, recipient and token id, share/schema/table, the versions
+ * asked for and served, the hints applied, the files and bytes listed,
+ * status, duration, client address and user agent.  Never a token, a
+ * password or a signed URL.  Records go to PostgreSQL (table
+ * sharing_log, read back by GET {prefix}/admin/audit/sharing) when
+ * audit.database is on, and as JSON lines to audit.file when set.
+ */
+#ifndef DS_AUDIT_H
+#define DS_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct req;
+
+#define AUDIT_HINT_JSON_PREDICATE	0x1	/* jsonPredicateHints */
+#define AUDIT_HINT_PREDICATE		0x2	/* predicateHints */
+#define AUDIT_HINT_LIMIT		0x4	/* limitHint */
+
+/* Ready a request's audit fields (nothing served yet). */
+void	audit_init(struct req *);
+
+/* The client asked for name = value (a number, or a string when str). */
+void	audit_ask_i64(struct req *, const char *name, int64_t);
+void	audit_ask_str(struct req *, const char *name, const char *);
+
+/* Which hints pruned or cut the files (AUDIT_HINT_* bits). */
+void	audit_hints(struct req *, bool json_predicate, bool predicate,
+	    bool limit);
+
+/* The version served, or the range start..end (end -1: one version). */
+void	audit_served(struct req *, int64_t version, int64_t end);
+
+/* One file line of size bytes went out. */
+void	audit_file(struct req *, int64_t size);
+
+/*
+ * Build the record of a finished sharing call (others are ignored),
+ * while the request's parameters are still there; duration_ms from its
+ * start to the end of its answer.
+ */
+void	audit_prepare(struct req *, int64_t duration_ms);
+
+/*
+ * Store it, once the answer has gone out.  A record the database
+ * refuses is logged in full instead.
+ */
+void	audit_store(struct req *);
+
+#endif
