@@ -274,10 +274,17 @@ expect_answer() {
 	fi
 }
 
+# The count of GET /shares answered 200, from the metrics.
+fe_shares_200() {
+	api -t "$ADMIN_TOKEN" GET /admin/metrics && expect_status 200 &&
+	awk '$1 == "deltashare_http_requests_total{method=\"GET\",route=\"/shares\",status=\"200\"}" { v = $2 } END { print v + 0 }' \
+	    "$TRASH/resp.body"
+}
+
 fe_common_tests() {
 	test_expect_success "$FE_NAME: admin API: table, share, recipient, grant" '
 		DS_TOKEN=$ADMIN_TOKEN &&
-		make_table_dir t1 &&
+		"$DS_BUILD_DIR/src/mktable" --seed 1 "$TRASH/tables/t1" >t1.mk &&
 		api POST /admin/tables "{\"name\":\"t1\",\"location\":\"$TRASH/tables/t1\"}" &&
 		expect_status 201 &&
 		api POST /admin/shares "{\"name\":\"s1\",\"comment\":\"via $FE_NAME\"}" &&
@@ -304,6 +311,43 @@ fe_common_tests() {
 		expect_json "[.items[].name] == [\"t1\"]" &&
 		api -t "$R1" GET /shares/s1/all-tables && expect_status 200 &&
 		expect_json "[.items[].name] == [\"t1\"]"
+	'
+
+	test_expect_success "$FE_NAME: a query, and every file downloaded through $FE_NAME" '
+		api -t "$R1" POST /shares/s1/schemas/a/tables/t1/query "{}" &&
+		expect_status 200 && test "$(header Delta-Table-Version)" = 3 &&
+		grep "^{\"file\"" resp.body >files && test -s files &&
+		while read -r line; do
+			url=$(printf %s "$line" | jq -r .file.url) &&
+			size=$(printf %s "$line" | jq -r .file.size) &&
+			path=/${url#*://*/} &&
+			curl -s -o file.out -w "%{http_code}" \
+			    "http://127.0.0.1:$HTTPD_PORT$path" >file.status &&
+			test "$(cat file.status)" = 200 &&
+			test "$(wc -c <file.out)" = "$size" || return 1
+		done <files &&
+		curl -s -o part.out -w "%{http_code}" -r 0-3 \
+		    "http://127.0.0.1:$HTTPD_PORT$path" >part.status &&
+		test "$(cat part.status)" = 206 && test "$(cat part.out)" = PAR1
+	'
+
+	test_expect_success "$FE_NAME: health, and metrics summed over the workers" '
+		api -t "" GET /health && expect_status 200 &&
+		expect_json ".status == \"ok\"" &&
+		fe_shares_200 >n0 &&
+		for i in 1 2 3 4 5 6; do
+			api -t "$R1" GET /shares && expect_status 200 || return 1
+		done &&
+		fe_shares_200 >n1 &&
+		test $(($(cat n1) - $(cat n0))) = 6 &&
+		grep -q "^deltashare_metrics_shared 1$" resp.body
+	'
+
+	test_expect_success "$FE_NAME: the audit log has the calls, with the client address" '
+		api -t "$ADMIN_TOKEN" GET "/admin/audit/sharing?recipient=r1&table=t1" &&
+		expect_status 200 &&
+		expect_json "[.items[].route] | index(\"/shares/{share}/schemas/{schema}/tables/{table}/query\") != null" &&
+		expect_json ".items[0].client == \"127.0.0.1\" and .items[0].files > 0"
 	'
 
 	test_expect_success "$FE_NAME: the query string reaches the worker" '
