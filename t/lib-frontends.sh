@@ -328,7 +328,10 @@ fe_common_tests() {
 		done <files &&
 		curl -s -o part.out -w "%{http_code}" -r 0-3 \
 		    "http://127.0.0.1:$HTTPD_PORT$path" >part.status &&
-		test "$(cat part.status)" = 206 && test "$(cat part.out)" = PAR1
+		test "$(cat part.status)" = 206 && test "$(cat part.out)" = PAR1 &&
+		tok=${path##*/} && ls "$HTTPD_DIR"/*access*.log >/dev/null &&
+		! grep -F -e "$tok" "$HTTPD_DIR"/*access*.log "$FE_LOG" &&
+		grep -q "/shares/s1/schemas/a/tables/t1/query" "$HTTPD_DIR"/*access*.log
 	'
 
 	test_expect_success "$FE_NAME: health, and metrics summed over the workers" '
