@@ -329,9 +329,11 @@ fe_common_tests() {
 		curl -s -o part.out -w "%{http_code}" -r 0-3 \
 		    "http://127.0.0.1:$HTTPD_PORT$path" >part.status &&
 		test "$(cat part.status)" = 206 && test "$(cat part.out)" = PAR1 &&
-		tok=${path##*/} && ls "$HTTPD_DIR"/*access*.log >/dev/null &&
-		! grep -F -e "$tok" "$HTTPD_DIR"/*access*.log "$FE_LOG" &&
-		grep -q "/shares/s1/schemas/a/tables/t1/query" "$HTTPD_DIR"/*access*.log
+		api -t "" GET "/health?after-the-downloads" &&
+		rid=$(header X-Request-Id) &&
+		test_poll "grep -q -e after-the-downloads -e $rid $HTTPD_DIR/*access*.log" &&
+		jq -r .file.url files | sed "s|.*/||" >tokens &&
+		test -s tokens && ! grep -F -f tokens "$HTTPD_DIR"/*access*.log "$FE_LOG"
 	'
 
 	test_expect_success "$FE_NAME: health, and metrics summed over the workers" '
