@@ -210,6 +210,38 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
 	metrics_worker_busy(false);
 }
 
+#define SD_LISTEN_FDS_START	3
+
+int
+fcgi_adopt_listen_fds(void)
+{
+	const char	*pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int64_t		 p, n;
+
+	if (pid == NULL || fds == NULL)
+		return 0;
+	if (str_parse_i64(pid, 1, INT32_MAX, &p) == -1 ||
+	    str_parse_i64(fds, 0, INT32_MAX, &n) == -1)
+		return -1;
+	if (p != (int64_t)getpid())
+		return 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (n != 1)
+		return -1;
+	if (dup2(SD_LISTEN_FDS_START, LISTEN_FD) == -1)
+		return -1;
+	close(SD_LISTEN_FDS_START);
+	return 1;
+}
+
+int
+fcgi_listening(void)
+{
+	return !FCGX_IsCGI();
+}
+
 int
 fcgi_run(const struct conf *c, struct db *db)
 {

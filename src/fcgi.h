@@ -13,4 +13,16 @@ struct db;
 
 int	fcgi_run(const struct conf *, struct db *);
 
+/*
+ * systemd socket activation: when LISTEN_PID is this process and
+ * LISTEN_FDS is 1, make descriptor 3 the FastCGI listening socket
+ * (descriptor 0) and clear the LISTEN_* variables.  Returns 1 when it
+ * did, 0 when they are absent or for another process, -1 when they are
+ * malformed or name more than one socket.
+ */
+int	fcgi_adopt_listen_fds(void);
+
+/* Is descriptor 0 a listening socket (FastCGI), not CGI? */
+int	fcgi_listening(void);
+
 #endif

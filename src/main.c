@@ -2,6 +2,7 @@
  * main.c: deltashare, the Delta Sharing server for FastCGI.
  *
  *	deltashare [-f file]		serve (FastCGI, or one CGI request)
+ *	deltashare [-f file] -w N	N workers on the inherited socket
  *	deltashare [-f file] -n		check the configuration and exit
  *	deltashare [-f file] migrate [--status]
  *	deltashare [-f file] passwd ACCOUNT	(password on standard input)
@@ -37,12 +38,14 @@
 #include "migrate.h"
 #include "name.h"
 #include "passwd.h"
+#include "strutil.h"
+#include "supervise.h"
 #include "token.h"
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: deltashare [-nV] [-f file] "
+	fprintf(stderr, "usage: deltashare [-nV] [-f file] [-w workers] "
 	    "[migrate [--status] | passwd account | metrics [--unlink] | "
 	    "config-keys]\n");
 	exit(2);
@@ -215,18 +218,54 @@ cmd_metrics(const struct conf *c, int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* One worker's life: serve until told to stop. */
+static int
+worker(void *arg)
+{
+	const struct conf *c = arg;
+	struct db	*db;
+	int		 rc;
+
+	db = db_new(c, migrate_latest());
+	rc = fcgi_run(c, db) == -1 ? 1 : 0;
+	db_free(db);
+	return rc;
+}
+
+/* Serve: one worker, or a supervisor of nworkers. */
+static int
+serve(struct conf *c, int64_t nworkers)
+{
+	if (fcgi_adopt_listen_fds() == -1) {
+		fprintf(stderr, "deltashare: LISTEN_PID/LISTEN_FDS: expected "
+		    "exactly one socket from systemd\n");
+		return 1;
+	}
+	if (geteuid() == 0)
+		log_warn("running as root: run workers as an "
+		    "unprivileged user");
+	if (nworkers == 0)
+		return worker(c);
+	if (!fcgi_listening()) {
+		fprintf(stderr, "deltashare: -w needs a listening socket, on "
+		    "descriptor 0 (spawn-fcgi) or from systemd (LISTEN_FDS)\n");
+		return 1;
+	}
+	return supervise((int)nworkers, worker, c);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conf	*c;
-	struct db	*db;
 	const char	*path = NULL;
+	int64_t		 nworkers = 0;
 	int		 ch, check = 0, rc;
 
 	log_init(LOG_LEVEL_INFO);
 	/* Secrets live in this process: no core dumps, no ptrace by peers. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	while ((ch = getopt(argc, argv, "+f:nV")) != -1) {
+	while ((ch = getopt(argc, argv, "+f:nVw:")) != -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;
@@ -237,6 +276,13 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("deltashare %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'w':
+			if (str_parse_i64(optarg, 1, 256, &nworkers) == -1) {
+				fprintf(stderr, "deltashare: -w: a number of "
+				    "workers from 1 to 256\n");
+				return 2;
+			}
+			break;
 		default:
 			usage();
 		}
@@ -264,14 +310,8 @@ main(int argc, char *argv[])
 		rc = cmd_metrics(c, argc, argv);
 	else if (argc > 0)
 		usage();
-	else {
-		if (geteuid() == 0)
-			log_warn("running as root: run workers as an "
-			    "unprivileged user");
-		db = db_new(c, migrate_latest());
-		rc = fcgi_run(c, db) == -1 ? 1 : 0;
-		db_free(db);
-	}
+	else
+		rc = serve(c, nworkers);
 	conf_free(c);
 	return rc;
 }

@@ -102,6 +102,51 @@ fe_workers_start() {
 	done
 }
 
+# fe_systemd_start: the workers as the shipped nginx/deltashare.service
+# and deltashare.socket run them (filled in by nginx/mkconf, so after
+# nginx_start): its ExecStart= and Environment= under
+# systemd-socket-activate listening on the socket's ListenStream=, which
+# hands the socket over the way systemd does (LISTEN_FDS) at the first
+# connection.  As root it runs as $FE_USER (setpriv, which keeps the
+# pid).  Messages go to $FE_LOG.  Sets FE_SUP, the supervisor's pid.
+fe_systemd_start() {
+	test_toplevel fe_systemd_start || return 1
+	_svc=$HTTPD_DIR/deltashare.service
+	_sock=$(sed -n "s/^ListenStream=//p" "$HTTPD_DIR/deltashare.socket")
+	_env=$(sed -n "s/^Environment=//p" "$_svc")
+	_exec=$(sed -n "s/^ExecStart=//p" "$_svc")
+	[ -n "$_sock" ] && [ -n "$_exec" ] || return 1
+	rm -f "$_sock"
+	set --
+	# systemd makes the socket as root and hands it to SocketUser;
+	# here its user makes it, in a directory of its own.
+	[ -z "$FE_USER" ] || chown "$FE_USER" "$(dirname "$_sock")"
+	[ -z "$FE_USER" ] || set -- setpriv --reuid="$FE_USER" \
+	    --regid="$FE_USER" --init-groups
+	# $_exec is split into words, as systemd does with ExecStart=.
+	"$@" systemd-socket-activate -l "$_sock" -E "$_env" -- $_exec \
+	    >>"$FE_LOG" 2>&1 &
+	FE_SUP=$!
+	echo "$FE_SUP" >>"$HTTPD_DIR/workers.all"
+	test_atexit fe_systemd_stop
+	test_poll "test -S '$_sock' || ! test_alive $FE_SUP" &&
+	test_alive "$FE_SUP"
+}
+
+fe_systemd_stop() {
+	[ -n "$FE_SUP" ] && test_alive "$FE_SUP" || return 0
+	kill -TERM "$FE_SUP"
+	test_poll "! test_alive $FE_SUP" 30 || kill -KILL "$FE_SUP"
+	wait "$FE_SUP" 2>/dev/null
+	return 0
+}
+
+# Pids of the supervisor's workers.
+fe_sup_workers() {
+	pgrep -P "$FE_SUP" 2>/dev/null
+	return 0
+}
+
 # Pids of the workers still alive.
 fe_workers() {
 	for _pid in $(cat "$HTTPD_DIR/workers.all" 2>/dev/null); do
