@@ -14,7 +14,8 @@
 # starters must run at the top level of the script; each registers its
 # stop with test_atexit, and stops by pid.  The state of the front end
 # lives in $HTTPD_DIR ($TRASH/httpd): the filled-in configs, the server's
-# logs, the workers' socket (run/deltashare.sock) and their messages
+# logs (FE_ACCESS_LOG names the access log of the one started last), the
+# workers' socket (run/deltashare.sock) and their messages
 # (deltashare.log).
 #
 # As root, the front end's children and the deltashare workers run as
@@ -203,6 +204,7 @@ nginx_start() {
 		{ cat "$HTTPD_DIR/check.out" >&2; return 1; }
 	"$NGINX" "$@" >"$HTTPD_DIR/nginx.out" 2>&1 &
 	NGINX_PID=$!
+	FE_ACCESS_LOG=$HTTPD_DIR/nginx-access.log
 	test_atexit nginx_stop
 	fe_wait_http "$NGINX_PID" "$HTTPD_DIR/nginx.out" \
 	    "$HTTPD_DIR/nginx-error.log"
@@ -237,6 +239,7 @@ apache_start() {
 		{ cat "$HTTPD_DIR/check.out" >&2; return 1; }
 	"$APACHE2" "$@" -DFOREGROUND >"$HTTPD_DIR/apache2.out" 2>&1 &
 	APACHE_PID=$!
+	FE_ACCESS_LOG=$HTTPD_DIR/apache2-access.log
 	test_atexit apache_stop
 	fe_wait_http "$APACHE_PID" "$HTTPD_DIR/apache2.out" \
 	    "$HTTPD_DIR/apache2-error.log"

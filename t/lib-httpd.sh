@@ -8,7 +8,7 @@
 # polls until it answers, and registers lighttpd_stop.  Sets DS_URL to
 # the sharing endpoint and HTTPD_DIR to its state directory (logs:
 # lighttpd-error.log, lighttpd-access.log, and deltashare.log for the
-# workers' own messages).
+# workers' own messages) and FE_ACCESS_LOG to its access log.
 
 LIGHTTPD=$(command -v lighttpd 2>/dev/null || echo /usr/sbin/lighttpd)
 [ -x "$LIGHTTPD" ] && test_set_prereq LIGHTTPD
@@ -35,6 +35,7 @@ lighttpd_try() {
 	    >"$HTTPD_DIR/lighttpd.out" 2>&1 &
 	HTTPD_PID=$!
 	DS_URL=http://127.0.0.1:$HTTPD_PORT/delta-sharing
+	FE_ACCESS_LOG=$HTTPD_DIR/lighttpd-access.log
 	export DS_URL HTTPD_DIR HTTPD_PID
 	# Ours once it wrote its pid file (after binding) and still runs.
 	test_poll "test \"\$(cat $HTTPD_DIR/lighttpd.pid 2>/dev/null)\" = $HTTPD_PID ||
