@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,59 @@ pending(int fd)
 }
 
 /*
+ * libfcgi closes a connection by reading from it until the front end
+ * closes its end, for as long as the front end keeps sending.  A front
+ * end that streams the request body (Apache's mod_proxy_fcgi) forwards a
+ * body trickled by a slow client byte by byte, even after the answer, so
+ * the worker that answered without reading the body would be held for as
+ * long as the client likes.  So: end the answer, read what comes for at
+ * most FCGI_LINGER_MS, then shut the reading side, which leaves libfcgi's
+ * own drain nothing more to wait for.  Not on a connection the front end
+ * keeps for further requests.
+ */
+#define FCGI_LINGER_MS	1000
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+fcgi_linger(int fd)
+{
+	struct pollfd	 p;
+	char		 trash[4096];
+	int64_t		 end = mono_ms() + FCGI_LINGER_MS, left;
+
+	if (shutdown(fd, SHUT_WR) != 0)
+		return;
+	p.fd = fd;
+	p.events = POLLIN;
+	while ((left = end - mono_ms()) > 0) {
+		p.revents = 0;
+		if (poll(&p, 1, (int)left) != 1 ||
+		    read(fd, trash, sizeof(trash)) <= 0)
+			break;
+	}
+	shutdown(fd, SHUT_RD);
+}
+
+static void
+fcgi_finish(FCGX_Request *fr)
+{
+	if (!fr->keepConnection && fr->ipcFd >= 0) {
+		FCGX_FClose(fr->err);
+		FCGX_FClose(fr->out);
+		fcgi_linger(fr->ipcFd);
+	}
+	FCGX_Finish_r(fr);
+}
+
+/*
  * A CGI server (Apache's mod_cgi/mod_cgid) may go on feeding the request
  * body to a program that has answered without reading it, and hold the
  * answer back meanwhile: read what is left, up to a bound, and drop it.
@@ -205,7 +259,7 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
 
 	metrics_worker_busy(true);
 	handle(c, db, a, io, &r);
-	FCGX_Finish_r(fr);
+	fcgi_finish(fr);
 	done(&r);
 	metrics_worker_busy(false);
 }
