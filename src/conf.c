@@ -101,6 +101,10 @@ static const struct key keys[] = {
 	    OFF(auth_public_key), NULL },
 	{ "auth", "private_key_file", T_KEYFILE, "", 0, 0, 0,
 	    OFF(auth_private_key), NULL },
+	{ "auth", "previous_secret_file", T_SECRET, "", 0, 0, 0,
+	    OFF(auth_previous_secret), NULL },
+	{ "auth", "previous_public_key_file", T_KEYFILE, "", 0, 0, 0,
+	    OFF(auth_previous_public_key), NULL },
 	{ "auth", "issuer", T_STR, "deltashare", 0, 0, 0, OFF(auth_issuer),
 	    NULL },
 	{ "auth", "recipient_audience", T_STR, "deltashare-recipient", 0, 0,
@@ -571,6 +575,8 @@ conf_free(struct conf *c)
 	blob_free(&c->auth_secret);
 	blob_free(&c->auth_public_key);
 	blob_free(&c->auth_private_key);
+	blob_free(&c->auth_previous_secret);
+	blob_free(&c->auth_previous_public_key);
 	free_list(c->allowed_roots);
 	free_list(c->allowed_buckets);
 	free_list(c->allowed_endpoints);

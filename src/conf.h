@@ -55,6 +55,8 @@ struct conf {
 	struct conf_blob auth_secret;		/* HS256 key */
 	struct conf_blob auth_public_key;	/* RS256/ES256, PEM */
 	struct conf_blob auth_private_key;	/* RS256/ES256, PEM; optional */
+	struct conf_blob auth_previous_secret;	/* HS256, verifies only */
+	struct conf_blob auth_previous_public_key; /* verifies only */
 	char		*auth_issuer;
 	char		*auth_recipient_audience;
 	char		*auth_admin_audience;

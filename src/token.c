@@ -27,8 +27,11 @@
 
 #define TOKEN_PART_MAX	(16 * 1024)
 
-/* Signature length in bytes for the configured key (RSA: modulus). */
-static size_t	 sig_len;
+/*
+ * Signature length in bytes for the configured key (RSA: modulus), and
+ * for the previous verification key (0: none).
+ */
+static size_t	 sig_len, prev_sig_len;
 
 static jwt_alg_t
 lib_alg(enum conf_alg a)
@@ -44,8 +47,8 @@ lib_alg(enum conf_alg a)
 }
 
 static int
-check_pem(const struct conf_blob *b, int private, enum conf_alg alg,
-    size_t *rsa_len, struct err *e)
+check_pem(const struct conf_blob *b, const char *key, int private,
+    enum conf_alg alg, size_t *rsa_len, struct err *e)
 {
 	BIO		*bio;
 	EVP_PKEY	*k;
@@ -57,9 +60,8 @@ check_pem(const struct conf_blob *b, int private, enum conf_alg alg,
 	    PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	if (k == NULL)
-		return err_set(e, ERR_INTERNAL, "auth.%s_key_file is not a "
-		    "PEM %s key", private ? "private" : "public",
-		    private ? "private" : "public");
+		return err_set(e, ERR_INTERNAL, "auth.%s is not a PEM %s key",
+		    key, private ? "private" : "public");
 	if (alg == CONF_ALG_RS256 && EVP_PKEY_base_id(k) != EVP_PKEY_RSA)
 		err_set(e, ERR_INTERNAL, "RS256 needs an RSA key");
 	else if (alg == CONF_ALG_RS256 && EVP_PKEY_get_bits(k) < 2048)
@@ -80,9 +82,12 @@ check_pem(const struct conf_blob *b, int private, enum conf_alg alg,
 int
 token_init(const struct conf *c, struct err *e)
 {
+	prev_sig_len = 0;
 	switch (c->auth_alg) {
 	case CONF_ALG_HS256:
 		sig_len = 32;
+		if (c->auth_previous_secret.data != NULL)
+			prev_sig_len = 32;
 		return 0;
 	case CONF_ALG_ES256:
 		sig_len = 64;
@@ -90,12 +95,21 @@ token_init(const struct conf *c, struct err *e)
 	case CONF_ALG_RS256:
 		break;
 	}
-	if (check_pem(&c->auth_public_key, 0, c->auth_alg, &sig_len, e) == -1)
+	if (check_pem(&c->auth_public_key, "public_key_file", 0, c->auth_alg,
+	    &sig_len, e) == -1)
 		return -1;
-	if (c->auth_alg == CONF_ALG_ES256)
+	if (c->auth_previous_public_key.data != NULL &&
+	    check_pem(&c->auth_previous_public_key, "previous_public_key_file",
+	    0, c->auth_alg, &prev_sig_len, e) == -1)
+		return -1;
+	if (c->auth_alg == CONF_ALG_ES256) {
 		sig_len = 64;
+		if (prev_sig_len != 0)
+			prev_sig_len = 64;
+	}
 	if (c->auth_private_key.data != NULL &&
-	    check_pem(&c->auth_private_key, 1, c->auth_alg, NULL, e) == -1)
+	    check_pem(&c->auth_private_key, "private_key_file", 1, c->auth_alg,
+	    NULL, e) == -1)
 		return -1;
 	return 0;
 }
@@ -295,6 +309,23 @@ token_check_claims(struct arena *a, const char *json, size_t len,
 	return 0;
 }
 
+/* Is tok signed with key (of signatures slen bytes long, want)? */
+static int
+signed_with(const struct conf *c, const char *tok, size_t slen, size_t want,
+    const struct conf_blob *key)
+{
+	jwt_t	*jwt = NULL;
+	int	 ok;
+
+	if (want == 0 || slen != want || key->data == NULL || key->len == 0)
+		return 0;
+	ok = jwt_decode(&jwt, tok, key->data, (int)key->len) == 0 &&
+	    jwt_get_alg(jwt) == lib_alg(c->auth_alg);
+	if (jwt != NULL)
+		jwt_free(jwt);
+	return ok;
+}
+
 int
 token_verify(const struct conf *c, struct arena *a, const char *tok,
     const char *audience, int64_t now, struct token_claims *out,
@@ -303,9 +334,7 @@ token_verify(const struct conf *c, struct arena *a, const char *tok,
 	const char		*d1, *d2;
 	unsigned char		*hdr, *payload, *sig;
 	size_t			 hlen, plen, slen;
-	const struct conf_blob	*key;
-	jwt_t			*jwt = NULL;
-	int			 ok;
+	const struct conf_blob	*key, *prev;
 
 	if ((d1 = strchr(tok, '.')) == NULL || (d2 = strchr(d1 + 1, '.')) ==
 	    NULL)
@@ -315,18 +344,20 @@ token_verify(const struct conf *c, struct arena *a, const char *tok,
 		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
 	if (sig_len == 0 && token_init(c, e) == -1)
 		return err_set(e, ERR_INTERNAL, "token keys not usable");
-	if ((sig = decode_part(a, d2 + 1, strlen(d2 + 1), &slen)) == NULL ||
-	    slen != sig_len)
+	if ((sig = decode_part(a, d2 + 1, strlen(d2 + 1), &slen)) == NULL)
 		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
-	key = c->auth_alg == CONF_ALG_HS256 ? &c->auth_secret :
-	    &c->auth_public_key;
+	if (c->auth_alg == CONF_ALG_HS256) {
+		key = &c->auth_secret;
+		prev = &c->auth_previous_secret;
+	} else {
+		key = &c->auth_public_key;
+		prev = &c->auth_previous_public_key;
+	}
 	if (key->data == NULL || key->len == 0)
 		return err_set(e, ERR_INTERNAL, "no verification key");
-	ok = jwt_decode(&jwt, tok, key->data, (int)key->len) == 0 &&
-	    jwt_get_alg(jwt) == lib_alg(c->auth_alg);
-	if (jwt != NULL)
-		jwt_free(jwt);
-	if (!ok)
+	/* The previous key verifies tokens issued before a key rotation. */
+	if (!signed_with(c, tok, slen, sig_len, key) &&
+	    !signed_with(c, tok, slen, prev_sig_len, prev))
 		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
 	if ((payload = decode_part(a, d1 + 1, (size_t)(d2 - d1 - 1),
 	    &plen)) == NULL)

@@ -56,7 +56,7 @@
 
 OBJSTORE_PYTHON=/usr/bin/python3
 OBJSTORE_HELPER=$DS_SRC_DIR/t/helper/objstore-put.py
-AZURITE_JS=$DS_SRC_DIR/t/node/node_modules/azurite/dist/src/blob/main.js
+AZURITE_JS=$DS_NODE_MODULES/azurite/dist/src/blob/main.js
 
 # Fixed credentials: these servers only ever listen on 127.0.0.1.
 RGW_ACCESS_KEY=DSTESTRGWACCESSKEY01

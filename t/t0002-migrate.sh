@@ -1,7 +1,8 @@
 #!/bin/sh
 # t0002-migrate: "deltashare migrate" applies the embedded migrations in
 # order, records them, changes nothing when run again, is safe to run
-# concurrently, and workers refuse to serve an out-of-date schema.
+# concurrently, and workers refuse to serve an out-of-date schema until
+# it is migrated, without a restart.
 
 . "$(dirname "$0")/lib-ds.sh"
 test_have_prereq PG || test_skip_all "PostgreSQL server not installed"
@@ -71,6 +72,42 @@ test_expect_success 'an unreachable database is a clear error' '
 	DELTASHARE_DB_CONNINFO="host=$TRASH/nowhere user=x dbname=x" \
 	    test_must_fail "$DS_BIN" -f "$DS_CONF" migrate 2>err &&
 	grep -q "database unavailable" err
+'
+
+# An upgrade: the program is newer than the schema of a running
+# deployment (here, a database migrated by a release that stopped at
+# 0002).  Its workers answer 503 until "deltashare migrate" has run, then
+# serve: the same workers, without a restart.
+test_have_prereq LIGHTTPD && test_set_prereq UPGRADE
+if test_have_prereq UPGRADE; then
+	pg_sql "CREATE DATABASE upgrade" &&
+	sed "s|^conninfo = .*|conninfo = host=$PGSOCK user=deltashare dbname=upgrade|" \
+	    "$DS_CONF" >upgrade.ini &&
+	DS_CONF=$TRASH/upgrade.ini &&
+	ds migrate >/dev/null &&
+	psql -X -q -d upgrade -c "DELETE FROM schema_migrations WHERE version = 3" \
+	    -c "DROP TABLE sharing_log" || bail "cannot set up the old schema"
+	test_atexit ds_metrics_unlink
+	lighttpd_start || bail "cannot start lighttpd"
+fi
+
+test_expect_success UPGRADE 'running workers answer 503 while the schema is behind' '
+	api -t "" GET /health && expect_error 503 TEMPORARILY_UNAVAILABLE &&
+	test -n "$(header Retry-After)" &&
+	api -t "" POST /admin/login "{\"account\":\"a\",\"password\":\"b\"}" &&
+	expect_error 503 TEMPORARILY_UNAVAILABLE &&
+	grep -q "run .deltashare migrate." "$HTTPD_DIR"/*.log
+'
+
+test_expect_success UPGRADE 'after deltashare migrate the same workers serve' '
+	lighttpd_workers | sort >pids.before &&
+	test -s pids.before &&
+	ds migrate >out && grep -q "^applied 0003-sharing-log$" out &&
+	api -t "" GET /health && expect_status 200 &&
+	api -t "" POST /admin/login "{\"account\":\"a\",\"password\":\"b\"}" &&
+	expect_error 401 UNAUTHENTICATED &&
+	lighttpd_workers | sort >pids.after &&
+	test_cmp pids.before pids.after
 '
 
 test_done

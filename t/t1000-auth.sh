@@ -260,4 +260,48 @@ test_expect_success 'no token reached any log' '
 	! grep -r -q -e "$R1" -e "$R2" -e "$ADMIN_TOKEN" "$HTTPD_DIR"/*.log "$PGSOCK/pg.log"
 '
 
+# Rotating the HS256 key: the new one signs, the old one, named as
+# auth.previous_secret_file, still verifies until it is removed.
+# (lighttpd restarts at the top level: the workers read the new file.)
+restart_with() {
+	lighttpd_stop &&
+	sed -i "/^previous_secret_file = /d" "$DS_CONF" &&
+	if [ -n "$1" ]; then
+		sed -i "/^secret_file = .*jwt.secret$/a previous_secret_file = $1" \
+		    "$DS_CONF"
+	fi &&
+	lighttpd_start
+}
+
+api -t "$R2" GET /shares && expect_status 200 || bail "R2 does not work"
+mv jwt.secret jwt.secret.old &&
+head -c 48 /dev/urandom | base64 -w0 >jwt.secret && chmod 600 jwt.secret &&
+restart_with "$TRASH/jwt.secret.old" || bail "cannot restart with a new secret"
+
+test_expect_success 'a new JWT secret, the old one as previous: tokens issued before still work' '
+	api -t "$R2" GET /shares && expect_status 200 &&
+	api -t "$ADMIN_TOKEN" GET /admin/shares && expect_status 200 &&
+	api -t "$ADMIN_TOKEN" POST /admin/recipients/r2/tokens "{}" &&
+	expect_status 201 && jget .profile.bearerToken >r2-new.token &&
+	api -t "$(cat r2-new.token)" GET /shares && expect_status 200 &&
+	"$DS_BIN" -f "$DS_CONF" -n >out &&
+	grep -q "^auth.previous_secret_file = (64 bytes, not shown)$" out
+'
+
+restart_with "" || bail "cannot restart without the previous secret"
+
+test_expect_success 'once the previous secret is removed, only new tokens work' '
+	api -t "$R2" GET /shares && expect_error 401 UNAUTHENTICATED "invalid token" &&
+	api -t "$ADMIN_TOKEN" GET /admin/shares && expect_error 401 UNAUTHENTICATED &&
+	api -t "$(cat r2-new.token)" GET /shares && expect_status 200
+'
+
+test_expect_success 'a previous secret that is too short stops start-up' '
+	head -c 16 /dev/urandom | base64 -w0 >short.secret && chmod 600 short.secret &&
+	sed "/^secret_file = .*jwt.secret$/a previous_secret_file = $TRASH/short.secret" \
+	    "$DS_CONF" >short.ini &&
+	test_must_fail "$DS_BIN" -f short.ini -n 2>err &&
+	grep -q "auth.previous_secret_file" err
+'
+
 test_done

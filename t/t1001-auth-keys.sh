@@ -74,6 +74,34 @@ switch_keys() {
 	lighttpd_start
 }
 
+# Rotation to a key of another size: the old public key, named as
+# auth.previous_public_key_file, still verifies the tokens it signed.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out rsa3.key \
+    2>/dev/null && chmod 600 rsa3.key &&
+openssl pkey -in rsa3.key -pubout -out rsa3.pub || bail "cannot make rsa3.key"
+sed -i "/^public_key_file = /a previous_public_key_file = $TRASH/rsa.pub" \
+    "$DS_CONF"
+switch_keys RS256 rsa3.pub rsa3.key || bail "cannot restart with rsa3.key"
+
+test_expect_success 'RS256 rotation: new tokens from the new key, old ones still verify' '
+	api -t "$R1" GET /shares && expect_status 200 &&
+	ds_login admin "$ADMIN_PASSWORD" && A=$DS_TOKEN &&
+	test "$(alg_of "$A")" = RS256 &&
+	sig=$(echo "$A" | cut -d. -f3) &&
+	test $(printf %s "$sig" | wc -c) = 512 &&
+	api -t "$A" POST /admin/recipients/r1/tokens "{}" && expect_status 201 &&
+	jget .profile.bearerToken >r1-new.token &&
+	api -t "$(cat r1-new.token)" GET /shares && expect_status 200
+'
+
+sed -i "/^previous_public_key_file = /d" "$DS_CONF"
+switch_keys RS256 rsa3.pub rsa3.key || bail "cannot restart with rsa3.key"
+
+test_expect_success 'RS256 rotation: without the previous key, old tokens are refused' '
+	api -t "$R1" GET /shares && expect_error 401 UNAUTHENTICATED "invalid token" &&
+	api -t "$(cat r1-new.token)" GET /shares && expect_status 200
+'
+
 switch_keys ES256 ec.pub ec.key || bail "cannot restart with ES256 keys"
 
 test_expect_success 'ES256: tokens issued and verified' '
@@ -119,7 +147,15 @@ test_expect_success 'wrong keys stop start-up with a clear message' '
 	check_conf RS256 nosuch.pub "" && grep -q "cannot open" err &&
 	check_conf RS256 deltashare.ini "" && grep -q "not a PEM" err &&
 	check_conf RS256 rsa.pub "$TRASH/ec.key" && grep -q "RSA" err &&
-	check_conf RS256 "" "" && grep -q "requires auth.public_key_file" err
+	check_conf RS256 "" "" && grep -q "requires auth.public_key_file" err &&
+	sed "/^public_key_file = /a previous_public_key_file = $TRASH/ec.pub" \
+	    "$DS_CONF" >prev.ini &&
+	sed -i "s|^algorithm = .*|algorithm = RS256|; s|^public_key_file = .*|public_key_file = $TRASH/rsa.pub|" prev.ini &&
+	test_must_fail "$DS_BIN" -f prev.ini -n 2>err &&
+	grep -q "RS256 needs an RSA key" err &&
+	sed -i "s|^previous_public_key_file = .*|previous_public_key_file = $TRASH/deltashare.ini|" prev.ini &&
+	test_must_fail "$DS_BIN" -f prev.ini -n 2>err &&
+	grep -q "auth.previous_public_key_file is not a PEM public key" err
 '
 
 test_done

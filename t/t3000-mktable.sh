@@ -14,8 +14,8 @@ DUMP=$DS_SRC_DIR/t/helper/parquet-dump.mjs
 
 [ -x "$MKTABLE" ] || test_skip_all "src/mktable not built"
 command -v node >/dev/null 2>&1 || test_skip_all "node not installed"
-[ -d "$DS_SRC_DIR/t/node/node_modules/hyparquet" ] &&
-[ -d "$DS_SRC_DIR/t/node/node_modules/fzstd" ] ||
+[ -d "$DS_NODE_MODULES/hyparquet" ] &&
+[ -d "$DS_NODE_MODULES/fzstd" ] ||
 	test_skip_all "no t/node/node_modules (run: npm ci --prefix t/node)"
 
 dump() {

@@ -24,8 +24,8 @@ TABLES=$SHARED_DIR/delta-tables
 	test_skip_all "t/helper/parquet-cat, mkcheckpoint or u-parquet-read not built"
 [ -x "$MKTABLE" ] && test_set_prereq MKTABLE
 command -v node >/dev/null 2>&1 &&
-[ -d "$DS_SRC_DIR/t/node/node_modules/hyparquet" ] &&
-[ -d "$DS_SRC_DIR/t/node/node_modules/fzstd" ] && test_set_prereq NODE
+[ -d "$DS_NODE_MODULES/hyparquet" ] &&
+[ -d "$DS_NODE_MODULES/fzstd" ] && test_set_prereq NODE
 # test-lib.sh takes one prerequisite per test: these combine two.
 test_have_prereq SHARED_TABLES && test_have_prereq NODE &&
 	test_set_prereq TABLES_NODE

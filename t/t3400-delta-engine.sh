@@ -28,8 +28,8 @@ DUMP=$DS_SRC_DIR/t/helper/parquet-dump.mjs
 [ -x "$MKTABLE" ] && [ -x "$INSPECT" ] && [ -x "$HELPER" ] ||
 	test_skip_all "mktable, deltashare-inspect or delta-conform not built"
 [ -x "$CAT" ] && command -v node >/dev/null 2>&1 &&
-[ -d "$DS_SRC_DIR/t/node/node_modules/hyparquet" ] &&
-[ -d "$DS_SRC_DIR/t/node/node_modules/fzstd" ] && test_set_prereq NODE
+[ -d "$DS_NODE_MODULES/hyparquet" ] &&
+[ -d "$DS_NODE_MODULES/fzstd" ] && test_set_prereq NODE
 
 tab=$(printf '\t')
 LOG=_delta_log

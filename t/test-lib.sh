@@ -10,13 +10,18 @@
 # test fails, or always with DS_TEST_NOCLEAN=1), prints TAP for prove,
 # and stops what it started through test_atexit.  Tests poll for
 # readiness and never sleep.  Run one alone with: sh t/t0000-basic.sh -v
-# (DS_BUILD_DIR and DS_SRC_DIR default to the source tree).
+# (DS_BUILD_DIR and DS_SRC_DIR default to the source tree; DS_SHARED_DIR
+# to ../shared next to it).
 
 DS_SRC_DIR=${DS_SRC_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 DS_BUILD_DIR=${DS_BUILD_DIR:-$DS_SRC_DIR}
 export DS_SRC_DIR DS_BUILD_DIR
 DS_BIN=$DS_BUILD_DIR/src/deltashare
 SHARED_DIR=${DS_SHARED_DIR:-$DS_SRC_DIR/../shared}
+# The test helpers' npm packages (npm ci --prefix t/node); a dist tree
+# under "make distcheck" uses those of the tree it was made from.
+DS_NODE_MODULES=${DS_NODE_MODULES:-$DS_SRC_DIR/t/node/node_modules}
+export DS_NODE_MODULES
 LC_ALL=C
 export LC_ALL
 unset DELTASHARE_CONF

@@ -27,7 +27,8 @@
 // with 3 (millis) or 6 (micros) decimals, binary without a string
 // annotation as "0x" and lowercase hex, maps as objects.
 //
-// hyparquet comes from t/node/node_modules (npm ci --prefix t/node);
+// hyparquet comes from t/node/node_modules (npm ci --prefix t/node), or
+// from $DS_NODE_MODULES;
 // GZIP uses node's zlib and ZSTD the fzstd package, since hyparquet
 // alone reads only UNCOMPRESSED and SNAPPY.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -36,7 +37,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const modules = path.join(here, '..', 'node', 'node_modules')
+const modules = process.env.DS_NODE_MODULES ||
+  path.join(here, '..', 'node', 'node_modules')
 const load = p => import(pathToFileURL(path.join(modules, p)).href)
 const { parquetMetadata, parquetReadObjects } =
   await load('hyparquet/src/index.js')
