@@ -50,6 +50,8 @@ test_expect_success 'every file in its place, and nothing else' '
 	$pkgdatadir/lighttpd/deltashare-cgi.conf 644
 	$pkgdatadir/lighttpd/deltashare.conf 644
 	$pkgdatadir/nginx/deltashare.conf 644
+	$pkgdatadir/nginx/deltashare.service 644
+	$pkgdatadir/nginx/deltashare.socket 644
 	$pkgdatadir/openapi.yaml 644
 	$pkgdatadir/sql/0001-catalog.sql 644
 	$pkgdatadir/sql/0002-storage.sql 644
@@ -146,7 +148,7 @@ apache_check() {
 }
 
 test_expect_success DEBIAN_APACHE 'apache: deltashare.conf as conf-available, with proxy_fcgi' '
-	apache_check deltashare.conf proxy_fcgi
+	apache_check deltashare.conf "proxy_fcgi buffer"
 '
 
 test_expect_success DEBIAN_APACHE 'apache: without its module, the snippet says which one' '
