@@ -179,27 +179,18 @@ pending(int fd)
  */
 #define FCGI_LINGER_MS	1000
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 fcgi_linger(int fd)
 {
 	struct pollfd	 p;
 	char		 trash[4096];
-	int64_t		 end = mono_ms() + FCGI_LINGER_MS, left;
+	int64_t		 end = metrics_now_ms() + FCGI_LINGER_MS, left;
 
 	if (shutdown(fd, SHUT_WR) != 0)
 		return;
 	p.fd = fd;
 	p.events = POLLIN;
-	while ((left = end - mono_ms()) > 0) {
+	while ((left = end - metrics_now_ms()) > 0) {
 		p.revents = 0;
 		if (poll(&p, 1, (int)left) != 1 ||
 		    read(fd, trash, sizeof(trash)) <= 0)

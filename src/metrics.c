@@ -261,3 +261,9 @@ metrics_now_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+int64_t
+metrics_now_ms(void)
+{
+	return metrics_now_us() / 1000;
+}

@@ -125,8 +125,9 @@ void	metrics_add(enum metrics_counter, uint64_t);
 /* Index into metrics_status_codes, or METRICS_STATUSES - 1 (other). */
 unsigned metrics_status_index(int status);
 
-/* Monotonic clock in microseconds, for durations. */
+/* Monotonic clock in microseconds and milliseconds, for durations. */
 int64_t	metrics_now_us(void);
+int64_t	metrics_now_ms(void);
 
 /* Atomic read of one counter of the segment. */
 uint64_t metrics_load(const uint64_t *);

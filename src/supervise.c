@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "supervise.h"
 
 #define MAX_WORKERS	256
@@ -45,15 +46,6 @@ struct sv {
 	int64_t		 next_ms;	/* no start before this */
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 start(struct sv *s, int i)
 {
@@ -69,7 +61,7 @@ start(struct sv *s, int i)
 		_exit(s->fn(s->arg) == 0 ? 0 : 1);
 	}
 	s->pid[i] = pid;
-	s->born[i] = mono_ms();
+	s->born[i] = metrics_now_ms();
 }
 
 /* Start the missing workers, unless a crash delay is running. */
@@ -78,7 +70,7 @@ fill(struct sv *s)
 {
 	int	 i;
 
-	if (mono_ms() < s->next_ms)
+	if (metrics_now_ms() < s->next_ms)
 		return;
 	for (i = 0; i < s->n; i++)
 		if (s->pid[i] == 0)
@@ -88,7 +80,7 @@ fill(struct sv *s)
 static void
 died(struct sv *s, int i, int status)
 {
-	int64_t	 age = mono_ms() - s->born[i];
+	int64_t	 age = metrics_now_ms() - s->born[i];
 	bool	 clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
 	s->pid[i] = 0;
@@ -103,7 +95,7 @@ died(struct sv *s, int i, int status)
 	}
 	s->delay_ms = s->delay_ms == 0 ? RESTART_MIN_MS :
 	    s->delay_ms * 2 > RESTART_MAX_MS ? RESTART_MAX_MS : s->delay_ms * 2;
-	s->next_ms = mono_ms() + s->delay_ms;
+	s->next_ms = metrics_now_ms() + s->delay_ms;
 	log_warn("supervisor: worker died young (%s %d); next start in "
 	    "%lld ms", WIFSIGNALED(status) ? "signal" : "status",
 	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
@@ -148,11 +140,11 @@ static void
 stop(struct sv *s)
 {
 	struct timespec	 tick = { 0, 100 * 1000 * 1000 };
-	int64_t		 until = mono_ms() + STOP_GRACE_S * 1000;
+	int64_t		 until = metrics_now_ms() + STOP_GRACE_S * 1000;
 
 	log_info("supervisor: stopping %d workers", alive(s));
 	signal_all(s, SIGTERM);
-	while (alive(s) > 0 && mono_ms() < until) {
+	while (alive(s) > 0 && metrics_now_ms() < until) {
 		sigtimedwait(&s->sigs, NULL, &tick);
 		reap(s);
 	}
@@ -214,7 +206,7 @@ supervise(int nworkers, supervise_fn fn, void *arg)
 	for (;;) {
 		fill(&s);
 		/* Wake for a signal, or when a delayed start is due. */
-		left = s.next_ms - mono_ms();
+		left = s.next_ms - metrics_now_ms();
 		left = left <= 0 || left > 1000 ? 1000 : left;
 		wait.tv_sec = left / 1000;
 		wait.tv_nsec = (left % 1000) * 1000000;
