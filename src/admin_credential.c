@@ -26,6 +26,7 @@
 #include "gcsign.h"
 #include "http_req.h"
 #include "jsonu.h"
+#include "log.h"
 #include "name.h"
 #include "storage_obj.h"
 
@@ -343,7 +344,12 @@ out:
 	return rc;
 }
 
-/* The stored settings and opened secrets of a locked credential. */
+/*
+ * The stored settings and opened secrets of a locked credential.  Secrets
+ * sealed under another server.secret_file cannot be opened: they count
+ * as unset, so that a PATCH giving them again repairs the credential
+ * (one that does not is refused for the required ones it lacks).
+ */
 static int
 current(struct req *r, const char *name, const char **type,
     struct json_object **set, struct json_object **sec)
@@ -355,11 +361,15 @@ current(struct req *r, const char *name, const char **type,
 	if (db_exec(r->db, r->arena, STMT_CRED_RAW, p, &res, &r->err) == -1)
 		return -1;
 	*type = arena_strdup(r->arena, db_val(res, 0, 1));
-	if ((*set = json_tokener_parse(db_val(res, 0, 2))) == NULL ||
-	    (*sec = cred_open_json(r->arena, r->conf->secret.data,
-	    r->conf->secret.len, db_val(res, 0, 3), &r->err)) == NULL)
-		return -1;
+	if ((*set = json_tokener_parse(db_val(res, 0, 2))) == NULL)
+		return req_fail(r, ERR_INTERNAL, "unreadable credential");
 	json_object_object_del(*set, "secretFields");
+	if ((*sec = cred_open_json(r->arena, r->conf->secret.data,
+	    r->conf->secret.len, db_val(res, 0, 3), &r->err)) == NULL) {
+		log_warn("credential '%s': %s", name, r->err.msg);
+		err_clear(&r->err);
+		*sec = json_object_new_object();
+	}
 	return 0;
 }
 

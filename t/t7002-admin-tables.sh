@@ -109,4 +109,30 @@ test_expect_success 'without allowed roots nothing local registers' '
 	DELTASHARE_ADMIN_ALLOWED_ROOTS= ds -n | grep -q "^admin.allowed_roots = $"
 '
 
+# A new server.secret_file leaves the sealed secrets of credentials
+# unreadable: they count as unset, and a PATCH that gives them again
+# repairs the credential (the README's rotation procedure).
+test_expect_success 'a credential before the server secret changes' '
+	api POST /admin/credentials "{\"name\":\"lake\",\"type\":\"s3\",\"accessKeyId\":\"AKIDEXAMPLE\",\"secretAccessKey\":\"old-secret\",\"sessionToken\":\"tok\",\"region\":\"eu-west-1\"}" &&
+	expect_status 201 &&
+	expect_json ".secretFields == [\"secretAccessKey\",\"sessionToken\"]"
+'
+
+lighttpd_stop
+mv server.secret server.secret.old &&
+head -c 48 /dev/urandom | base64 -w0 >server.secret && chmod 600 server.secret
+lighttpd_start || bail "cannot restart with a new server secret"
+
+test_expect_success 'after the change, a PATCH must give the required secrets again' '
+	api PATCH /admin/credentials/lake "{\"region\":\"us-east-1\"}" &&
+	expect_error 400 INVALID_PARAMETER_VALUE "needs '\''secretAccessKey'\''" &&
+	api PATCH /admin/credentials/lake "{\"secretAccessKey\":\"new-secret\"}" &&
+	expect_status 200 &&
+	expect_json ".secretFields == [\"secretAccessKey\"] and .region == \"eu-west-1\"" &&
+	grep -q "credential .lake.: a stored credential cannot be opened" \
+	    "$HTTPD_DIR"/*.log &&
+	api PATCH /admin/credentials/lake "{\"region\":\"us-east-1\"}" &&
+	expect_status 200 && expect_json ".secretFields == [\"secretAccessKey\"]"
+'
+
 test_done
