@@ -36,6 +36,11 @@ APACHE_MODULES=/usr/lib/apache2/modules
 	test_set_prereq APACHE
 [ -f "$APACHE_MODULES/mod_fcgid.so" ] && test_set_prereq FCGID
 [ -f "$APACHE_MODULES/mod_cgid.so" ] && test_set_prereq APACHE_CGI
+# Workers under spawn-fcgi behind nginx or Apache's mod_proxy_fcgi.
+test_have_prereq SPAWN_FCGI && test_have_prereq NGINX &&
+	test_set_prereq NGINX_SPAWN_FCGI
+test_have_prereq SPAWN_FCGI && test_have_prereq APACHE &&
+	test_set_prereq APACHE_SPAWN_FCGI
 
 HTTPD_DIR=$TRASH/httpd
 FE_LOG=$HTTPD_DIR/deltashare.log

@@ -100,10 +100,6 @@ lighttpd_stop
 
 # nginx and mod_proxy_fcgi: spawn-fcgi started the workers and left, so
 # nobody replaces the killed one: the other serves alone.
-test_have_prereq SPAWN_FCGI && test_have_prereq NGINX &&
-	test_set_prereq NGINX_SPAWN_FCGI
-test_have_prereq SPAWN_FCGI && test_have_prereq APACHE &&
-	test_set_prereq APACHE_SPAWN_FCGI
 if test_have_prereq NGINX_SPAWN_FCGI; then
 	fe_workers_start || bail "cannot start the workers"
 	nginx_start || bail "cannot start nginx"

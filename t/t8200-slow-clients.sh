@@ -131,10 +131,6 @@ JSON400="400 INVALID_PARAMETER_VALUE"
 slow_tests lighttpd lighttpd_workers "$JSON400" "431 frontend" "431 frontend"
 lighttpd_stop
 
-test_have_prereq SPAWN_FCGI && test_have_prereq NGINX &&
-	test_set_prereq NGINX_SPAWN_FCGI
-test_have_prereq SPAWN_FCGI && test_have_prereq APACHE &&
-	test_set_prereq APACHE_SPAWN_FCGI
 
 if test_have_prereq NGINX_SPAWN_FCGI; then
 	fe_workers_start || bail "cannot start the workers"
