@@ -295,7 +295,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	struct sigaction	 sa;
 	struct arena		*a;
 	int64_t			 served = 0;
-	int			 rc = 0;
+	int			 rc = 0, err;
 
 	a = arena_new();
 	metrics_open(c->path);
@@ -320,8 +320,14 @@ fcgi_run(const struct conf *c, struct db *db)
 	metrics_worker_start(now_ms());
 	log_info("worker ready");
 	while (!stopping) {
-		if (FCGX_Accept_r(&fr) < 0)
+		if ((err = FCGX_Accept_r(&fr)) < 0) {
+			/* Not a stop: exit non-zero, for the supervisor. */
+			if (!stopping) {
+				log_error("FastCGI accept: %s", strerror(-err));
+				rc = -1;
+			}
 			break;
+		}
 		serve_one(c, db, a, &io, &fr);
 		if (c->max_requests > 0 && ++served >= c->max_requests) {
 			/*

@@ -51,20 +51,31 @@ usage(void)
 	exit(2);
 }
 
+/* The configuration, ready to serve; NULL (reported) on errors. */
 static struct conf *
-load(const char *path)
+load_conf(const char *path)
 {
 	struct conf	*c;
 	struct err	 e;
 
 	if ((c = conf_load(path, stderr)) == NULL)
-		exit(1);
+		return NULL;
 	log_set_level(c->log_level);
 	if (token_init(c, &e) == -1) {
 		fprintf(stderr, "deltashare: config: %s\n", e.msg);
 		conf_free(c);
-		exit(1);
+		return NULL;
 	}
+	return c;
+}
+
+static struct conf *
+load(const char *path)
+{
+	struct conf	*c;
+
+	if ((c = load_conf(path)) == NULL)
+		exit(1);
 	return c;
 }
 
@@ -218,11 +229,17 @@ cmd_metrics(const struct conf *c, int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* What the workers serve with: the configuration, read again on SIGHUP. */
+struct server {
+	const char	*path;
+	struct conf	*c;
+};
+
 /* One worker's life: serve until told to stop. */
 static int
 worker(void *arg)
 {
-	const struct conf *c = arg;
+	const struct conf *c = ((struct server *)arg)->c;
 	struct db	*db;
 	int		 rc;
 
@@ -232,10 +249,31 @@ worker(void *arg)
 	return rc;
 }
 
+/* SIGHUP in the supervisor: the new configuration, or the old one. */
+static int
+reload(void *arg)
+{
+	struct server	*sv = arg;
+	struct conf	*c;
+	struct err	 e;
+
+	if ((c = load_conf(sv->path)) == NULL) {
+		/* load_conf may have left the new level and keys. */
+		log_set_level(sv->c->log_level);
+		(void)token_init(sv->c, &e);
+		return -1;
+	}
+	conf_free(sv->c);
+	sv->c = c;
+	return 0;
+}
+
 /* Serve: one worker, or a supervisor of nworkers. */
 static int
-serve(struct conf *c, int64_t nworkers)
+serve(struct server *sv, int64_t nworkers)
 {
+	static const struct supervise_ops ops = { worker, reload };
+
 	if (fcgi_adopt_listen_fds() == -1) {
 		fprintf(stderr, "deltashare: LISTEN_PID/LISTEN_FDS: expected "
 		    "exactly one socket from systemd\n");
@@ -245,19 +283,20 @@ serve(struct conf *c, int64_t nworkers)
 		log_warn("running as root: run workers as an "
 		    "unprivileged user");
 	if (nworkers == 0)
-		return worker(c);
+		return worker(sv);
 	if (!fcgi_listening()) {
 		fprintf(stderr, "deltashare: -w needs a listening socket, on "
 		    "descriptor 0 (spawn-fcgi) or from systemd (LISTEN_FDS)\n");
 		return 1;
 	}
-	return supervise((int)nworkers, worker, c);
+	return supervise((int)nworkers, &ops, sv);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct conf	*c;
+	struct server	 sv;
 	const char	*path = NULL;
 	int64_t		 nworkers = 0;
 	int		 ch, check = 0, rc;
@@ -310,8 +349,12 @@ main(int argc, char *argv[])
 		rc = cmd_metrics(c, argc, argv);
 	else if (argc > 0)
 		usage();
-	else
-		rc = serve(c, nworkers);
+	else {
+		sv.path = path;
+		sv.c = c;
+		rc = serve(&sv, nworkers);
+		c = sv.c;
+	}
 	conf_free(c);
 	return rc;
 }

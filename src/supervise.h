@@ -6,13 +6,19 @@
 #ifndef DS_SUPERVISE_H
 #define DS_SUPERVISE_H
 
-typedef int (*supervise_fn)(void *);
+struct supervise_ops {
+	/* A worker's life, in a child: 0 when it ends cleanly. */
+	int	(*work)(void *);
+	/* SIGHUP, in the parent: 0 to replace the workers, -1 to keep them. */
+	int	(*reload)(void *);
+};
 
 /*
- * Fork nworkers processes that each run fn(arg) (a worker's life; 0 on a
- * clean exit), start another whenever one ends, until SIGTERM or SIGINT;
- * then stop them and return 0.  SIGHUP replaces them one by one.
+ * Fork nworkers processes that each run ops->work(arg), start another
+ * whenever one ends, until SIGTERM or SIGINT; then stop them and return
+ * 0.  SIGHUP calls ops->reload(arg) (if not NULL) and, unless it fails,
+ * replaces the workers one by one.
  */
-int	supervise(int nworkers, supervise_fn fn, void *arg);
+int	supervise(int nworkers, const struct supervise_ops *, void *arg);
 
 #endif

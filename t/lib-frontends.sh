@@ -134,12 +134,38 @@ fe_systemd_start() {
 	    >>"$FE_LOG" 2>&1 &
 	FE_SUP=$!
 	echo "$FE_SUP" >>"$HTTPD_DIR/workers.all"
-	test_atexit fe_systemd_stop
+	test_atexit fe_sup_stop
 	test_poll "test -S '$_sock' || ! test_alive $FE_SUP" &&
 	test_alive "$FE_SUP"
 }
 
-fe_systemd_stop() {
+# fe_spawn_sup_start N: "deltashare -w N" under spawn-fcgi -F 1, the way
+# nginx/README tells a sysadmin without systemd: spawn-fcgi opens
+# $HTTPD_DIR/run/deltashare.sock and hands it over as descriptor 0, a
+# shell in front keeps stderr in $FE_LOG (see fe_workers_start).  Sets
+# FE_SUP, the supervisor's pid (not a child of this shell).  Returns once
+# N workers run.
+fe_spawn_sup_start() {
+	test_toplevel fe_spawn_sup_start || return 1
+	fe_require SPAWN_FCGI
+	rm -f "$HTTPD_DIR/run/deltashare.sock"
+	set -- "$1" -s "$HTTPD_DIR/run/deltashare.sock" -F 1 \
+	    -P "$HTTPD_DIR/supervisor.pid"
+	[ -z "$FE_USER" ] || set -- "$@" -u "$FE_USER" -U "$FE_USER"
+	_n=$1
+	shift
+	DELTASHARE_CONF=$DS_CONF "$SPAWN_FCGI" "$@" -- \
+	    /bin/sh -c 'exec "$0" -w "$2" 2>>"$1"' "$DS_BIN" "$FE_LOG" "$_n" \
+	    >"$HTTPD_DIR/spawn-fcgi.out" 2>&1 ||
+		{ cat "$HTTPD_DIR/spawn-fcgi.out" >&2; return 1; }
+	FE_SUP=$(cat "$HTTPD_DIR/supervisor.pid")
+	echo "$FE_SUP" >>"$HTTPD_DIR/workers.all"
+	test_atexit fe_sup_stop
+	test_poll "test \$(fe_sup_workers | wc -l) = $_n"
+}
+
+# Stop the supervisor started last (SIGTERM, then SIGKILL).
+fe_sup_stop() {
 	[ -n "$FE_SUP" ] && test_alive "$FE_SUP" || return 0
 	kill -TERM "$FE_SUP"
 	test_poll "! test_alive $FE_SUP" 30 || kill -KILL "$FE_SUP"
@@ -147,10 +173,41 @@ fe_systemd_stop() {
 	return 0
 }
 
-# Pids of the supervisor's workers.
+# Pids of the supervisor's workers (a dead one too, until reaped).
 fe_sup_workers() {
 	pgrep -P "$FE_SUP" 2>/dev/null
 	return 0
+}
+
+# fe_sup_crash_loop N: a crash loop, made from outside: kill -9 one
+# running worker, then each of the next N workers the supervisor starts
+# as soon as it shows up.  Prints how long it took (s).  Fails after 60 s.
+fe_sup_crash_loop() {
+	perl -MTime::HiRes=time,sleep -e '
+		my ($sup, $n) = @ARGV;
+		sub kids {
+			my @k;
+			for my $f (glob "/proc/[0-9]*/stat") {
+				open(my $fh, "<", $f) or next;
+				my $l = <$fh>;
+				push @k, $1 if defined $l &&
+				    $l =~ /^(\d+) \(.*\) [^Z] (\d+) / && $2 == $sup;
+			}
+			return @k;
+		}
+		my %seen = map { $_ => 1 } kids();
+		my $t0 = time;
+		kill "KILL", (keys %seen)[0] or die "fe_sup_crash_loop: no worker\n";
+		while ($n > 0) {
+			die "fe_sup_kill_new: timed out\n" if time - $t0 > 60;
+			for my $p (kids()) {
+				next if $seen{$p}++ || $n == 0;
+				kill "KILL", $p;
+				$n--;
+			}
+			sleep 0.002;
+		}
+		printf "%.1f\n", time - $t0;' "$FE_SUP" "$1"
 }
 
 # Pids of the workers still alive.
