@@ -628,12 +628,33 @@ put_fields(struct parquet_write *w, struct arena *a, const struct field *f,
 	}
 }
 
-/* One action of the state: its top-level column and value. */
+/*
+ * One action of the state: its top-level column and JSON text, parsed
+ * only when its row is written, so that a large state is never all in
+ * json-c objects at once.
+ */
 struct act {
 	enum top		 top;
-	struct json_object	*o;
-	const char		*line;	/* its JSON text */
+	const char		*line;
+	size_t			 lineno;	/* in the caller's lines; 0: ours */
 };
+
+/* The value of an action line, parsed into row. */
+static struct json_object *
+act_value(struct arena *row, const struct act *x, struct err *e)
+{
+	struct json_object	*o, *v;
+
+	if ((o = jsonu_parse(row, x->line, strlen(x->line), 64, e)) == NULL ||
+	    !json_object_is_type(o, json_type_object) ||
+	    json_object_object_length(o) != 1 ||
+	    !json_object_object_get_ex(o, tops[x->top].name, &v)) {
+		err_set(e, ERR_BAD_PARAM, "state line %zu is not one action",
+		    x->lineno);
+		return NULL;
+	}
+	return v;
+}
 
 struct pqfile {
 	const char		*path;
@@ -650,12 +671,14 @@ struct pqfile {
  * rank part; the others only into part 0, and not at all if files_only.
  */
 static int
-pq_write(struct pqfile *pf, struct arena *a, const struct act *acts,
-    size_t n, size_t part, size_t parts, bool files_only, struct err *e)
+pq_write(struct pqfile *pf, const struct act *acts, size_t n, size_t part,
+    size_t parts, bool files_only, struct err *e)
 {
 	struct parquet_write_schema	*s;
 	struct parquet_write_opts	 po;
 	struct parquet_write		*w;
+	struct arena			*row = arena_new();
+	struct json_object		*o;
 	size_t				 i, nfile = 0;
 	bool				 file;
 	int				 rc = -1;
@@ -671,10 +694,13 @@ pq_write(struct pqfile *pf, struct arena *a, const struct act *acts,
 			continue;
 		if (!file && (files_only || part != 0))
 			continue;
+		arena_reset(row);
+		if ((o = act_value(row, &acts[i], e)) == NULL)
+			goto out;
 		parquet_write_row_begin(w);
 		parquet_write_field(w, tops[acts[i].top].name);
 		parquet_write_group_begin(w);
-		put_fields(w, a, tops[acts[i].top].fields, acts[i].o,
+		put_fields(w, row, tops[acts[i].top].fields, o,
 		    acts[i].top == T_ADD ? pf->ss : NULL);
 		parquet_write_group_end(w);
 		if (parquet_write_row_end(w, e) == -1)
@@ -688,6 +714,7 @@ pq_write(struct pqfile *pf, struct arena *a, const struct act *acts,
 out:
 	parquet_write_free(w);
 	parquet_write_schema_free(s);
+	arena_free(row);
 	return rc;
 }
 
@@ -749,38 +776,45 @@ struct state {
 	int64_t			 rows;		/* actions written */
 };
 
+/*
+ * The action of each line from its first key (the line itself is parsed
+ * when written: a malformed one fails the checkpoint then), and the
+ * metaData for stats_parsed.
+ */
 static int
 state_parse(struct state *st, const char *const *lines, size_t n,
     struct err *e)
 {
 	struct json_object	*md = NULL;
+	const char		*p, *q;
 	size_t			 i;
 	int			 t;
 
 	st->acts = arena_calloc(st->a, n + 1, sizeof(*st->acts));
 	for (i = 0; i < n; i++) {
-		struct json_object *o = jsonu_parse(st->a, lines[i],
-		    strlen(lines[i]), 64, e);
-
-		if (o == NULL || !json_object_is_type(o, json_type_object) ||
-		    json_object_object_length(o) != 1)
+		p = lines[i] + strspn(lines[i], " \t\r\n");
+		if (*p++ != '{')
 			return err_set(e, ERR_BAD_PARAM, "state line %zu is "
 			    "not one action", i + 1);
-		json_object_object_foreach(o, key, val) {
-			for (t = 0; t < T_CKMETA; t++)
-				if (strcmp(key, tops[t].name) == 0)
-					break;
-			if (t == T_CKMETA)
-				return err_set(e, ERR_BAD_PARAM, "state line "
-				    "%zu: '%s' is not a checkpoint action",
-				    i + 1, key);
-			st->acts[st->n].top = t;
-			st->acts[st->n].o = val;
-			st->acts[st->n++].line = lines[i];
-			st->nadds += t == T_ADD;
-			if (t == T_METADATA)
-				md = val;
-		}
+		p += strspn(p, " \t\r\n");
+		if (*p++ != '"' || (q = strchr(p, '"')) == NULL)
+			return err_set(e, ERR_BAD_PARAM, "state line %zu is "
+			    "not one action", i + 1);
+		for (t = 0; t < T_CKMETA; t++)
+			if (strlen(tops[t].name) == (size_t)(q - p) &&
+			    strncmp(p, tops[t].name, (size_t)(q - p)) == 0)
+				break;
+		if (t == T_CKMETA)
+			return err_set(e, ERR_BAD_PARAM, "state line %zu: "
+			    "'%.*s' is not a checkpoint action", i + 1,
+			    (int)(q - p < 64 ? q - p : 64), p);
+		st->acts[st->n].top = t;
+		st->acts[st->n].lineno = i + 1;
+		st->acts[st->n++].line = lines[i];
+		st->nadds += t == T_ADD;
+		if (t == T_METADATA && st->o->stats_parsed &&
+		    (md = act_value(st->a, &st->acts[st->n - 1], e)) == NULL)
+			return -1;
 	}
 	if (st->o->stats_parsed)
 		return sschema_build(st->a, md, &st->ss, e);
@@ -809,8 +843,7 @@ classic(struct state *st, struct err *e)
 		    log_path(st, arena_printf(st->a, "%020" PRId64
 		    ".checkpoint.%010zu.%010zu.parquet", st->version, p + 1,
 		    parts));
-		if (pq_write(&pf, st->a, st->acts, st->n, p, parts, false,
-		    e) == -1)
+		if (pq_write(&pf, st->acts, st->n, p, parts, false, e) == -1)
 			return -1;
 		st->bytes += pf.size;
 		st->rows += pf.rows;
@@ -842,8 +875,7 @@ sidecars(struct state *st, struct act **out, size_t *nout, struct err *e)
 		pf.ss = st->o->stats_parsed ? &st->ss : NULL;
 		pf.codec = st->o->codec;
 		pf.path = arena_printf(st->a, "%s/%s", dir, name);
-		if (pq_write(&pf, st->a, st->acts, st->n, p, parts, true,
-		    e) == -1)
+		if (pq_write(&pf, st->acts, st->n, p, parts, true, e) == -1)
 			return -1;
 		st->bytes += pf.size;
 		buf_init(&b, 0);
@@ -853,10 +885,6 @@ sidecars(struct state *st, struct act **out, size_t *nout, struct err *e)
 		v[p].top = T_SIDECAR;
 		v[p].line = arena_strdup(st->a, buf_str(&b));
 		buf_release(&b);
-		v[p].o = jsonu_parse(st->a, v[p].line, strlen(v[p].line), 8, e);
-		if (v[p].o == NULL)
-			return -1;
-		json_object_object_get_ex(v[p].o, "sidecar", &v[p].o);
 	}
 	*out = v;
 	*nout = parts;
@@ -889,11 +917,7 @@ v2(struct state *st, struct err *e)
 	ck = arena_printf(st->a, "{\"checkpointMetadata\":{\"version\":%"
 	    PRId64 "}}", st->version);
 	all[n].top = T_CKMETA;
-	all[n].line = ck;
-	if ((all[n].o = jsonu_parse(st->a, ck, strlen(ck), 8, e)) == NULL)
-		return -1;
-	json_object_object_get_ex(all[n].o, "checkpointMetadata", &all[n].o);
-	n++;
+	all[n++].line = ck;
 	for (i = 0; i < nsc; i++)
 		all[n++] = sc[i];
 	path = log_path(st, arena_printf(st->a, "%020" PRId64
@@ -917,7 +941,7 @@ v2(struct state *st, struct err *e)
 	pf.ss = st->o->stats_parsed ? &st->ss : NULL;
 	pf.codec = st->o->codec;
 	pf.path = path;
-	if (pq_write(&pf, st->a, all, n, 0, 1, false, e) == -1)
+	if (pq_write(&pf, all, n, 0, 1, false, e) == -1)
 		return -1;
 	st->bytes += pf.size;
 	st->rows += pf.rows;

@@ -63,7 +63,9 @@ struct delta_write_ckpt_opts {
 /*
  * Write the checkpoint of version under dir from the n action lines of
  * the state (each a JSON object with one action key; lines with other
- * keys are errors).  Returns 0, or -1 with err set.
+ * keys are errors).  Lines are parsed one at a time as their rows are
+ * written, so a malformed line is found then (the parts of a multi-part
+ * checkpoint written before it stay).  Returns 0, or -1 with err set.
  */
 int	delta_write_ckpt(const char *dir, int64_t version,
 	    const char *const *lines, size_t n,
