@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -97,6 +98,7 @@ struct gen {
 	unsigned char		*made;		/* partition dirs made */
 	int64_t			 log_bytes, ckpt_bytes;
 	int			 nckpts;
+	int			 running;	/* checkpoint writers */
 };
 
 static void __attribute__((format(printf, 1, 2), noreturn))
@@ -590,16 +592,17 @@ ckpt_wanted(const struct gen *g, int64_t v)
 	    v > last - g->o->keep * g->o->every);
 }
 
-/* The classic checkpoint of version v and _last_checkpoint. */
+/*
+ * The classic checkpoint of version v, and _last_checkpoint if it is the
+ * last one.
+ */
 static void
 checkpoint(struct gen *g, int64_t v)
 {
 	struct delta_write_ckpt_opts	 co;
 	struct delta_write_commit	 c;
 	struct err			 e;
-	struct stat			 st;
 	const char			**lines;
-	char				*path;
 	int64_t				 since = commit_ts(g, v) - TOMB_MS;
 	size_t				 i, n;
 
@@ -617,17 +620,68 @@ checkpoint(struct gen *g, int64_t v)
 	memset(&co, 0, sizeof(co));
 	co.kind = DELTA_WRITE_CKPT_CLASSIC;
 	co.codec = PQ_SNAPPY;
-	co.last_checkpoint = true;
+	co.last_checkpoint = v + g->o->every >= g->ncommits;
 	if (delta_write_ckpt(g->o->dir, v, lines, n, &co, &e) == -1)
 		die("%s", e.msg);
-	path = xasprintf("%s/_delta_log/%020" PRId64 ".checkpoint.parquet",
-	    g->o->dir, v);
-	if (stat(path, &st) == 0)
-		g->ckpt_bytes += st.st_size;
-	g->nckpts++;
-	free(path);
 	free(lines);
 	delta_write_commit_release(&c);
+}
+
+/* Wait for one checkpoint writer; it must have succeeded. */
+static void
+checkpoint_wait(struct gen *g)
+{
+	int	 status;
+
+	if (wait(&status) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		die("%s: a checkpoint failed", g->o->dir);
+	g->running--;
+}
+
+/*
+ * Checkpoints are written by child processes while the commits go on,
+ * at most two at a time (the live set they need is the parent's as of
+ * the fork).
+ */
+static void
+checkpoint_start(struct gen *g, int64_t v)
+{
+	pid_t	 pid;
+
+	if (g->running == 2)
+		checkpoint_wait(g);
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		checkpoint(g, v);
+		_exit(0);
+	}
+	g->running++;
+}
+
+/* After the last commit: wait for the checkpoints and add them up. */
+static void
+checkpoint_sum(struct gen *g)
+{
+	struct stat	 st;
+	char		*path;
+	int64_t		 v;
+
+	while (g->running > 0)
+		checkpoint_wait(g);
+	for (v = 0; v < g->ncommits; v++) {
+		if (!ckpt_wanted(g, v))
+			continue;
+		path = xasprintf("%s/_delta_log/%020" PRId64
+		    ".checkpoint.parquet", g->o->dir, v);
+		if (stat(path, &st) == -1)
+			die("cannot stat '%s'", path);
+		g->ckpt_bytes += st.st_size;
+		g->nckpts++;
+		free(path);
+	}
 }
 
 static void
@@ -676,7 +730,7 @@ commit(struct gen *g, int64_t v)
 			data_link(g, g->o->json_dir, g->first[v], g->next_id);
 	}
 	if (ckpt_wanted(g, v))
-		checkpoint(g, v);
+		checkpoint_start(g, v);
 }
 
 /* --- main ---------------------------------------------------------------- */
@@ -824,6 +878,7 @@ main(int argc, char *argv[])
 	}
 	for (v = 0; v < g.ncommits; v++)
 		commit(&g, v);
+	checkpoint_sum(&g);
 	summary(&g, o.dir, true);
 	if (o.json_dir != NULL)
 		summary(&g, o.json_dir, false);
