@@ -95,6 +95,8 @@ struct gen {
 	struct buf		 path, stats;
 	char			*tiny;		/* the one data file (--data) */
 	int64_t			 tiny_size;
+	int64_t			 links;		/* to the current tiny file */
+	int			 ntiny;
 	unsigned char		*made;		/* partition dirs made */
 	int64_t			 log_bytes, ckpt_bytes;
 	int			 nckpts;
@@ -396,7 +398,10 @@ put_remove(struct gen *g, struct delta_write_commit *c, uint32_t id,
 
 /* --- data files (--data tiny) -------------------------------------------- */
 
-/* One small Parquet file of the table's data columns. */
+/*
+ * One small Parquet file of the table's data columns; a new one when the
+ * last has as many links as a file system allows (ext4: 65000).
+ */
 static void
 tiny_make(struct gen *g)
 {
@@ -413,7 +418,10 @@ tiny_make(struct gen *g)
 	parquet_write_add_string(r, "customer", PQ_OPTIONAL);
 	parquet_write_add_column(r, "amount", PQ_OPTIONAL, PQ_DOUBLE);
 	parquet_write_add_column(r, "quantity", PQ_OPTIONAL, PQ_INT64);
-	g->tiny = xasprintf("%s/_delta_log/.gentable-data.parquet", g->o->dir);
+	free(g->tiny);
+	g->tiny = xasprintf("%s/_delta_log/.gentable-data-%d.parquet",
+	    g->o->dir, g->ntiny++);
+	g->links = 0;
 	w = parquet_write_open(g->tiny, s, &(struct parquet_write_opts){
 	    .codec = PQ_SNAPPY }, &e);
 	if (w == NULL)
@@ -432,8 +440,6 @@ tiny_make(struct gen *g)
 	if (stat(g->tiny, &st) == -1)
 		die("cannot stat '%s'", g->tiny);
 	g->tiny_size = st.st_size;
-	g->made = xcalloc((size_t)(HIST_DAYS + SPAN_DAYS + 2) * NREGIONS,
-	    1);
 }
 
 static void
@@ -469,8 +475,10 @@ data_link(struct gen *g, const char *dir, uint32_t from, uint32_t to)
 			g->made[slot] |= bit;
 		}
 		p = xasprintf("%s/%s", dir, rel);
-		if (link(g->tiny, p) == -1 && errno != EEXIST)
-			die("cannot link '%s'", p);
+		if (g->links++ == 60000)
+			tiny_make(g);
+		if (link(g->tiny, p) == -1)
+			die("cannot link '%s': %s", p, strerror(errno));
 		free(p);
 	}
 }
@@ -875,6 +883,8 @@ main(int argc, char *argv[])
 	if (o.data) {
 		mkdir_p(o.dir, "_delta_log/x");
 		tiny_make(&g);
+		g.made = xcalloc((size_t)(HIST_DAYS + SPAN_DAYS + 2) *
+		    NREGIONS, 1);
 	}
 	for (v = 0; v < g.ncommits; v++)
 		commit(&g, v);
