@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +39,7 @@
 #include "delta_write.h"
 #include "delta_write_ckpt.h"
 #include "err.h"
+#include "mktable.h"
 #include "parquet_write.h"
 #include "xmalloc.h"
 
@@ -48,9 +48,9 @@
 #define SPAN_DAYS	180	/* the history the commits spread over */
 #define HIST_DAYS	365	/* days of data a bulk load covers */
 #define TOMB_MS		(7 * DAY_MS)	/* deletedFileRetentionDuration */
-#define NREGIONS	8
+#define GEN_REGIONS	8
 
-static const char *const regions[NREGIONS] = {
+static const char *const regions[GEN_REGIONS] = {
 	"us-east-1", "us-west-2", "eu-west-1", "eu-central-1",
 	"ap-south-1", "ap-northeast-1", "sa-east-1", "ca-central-1"
 };
@@ -103,33 +103,10 @@ struct gen {
 	int			 running;	/* checkpoint writers */
 };
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fprintf(stderr, "gentable: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-/* splitmix64 */
-static uint64_t
-mix(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 static uint64_t
 rnd(struct gen *g, uint64_t n)
 {
-	g->rng = mix(g->rng);
+	g->rng = mktable_mix(g->rng);
 	return n == 0 ? 0 : g->rng % n;
 }
 
@@ -139,7 +116,7 @@ commit_ts(const struct gen *g, int64_t v)
 {
 	int64_t	 step = SPAN_DAYS * DAY_MS / g->ncommits;
 
-	return T0_MS + v * step + (int64_t)(mix(g->o->seed ^ (uint64_t)v) %
+	return T0_MS + v * step + (int64_t)(mktable_mix(g->o->seed ^ (uint64_t)v) %
 	    (uint64_t)(step / 2 + 1));
 }
 
@@ -207,7 +184,7 @@ plan_make(struct gen *g)
 		bulk -= p[v].nadd - p[v].nrem;
 	}
 	if (bulk < 2 * (nb + 1))
-		die("%s: too many commits for so few files (try fewer "
+		mktable_die("%s: too many commits for so few files (try fewer "
 		    "--commits or a lower --remove-ratio)", o->dir);
 	/* Half to version 0, the rest shared by the other bulk loads. */
 	for (k = 0; k < nb; k++)
@@ -217,7 +194,7 @@ plan_make(struct gen *g)
 	p[0].kind = K_CREATE;
 	p[0].nadd = bulk - live;
 	if (simulate(p, c) != n)
-		die("%s: no plan found for these sizes (try fewer --commits "
+		mktable_die("%s: no plan found for these sizes (try fewer --commits "
 		    "or a lower --remove-ratio)", o->dir);
 }
 
@@ -259,7 +236,7 @@ file_of(struct gen *g, uint32_t id, struct file *f)
 	int		 d, m;
 
 	memset(f, 0, sizeof(*f));
-	f->h = mix(g->o->seed * 31 + id);
+	f->h = mktable_mix(g->o->seed * 31 + id);
 	f->version = born(g, id);
 	ts = commit_ts(g, f->version);
 	/* Bulk loads cover a year of data, the others the last days. */
@@ -269,7 +246,7 @@ file_of(struct gen *g, uint32_t id, struct file *f)
 		f->day = d - (int)(f->h % HIST_DAYS);
 	else
 		f->day = d - (int)(f->h % 3);
-	f->region = (int)((f->h >> 16) % NREGIONS);
+	f->region = (int)((f->h >> 16) % GEN_REGIONS);
 	for (d = f->day, m = 0; d >= mdays[m]; m++)
 		d -= mdays[m];
 	snprintf(f->date, sizeof(f->date), "%d-%02d-%02d", 2023 + m / 12,
@@ -298,18 +275,16 @@ file_of(struct gen *g, uint32_t id, struct file *f)
 static const char *
 file_path(struct gen *g, uint32_t id, const struct file *f)
 {
-	uint64_t	 a = f->h, b = mix(f->h);
-	char		 name[96];
+	uint64_t	 st = f->h;
+	char		 name[96], uuid[37];
 
 	buf_reset(&g->path);
 	delta_write_partition_dir(&g->path, "date", f->date);
 	buf_addc(&g->path, '/');
 	delta_write_partition_dir(&g->path, "region", regions[f->region]);
-	snprintf(name, sizeof(name), "/part-%05u-%08x-%04x-4%03x-%04x-%012"
-	    PRIx64 ".c000.snappy.parquet", (unsigned)(id -
-	    g->first[f->version]) % 2000, (unsigned)(a >> 32),
-	    (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-	    (unsigned)(0x8000 | ((b >> 48) & 0x3fff)), b & 0xffffffffffff);
+	mktable_uuid_text(&st, uuid);
+	snprintf(name, sizeof(name), "/part-%05u-%s.c000.snappy.parquet",
+	    (unsigned)(id - g->first[f->version]) % 2000, uuid);
 	buf_adds(&g->path, name);
 	return buf_str(&g->path);
 }
@@ -321,7 +296,7 @@ file_stats(struct gen *g, uint32_t id, const struct file *f)
 	struct delta_write_stat	 s[5];
 	int64_t			 day_us;
 	char			 cmin[32], cmax[32];
-	uint64_t		 h = mix(f->h ^ 0x5eed);
+	uint64_t		 h = mktable_mix(f->h ^ 0x5eed);
 
 	memset(s, 0, sizeof(s));
 	day_us = ((int64_t)(f->day - HIST_DAYS) * DAY_MS + T0_MS) * 1000;
@@ -425,7 +400,7 @@ tiny_make(struct gen *g)
 	w = parquet_write_open(g->tiny, s, &(struct parquet_write_opts){
 	    .codec = PQ_SNAPPY }, &e);
 	if (w == NULL)
-		die("%s", e.msg);
+		mktable_die("%s", e.msg);
 	parquet_write_row_begin(w);
 	parquet_write_i64(w, 1);
 	parquet_write_i64(w, T0_MS * 1000);
@@ -434,26 +409,12 @@ tiny_make(struct gen *g)
 	parquet_write_i64(w, 1);
 	if (parquet_write_row_end(w, &e) == -1 ||
 	    parquet_write_close(w, &e) == -1)
-		die("%s", e.msg);
+		mktable_die("%s", e.msg);
 	parquet_write_free(w);
 	parquet_write_schema_free(s);
 	if (stat(g->tiny, &st) == -1)
-		die("cannot stat '%s'", g->tiny);
+		mktable_die("cannot stat '%s'", g->tiny);
 	g->tiny_size = st.st_size;
-}
-
-static void
-mkdir_p(const char *dir, const char *rel)
-{
-	char	*p = xasprintf("%s/%s", dir, rel), *s;
-
-	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST)
-			die("cannot create '%s'", p);
-		*s = '/';
-	}
-	free(p);
 }
 
 /* Hard links to the tiny file at the new files' paths. */
@@ -469,16 +430,18 @@ data_link(struct gen *g, const char *dir, uint32_t from, uint32_t to)
 	for (id = from; id < to; id++) {
 		file_of(g, id, &f);
 		rel = file_path(g, id, &f);
-		slot = (size_t)f.day * NREGIONS + (size_t)f.region;
+		slot = (size_t)f.day * GEN_REGIONS + (size_t)f.region;
+		p = xasprintf("%s/%s", dir, rel);
 		if (!(g->made[slot] & bit)) {
-			mkdir_p(dir, rel);
+			*strrchr(p, '/') = '\0';
+			mktable_mkdir_p(p);
+			p[strlen(p)] = '/';
 			g->made[slot] |= bit;
 		}
-		p = xasprintf("%s/%s", dir, rel);
 		if (g->links++ == 60000)
 			tiny_make(g);
 		if (link(g->tiny, p) == -1)
-			die("cannot link '%s': %s", p, strerror(errno));
+			mktable_die("cannot link '%s': %s", p, strerror(errno));
 		free(p);
 	}
 }
@@ -501,13 +464,10 @@ put_table(struct gen *g, struct delta_write_commit *c)
 {
 	struct delta_write_metadata	 m;
 	struct delta_write_kv		 conf[1];
-	char				 id[40], every[24];
-	uint64_t			 h = mix(g->o->seed ^ 0x7ab1e);
+	char				 id[37], every[24];
+	uint64_t			 st = g->o->seed ^ 0x7ab1e;
 
-	snprintf(id, sizeof(id), "%08x-%04x-4%03x-a%03x-%012" PRIx64,
-	    (unsigned)(h >> 32), (unsigned)(h >> 16) & 0xffff,
-	    (unsigned)h & 0xfff, (unsigned)(h >> 4) & 0xfff,
-	    mix(h) & 0xffffffffffff);
+	mktable_uuid_text(&st, id);
 	snprintf(every, sizeof(every), "%" PRId64, g->o->every);
 	conf[0].key = "delta.checkpointInterval";
 	conf[0].value = every;
@@ -623,14 +583,14 @@ checkpoint(struct gen *g, int64_t v)
 			put_remove(g, &c, g->tombs[i].id,
 			    commit_ts(g, g->tombs[i].version), false);
 	if (c.b.overflow)
-		die("%s: checkpoint too large", g->o->dir);
+		mktable_die("%s: checkpoint too large", g->o->dir);
 	lines = split_lines(&c, &n);
 	memset(&co, 0, sizeof(co));
 	co.kind = DELTA_WRITE_CKPT_CLASSIC;
 	co.codec = PQ_SNAPPY;
 	co.last_checkpoint = v + g->o->every >= g->ncommits;
 	if (delta_write_ckpt(g->o->dir, v, lines, n, &co, &e) == -1)
-		die("%s", e.msg);
+		mktable_die("%s", e.msg);
 	free(lines);
 	delta_write_commit_release(&c);
 }
@@ -643,7 +603,7 @@ checkpoint_wait(struct gen *g)
 
 	if (wait(&status) == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0)
-		die("%s: a checkpoint failed", g->o->dir);
+		mktable_die("%s: a checkpoint failed", g->o->dir);
 	g->running--;
 }
 
@@ -661,7 +621,7 @@ checkpoint_start(struct gen *g, int64_t v)
 		checkpoint_wait(g);
 	fflush(NULL);
 	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
+		mktable_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		checkpoint(g, v);
 		_exit(0);
@@ -685,7 +645,7 @@ checkpoint_sum(struct gen *g)
 		path = xasprintf("%s/_delta_log/%020" PRId64
 		    ".checkpoint.parquet", g->o->dir, v);
 		if (stat(path, &st) == -1)
-			die("cannot stat '%s'", path);
+			mktable_die("cannot stat '%s'", path);
 		g->ckpt_bytes += st.st_size;
 		g->nckpts++;
 		free(path);
@@ -698,7 +658,7 @@ finish(struct delta_write_commit *c, const char *dir)
 	struct err	 e;
 
 	if (dir != NULL && delta_write_commit_finish(c, dir, &e) == -1)
-		die("%s", e.msg);
+		mktable_die("%s", e.msg);
 }
 
 static void
@@ -762,7 +722,7 @@ num(const char *s, int64_t lo, int64_t hi)
 	errno = 0;
 	n = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || n < lo || n > hi)
-		die("bad number '%s'", s);
+		mktable_die("bad number '%s'", s);
 	return n;
 }
 
@@ -807,7 +767,7 @@ parse(int argc, char *argv[], struct gopts *o)
 			o->remove_ratio = strtod(optarg, &end);
 			if (*end != '\0' || end == optarg ||
 			    !(o->remove_ratio >= 0 && o->remove_ratio <= 1))
-				die("bad --remove-ratio '%s'", optarg);
+				mktable_die("bad --remove-ratio '%s'", optarg);
 			break;
 		case 's':
 			o->seed = (uint64_t)num(optarg, 0, INT64_MAX);
@@ -818,7 +778,7 @@ parse(int argc, char *argv[], struct gopts *o)
 		case 'd':
 			if (strcmp(optarg, "tiny") != 0 &&
 			    strcmp(optarg, "none") != 0)
-				die("bad --data '%s' (none or tiny)", optarg);
+				mktable_die("bad --data '%s' (none or tiny)", optarg);
 			o->data = strcmp(optarg, "tiny") == 0;
 			break;
 		default:
@@ -856,17 +816,18 @@ main(int argc, char *argv[])
 	struct gopts	 o;
 	struct gen	 g;
 	int64_t		 v, adds = 0, rems = 0;
+	char		*p;
 
 	parse(argc, argv, &o);
 	memset(&g, 0, sizeof(g));
 	g.o = &o;
-	g.rng = mix(o.seed);
+	g.rng = mktable_mix(o.seed);
 	g.ncommits = o.commits > 0 ? o.commits : auto_commits(&o);
 	plan_make(&g);
 	g.first = xcalloc((size_t)g.ncommits, sizeof(*g.first));
 	for (v = 0; v < g.ncommits; v++) {
 		if (adds + g.plan[v].nadd > UINT32_MAX)
-			die("%s: too many files", o.dir);
+			mktable_die("%s: too many files", o.dir);
 		g.first[v] = (uint32_t)adds;
 		adds += g.plan[v].nadd;
 		rems += g.plan[v].nrem;
@@ -876,15 +837,17 @@ main(int argc, char *argv[])
 	buf_init(&g.path, 0);
 	buf_init(&g.stats, 0);
 	if (mkdir(o.dir, 0755) == -1 && errno != EEXIST)
-		die("cannot create '%s': %s", o.dir, strerror(errno));
+		mktable_die("cannot create '%s': %s", o.dir, strerror(errno));
 	if (o.json_dir != NULL && mkdir(o.json_dir, 0755) == -1 &&
 	    errno != EEXIST)
-		die("cannot create '%s': %s", o.json_dir, strerror(errno));
+		mktable_die("cannot create '%s': %s", o.json_dir, strerror(errno));
 	if (o.data) {
-		mkdir_p(o.dir, "_delta_log/x");
+		p = xasprintf("%s/_delta_log", o.dir);
+		mktable_mkdir_p(p);
+		free(p);
 		tiny_make(&g);
 		g.made = xcalloc((size_t)(HIST_DAYS + SPAN_DAYS + 2) *
-		    NREGIONS, 1);
+		    GEN_REGIONS, 1);
 	}
 	for (v = 0; v < g.ncommits; v++)
 		commit(&g, v);

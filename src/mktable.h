@@ -1,7 +1,8 @@
 /*
  * mktable.h: what the parts of the mktable program share: its options,
  * the demo table's rows and files (mktable_demo.c, reused by the
- * generated logs of mktable_log.c), and small helpers (mktable.c).
+ * generated logs of mktable_log.c), and small helpers (mktable_util.c,
+ * which bench/gentable uses too).
  * The types test is mktable_types.c.  Internal to src/mktable.
  */
 #ifndef DS_MKTABLE_H
