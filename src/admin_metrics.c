@@ -13,9 +13,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -161,19 +159,9 @@ counter(struct buf *b, const char *name, const char *text, uint64_t v)
 static void
 workers(struct buf *b, const struct metrics_shm *m)
 {
-	uint64_t	 busy = 0, idle = 0;
-	int64_t		 pid;
-	unsigned	 i;
+	uint64_t	 busy, idle;
 
-	for (i = 0; i < METRICS_WORKERS; i++) {
-		pid = __atomic_load_n(&m->worker[i].pid, __ATOMIC_RELAXED);
-		if (pid <= 0 || (kill((pid_t)pid, 0) == -1 && errno == ESRCH))
-			continue;
-		if (metrics_load(&m->worker[i].busy))
-			busy++;
-		else
-			idle++;
-	}
+	metrics_workers(&busy, &idle);
 	help(b, "deltashare_workers", "gauge",
 	    "FastCGI worker processes alive, by state.");
 	buf_addf(b, "deltashare_workers{state=\"busy\"} %" PRIu64 "\n"

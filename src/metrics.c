@@ -177,6 +177,24 @@ metrics_worker_start(int64_t now_ms)
 }
 
 void
+metrics_workers(uint64_t *busy, uint64_t *idle)
+{
+	int64_t		 pid;
+	size_t		 i;
+
+	*busy = *idle = 0;
+	for (i = 0; i < METRICS_WORKERS; i++) {
+		pid = __atomic_load_n(&shm->worker[i].pid, __ATOMIC_RELAXED);
+		if (slot_dead(pid))
+			continue;
+		if (metrics_load(&shm->worker[i].busy))
+			(*busy)++;
+		else
+			(*idle)++;
+	}
+}
+
+void
 metrics_worker_busy(bool busy)
 {
 	if (me == NULL)

@@ -115,6 +115,9 @@ bool	metrics_shared(void);
 void	metrics_worker_start(int64_t now_ms);
 void	metrics_worker_busy(bool);
 
+/* The worker processes alive now, busy and idle, from their slots. */
+void	metrics_workers(uint64_t *busy, uint64_t *idle);
+
 void	metrics_request(unsigned route, int status, int64_t usec,
 	    uint64_t bytes);
 void	metrics_storage(enum metrics_backend, enum metrics_op,

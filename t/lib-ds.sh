@@ -144,6 +144,12 @@ expect_error() {
 
 jget() { jq -r "$1" "$TRASH/resp.body"; }
 
+# metric_value SERIES: the value of one series ('name{labels}') of the
+# metrics answer in the last response, 0 when absent.
+metric_value() {
+	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$TRASH/resp.body"
+}
+
 # Value of a response header (case-insensitive name), without CR.
 header() {
 	sed -n "s/^$1: *//Ip" "$TRASH/resp.headers" | tr -d '\r' | head -n 1

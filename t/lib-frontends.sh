@@ -387,8 +387,7 @@ expect_answer() {
 # The count of GET /shares answered 200, from the metrics.
 fe_shares_200() {
 	api -t "$ADMIN_TOKEN" GET /admin/metrics && expect_status 200 &&
-	awk '$1 == "deltashare_http_requests_total{method=\"GET\",route=\"/shares\",status=\"200\"}" { v = $2 } END { print v + 0 }' \
-	    "$TRASH/resp.body"
+	metric_value 'deltashare_http_requests_total{method="GET",route="/shares",status="200"}'
 }
 
 fe_common_tests() {

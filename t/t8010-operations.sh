@@ -18,12 +18,6 @@ AUDIT_FILE=$TRASH/audit.log
 ds_start "[audit]
 file = $AUDIT_FILE"
 
-# metric NAME-AND-LABELS: the value of one series of the last metrics
-# answer (0 when absent).
-metric() {
-	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$TRASH/resp.body"
-}
-
 get_metrics() {
 	api -t "$ADMIN_TOKEN" GET /admin/metrics && expect_status 200
 }
@@ -52,7 +46,7 @@ test_expect_success 'metrics need an admin token' '
 test_expect_success 'metrics: Prometheus text, shared by all workers' '
 	get_metrics &&
 	header Content-Type | grep -q "^text/plain; version=0.0.4" &&
-	test "$(metric deltashare_metrics_shared)" = 1 &&
+	test "$(metric_value deltashare_metrics_shared)" = 1 &&
 	grep -q "^deltashare_build_info{version=\"[0-9.]*\"} 1$" resp.body &&
 	grep -q "^# TYPE deltashare_http_request_duration_seconds histogram$" resp.body
 '
@@ -71,24 +65,24 @@ test_expect_success 'request counts add up over every worker process' '
 	done &&
 	api -t "$R" GET /shares/nope && expect_status 404 &&
 	get_metrics &&
-	test "$(metric "deltashare_http_requests_total{method=\"GET\",route=\"/shares\",status=\"200\"}")" = 12 &&
-	test "$(metric "deltashare_http_requests_total{method=\"GET\",route=\"/shares/{share}\",status=\"404\"}")" = 1 &&
-	test "$(metric deltashare_worker_starts_total)" -ge 2
+	test "$(metric_value "deltashare_http_requests_total{method=\"GET\",route=\"/shares\",status=\"200\"}")" = 12 &&
+	test "$(metric_value "deltashare_http_requests_total{method=\"GET\",route=\"/shares/{share}\",status=\"404\"}")" = 1 &&
+	test "$(metric_value deltashare_worker_starts_total)" -ge 2
 '
 
 test_expect_success 'histograms: cumulative buckets, +Inf = count = requests' '
 	h="deltashare_http_request_duration_seconds" &&
 	l="method=\"GET\",route=\"/shares\"" &&
-	test "$(metric "${h}_count{$l}")" = 12 &&
-	test "$(metric "${h}_bucket{$l,le=\"+Inf\"}")" = 12 &&
+	test "$(metric_value "${h}_count{$l}")" = 12 &&
+	test "$(metric_value "${h}_bucket{$l,le=\"+Inf\"}")" = 12 &&
 	grep "^${h}_bucket{$l," resp.body | awk "{ if (\$2 < last) exit 1; last = \$2 }"
 '
 
 test_expect_success 'workers: as many alive as lighttpd runs' '
 	n=$(lighttpd_workers | wc -l) &&
 	get_metrics &&
-	busy=$(metric "deltashare_workers{state=\"busy\"}") &&
-	idle=$(metric "deltashare_workers{state=\"idle\"}") &&
+	busy=$(metric_value "deltashare_workers{state=\"busy\"}") &&
+	idle=$(metric_value "deltashare_workers{state=\"idle\"}") &&
 	test "$busy" -ge 1 && test $((busy + idle)) -eq "$n"
 '
 
@@ -96,10 +90,10 @@ test_expect_success 'a query: storage operations counted and timed' '
 	api -t "$R" POST "$T/query" "{\"limitHint\":1}" &&
 	expect_status 200 &&
 	get_metrics &&
-	test "$(metric "deltashare_storage_operations_total{backend=\"local\",op=\"list\",outcome=\"ok\"}")" -ge 1 &&
-	test "$(metric "deltashare_storage_operation_duration_seconds_count{backend=\"local\",op=\"list\"}")" -ge 1 &&
-	test "$(metric deltashare_files_listed_total)" -ge 1 &&
-	test "$(metric deltashare_db_connects_total)" -ge 1
+	test "$(metric_value "deltashare_storage_operations_total{backend=\"local\",op=\"list\",outcome=\"ok\"}")" -ge 1 &&
+	test "$(metric_value "deltashare_storage_operation_duration_seconds_count{backend=\"local\",op=\"list\"}")" -ge 1 &&
+	test "$(metric_value deltashare_files_listed_total)" -ge 1 &&
+	test "$(metric_value deltashare_db_connects_total)" -ge 1
 '
 
 test_expect_success 'the metrics command shows the same segment' '
@@ -184,7 +178,7 @@ test_expect_success 'audit.file has the same records, one JSON line each' '
 	jq -r .requestId "$AUDIT_FILE" | sort >file.ids &&
 	test_cmp db.ids file.ids &&
 	get_metrics &&
-	test "$(metric "deltashare_audit_records_total{result=\"stored\"}")" = "$(wc -l <db.ids)"
+	test "$(metric_value "deltashare_audit_records_total{result=\"stored\"}")" = "$(wc -l <db.ids)"
 '
 
 test_expect_success 'no token, password or signed URL in the audit log' '
@@ -214,7 +208,7 @@ test_expect_success 'a record the database cannot take: in the file and the log'
 	grep "audit: record not stored" "$HTTPD_DIR/deltashare.log" |
 	    grep -q "\"requestId\":\"$rid\"" &&
 	get_metrics &&
-	test "$(metric "deltashare_audit_records_total{result=\"failed\"}")" -ge 1
+	test "$(metric_value "deltashare_audit_records_total{result=\"failed\"}")" -ge 1
 '
 
 # --- admin changes: the next request sees them --------------------------

@@ -24,8 +24,8 @@ fe_common_tests
 test_expect_success 'lighttpd: both workers are alive and counted' '
 	test "$(lighttpd_workers | wc -l)" = 2 &&
 	api -t "$ADMIN_TOKEN" GET /admin/metrics &&
-	busy=$(sed -n "s/^deltashare_workers{state=\"busy\"} //p" resp.body) &&
-	idle=$(sed -n "s/^deltashare_workers{state=\"idle\"} //p" resp.body) &&
+	busy=$(metric_value "deltashare_workers{state=\"busy\"}") &&
+	idle=$(metric_value "deltashare_workers{state=\"idle\"}") &&
 	test $((busy + idle)) = 2
 '
 
