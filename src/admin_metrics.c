@@ -172,6 +172,27 @@ workers(struct buf *b, const struct metrics_shm *m)
 }
 
 static void
+snapshot_cache(struct buf *b, const struct metrics_shm *m)
+{
+	uint64_t	 bytes, entries;
+
+	metrics_workers_cache(&bytes, &entries);
+	help(b, "deltashare_snapshot_cache_bytes", "gauge",
+	    "Bytes of table snapshots the live workers keep in their caches.");
+	buf_addf(b, "deltashare_snapshot_cache_bytes %" PRIu64 "\n", bytes);
+	help(b, "deltashare_snapshot_cache_entries", "gauge",
+	    "Table snapshots the live workers keep in their caches.");
+	buf_addf(b, "deltashare_snapshot_cache_entries %" PRIu64 "\n",
+	    entries);
+	counter(b, "deltashare_snapshot_cache_evictions_total",
+	    "Snapshots dropped from a worker's cache to make room.",
+	    metrics_load(&m->counter[MX_SNAPSHOT_EVICTED]));
+	counter(b, "deltashare_snapshot_cache_too_large_total",
+	    "Snapshots not kept: larger than cache.snapshot_bytes.",
+	    metrics_load(&m->counter[MX_SNAPSHOT_TOO_LARGE]));
+}
+
+static void
 misc(struct buf *b, const struct metrics_shm *m)
 {
 	unsigned	 c;
@@ -185,6 +206,7 @@ misc(struct buf *b, const struct metrics_shm *m)
 		    "result=\"miss\"} %" PRIu64 "\n", metrics_cache_names[c],
 		    metrics_load(&m->cache[c][1]), metrics_cache_names[c],
 		    metrics_load(&m->cache[c][0]));
+	snapshot_cache(b, m);
 	counter(b, "deltashare_db_connects_total",
 	    "Connections opened to PostgreSQL.",
 	    metrics_load(&m->counter[MX_DB_CONNECTS]));

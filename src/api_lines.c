@@ -329,10 +329,10 @@ parquet_fields(struct jsonw *w, enum lines_kind kind,
 
 int
 lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
-    int64_t version, int64_t timestamp)
+    const char *key, int64_t version, int64_t timestamp)
 {
 	const struct delta_file *f = &a->u.file;
-	const char	*key, *url;
+	const char	*url;
 	char		 id[65];
 	struct buf	 b;
 	struct jsonw	 w;
@@ -342,7 +342,7 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 		return err_set(&l->r->err, ERR_UNSUPPORTED, "Deletion Vector "
 		    "property disabled: a file of the table has a deletion "
 		    "vector, which the parquet response format cannot carry");
-	if (delta_path_key(l->root, f->path, l->scratch, &key,
+	if (key == NULL && delta_path_key(l->root, f->path, l->scratch, &key,
 	    &l->r->err) == -1)
 		return -1;
 	if (sign(l, key, &url) == -1)

@@ -59,11 +59,13 @@ int	lines_metadata(struct lines *, const struct delta_action *metadata,
 	    int64_t version);
 
 /*
- * One file line; version and timestamp -1 leave them out.  Fails (400 or
- * 502) when a path or deletion vector lies outside the table root.
+ * One file line; version and timestamp -1 leave them out.  key is the
+ * file's storage key when the caller has it checked already (replay
+ * does), else NULL.  Fails (400 or 502) when a path or deletion vector
+ * lies outside the table root.
  */
 int	lines_file(struct lines *, enum lines_kind, const struct delta_action *,
-	    int64_t version, int64_t timestamp);
+	    const char *key, int64_t version, int64_t timestamp);
 
 /* The endStreamAction line (tokens may be NULL). */
 int	lines_end(struct lines *, const char *next_page,

@@ -86,7 +86,8 @@ file_rows(const struct delta_file *f)
 }
 
 static int
-snap_file(void *ctx, const struct delta_action *a, struct err *e)
+snap_file(void *ctx, const struct delta_action *a, const char *key,
+    struct err *e)
 {
 	struct snap_emit *s = ctx;
 
@@ -106,7 +107,7 @@ snap_file(void *ctx, const struct delta_action *a, struct err *e)
 	}
 	if (s->limit >= 0)
 		s->rows += file_rows(&a->u.file);
-	return lines_file(&s->q->l, LINE_FILE, a, s->version, -1);
+	return lines_file(&s->q->l, LINE_FILE, a, key, s->version, -1);
 stop:
 	s->stopped = true;
 	return -1;
@@ -195,7 +196,6 @@ query_snapshot(struct tq *q, const struct qbody *b, bool end_stream)
 	s.skip = skip;
 	s.page = tq_page_size(q, b->max_files);
 	s.version = timetravel ? sn->version : -1;
-	sn->raw = q->l.fmt == CAPS_DELTA;
 	if (tq_start(q, sn->version, end_stream) == -1 ||
 	    lines_protocol(&q->l, &sn->protocol, -1) == -1 ||
 	    lines_metadata(&q->l, &sn->metadata, -1) == -1)

@@ -163,7 +163,7 @@ file_line(struct tq *q, struct page *p, const struct range_act *ra,
 	kind = a->kind == DELTA_ADD ? LINE_ADD : a->kind == DELTA_REMOVE ?
 	    LINE_REMOVE : LINE_CDF;
 	p->sent++;
-	return lines_file(&q->l, kind, a, ra->version, ra->timestamp);
+	return lines_file(&q->l, kind, a, NULL, ra->version, ra->timestamp);
 }
 
 /* Lines of one commit, rg->v[i..j). */

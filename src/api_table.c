@@ -45,6 +45,32 @@ tq_caps(struct tq *q, struct req *r)
 	    req_env(r, "HTTP_FILEIDHASH"), &q->caps, &r->err);
 }
 
+/*
+ * Who reads the table, for the snapshot cache: the store's environment,
+ * or a stored credential as it is now (a changed one is another reader).
+ */
+static const char *
+cred_identity(struct arena *a, const struct cat_cred *cc)
+{
+	const char	*part[4] = { cc->name, cc->kind, cc->settings,
+			    cc->sealed };
+	struct buf	 b;
+	unsigned char	 h[CRYPTO_SHA256_LEN];
+	char		 hex[2 * CRYPTO_SHA256_LEN + 1];
+	size_t		 i;
+
+	if (cc->name == NULL)
+		return "environment";
+	buf_init(&b, 0);
+	for (i = 0; i < 4; i++)
+		buf_add(&b, part[i] != NULL ? part[i] : "",
+		    (part[i] != NULL ? strlen(part[i]) : 0) + 1);
+	crypto_sha256(buf_str(&b), b.len, h);
+	buf_release(&b);
+	str_hex(h, sizeof(h), hex);
+	return arena_strdup(a, hex);
+}
+
 int
 tq_open(struct tq *q)
 {
@@ -54,10 +80,12 @@ tq_open(struct tq *q)
 
 	if (catalog_data_table(r->db, r->arena, r->who.id, r->args[0],
 	    r->args[1], r->args[2], &q->ct, &r->err) == -1 ||
-	    tq_cred(r, &q->ct.cred, &c) == -1)
+	    tq_cred(r, &q->ct.cred, &c) == -1 ||
+	    delta_table_open_cred(q->ct.location, c, r->arena, &q->t,
+	    &r->err) == -1)
 		return -1;
-	return delta_table_open_cred(q->ct.location, c, r->arena, &q->t,
-	    &r->err);
+	q->t->cache_id = cred_identity(r->arena, &q->ct.cred);
+	return 0;
 }
 
 int

@@ -44,6 +44,7 @@ extern char **environ;
 enum ktype {
 	T_STR,		/* char * */
 	T_INT,		/* int64_t within [min, max] */
+	T_SIZE,		/* int64_t bytes within [min, max]; K, M, G suffixes */
 	T_ENUM,		/* int: index into enumvals */
 	T_SECRET,	/* struct conf_blob: file of >= 32 bytes */
 	T_KEYFILE,	/* struct conf_blob: PEM file */
@@ -142,6 +143,8 @@ static const struct key keys[] = {
 	    OFF(refresh_token_ttl), NULL },
 	{ "query", "max_page_files", T_INT, "10000", 1, 1000000, 0,
 	    OFF(max_page_files), NULL },
+	{ "cache", "snapshot_bytes", T_SIZE, "128M", 0, 1LL << 40, 0,
+	    OFF(snapshot_cache_bytes), NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -434,6 +437,15 @@ convert(struct loader *l, struct conf *c, size_t i)
 		}
 		*(int64_t *)dst = n;
 		break;
+	case T_SIZE:
+		if (str_parse_size(v, k->min, k->max, &n) == -1) {
+			problem(l, "%s.%s: '%s' is not a size from %lld to "
+			    "%lld bytes (from %s)", k->section, k->name, v,
+			    (long long)k->min, (long long)k->max, l->origin[i]);
+			return;
+		}
+		*(int64_t *)dst = n;
+		break;
 	case T_ENUM:
 		for (j = 0; k->enumvals[j] != NULL; j++)
 			if (strcasecmp(v, k->enumvals[j]) == 0)
@@ -605,6 +617,7 @@ conf_dump(const struct conf *c, FILE *f)
 			fprintf(f, "%s", *(char *const *)src);
 			break;
 		case T_INT:
+		case T_SIZE:
 			fprintf(f, "%lld", (long long)*(const int64_t *)src);
 			break;
 		case T_ENUM:

@@ -82,6 +82,9 @@ struct conf {
 	int64_t		 page_token_ttl;	/* seconds */
 	int64_t		 refresh_token_ttl;	/* seconds */
 	int64_t		 max_page_files;
+
+	/* [cache] */
+	int64_t		 snapshot_cache_bytes;	/* per worker; 0 = off */
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "delta_table.h"
 #include "err.h"
 #include "hset.h"
+#include "snapcache.h"
 #include "storage.h"
 #include "strutil.h"
 
@@ -175,12 +176,29 @@ find_pm(struct delta_snapshot *s, struct err *e)
 	return 0;
 }
 
+/* Parse the commits of the segment (once). */
+static int
+load_commits(struct delta_snapshot *s, struct err *e)
+{
+	struct delta_table	*t = s->t;
+	size_t			 i;
+
+	if (s->acts != NULL)
+		return 0;
+	s->acts = arena_calloc(t->a, s->seg.ncommits + 1, sizeof(*s->acts));
+	s->nacts = arena_calloc(t->a, s->seg.ncommits + 1, sizeof(*s->nacts));
+	for (i = 0; i < s->seg.ncommits; i++)
+		if (read_commit(t, s->seg.commits[i], &s->acts[i],
+		    &s->nacts[i], e) == -1)
+			return -1;
+	return 0;
+}
+
 int
 delta_snapshot_open(struct delta_table *t, int64_t version,
     struct delta_snapshot **out, struct err *e)
 {
 	struct delta_snapshot	*s;
-	size_t			 i;
 
 	s = arena_calloc(t->a, 1, sizeof(*s));
 	s->t = t;
@@ -192,13 +210,16 @@ delta_snapshot_open(struct delta_table *t, int64_t version,
 		    e) == -1)
 			return -1;
 	}
-	s->acts = arena_calloc(t->a, s->seg.ncommits + 1, sizeof(*s->acts));
-	s->nacts = arena_calloc(t->a, s->seg.ncommits + 1, sizeof(*s->nacts));
-	for (i = 0; i < s->seg.ncommits; i++)
-		if (read_commit(t, s->seg.commits[i], &s->acts[i],
-		    &s->nacts[i], e) == -1)
+	if (t->cache_id != NULL && snapcache_enabled()) {
+		s->cache_key = snapcache_key(t->a, t->root, t->cache_id,
+		    &s->seg);
+		s->cached = snapcache_get(s->cache_key, t->a);
+	}
+	if (s->cached != NULL) {
+		if (snapcache_pm(s->cached, t->a, &s->protocol, &s->metadata,
+		    e) == -1)
 			return -1;
-	if (find_pm(s, e) == -1)
+	} else if (load_commits(s, e) == -1 || find_pm(s, e) == -1)
 		return -1;
 	*out = s;
 	return 0;
@@ -241,8 +262,11 @@ struct replay {
 	struct delta_snapshot	*s;
 	struct hset		*seen;
 	struct arena		*scratch;	/* per checkpoint row */
-	delta_action_fn		 fn;
+	delta_file_fn		 fn;
 	void			*ctx;
+	struct snapcache_build	*build;		/* the entry being kept */
+	bool			 fn_done;	/* fn said stop */
+	struct err		 fn_err;
 };
 
 /*
@@ -251,25 +275,45 @@ struct replay {
  */
 static int
 check_file(const struct delta_snapshot *s, const struct delta_action *act,
-    struct arena *a, struct err *e)
+    struct arena *a, const char **key, struct err *e)
 {
-	const char	*key;
+	const char	*dv;
 
-	if (delta_path_key(s->t->root, act->u.file.path, a, &key, e) == -1)
+	if (delta_path_key(s->t->root, act->u.file.path, a, key, e) == -1)
 		return -1;
 	if (act->u.file.dv.storage_type != 0 &&
-	    delta_dv_check(s->t->root, &act->u.file.dv, a, &key, e) == -1)
+	    delta_dv_check(s->t->root, &act->u.file.dv, a, &dv, e) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * A live file goes to the entry being built and to fn until fn says
+ * stop; the replay goes on as long as either wants more.
+ */
+static int
+live(struct replay *r, const struct delta_action *act, const char *key,
+    struct err *e)
+{
+	if (r->build != NULL &&
+	    snapcache_build_file(r->build, act, key) == -1)
+		r->build = NULL;
+	if (!r->fn_done && r->fn(r->ctx, act, key, e) == -1) {
+		r->fn_done = true;
+		r->fn_err = *e;
+	}
+	return r->fn_done && r->build == NULL ? -1 : 0;
 }
 
 static int
 emit(struct replay *r, const struct delta_action *act, struct arena *a,
     struct err *e)
 {
-	if (check_file(r->s, act, a, e) == -1)
+	const char	*key;
+
+	if (check_file(r->s, act, a, &key, e) == -1)
 		return -1;
-	return r->fn(r->ctx, act, e);
+	return live(r, act, key, e);
 }
 
 /* Prefix an error about an action with the commit file holding it. */
@@ -301,38 +345,56 @@ from_checkpoint(void *ctx, const struct delta_action *act, struct err *e)
 	return emit(r, act, r->scratch, e);
 }
 
-int
-delta_snapshot_files(struct delta_snapshot *s, delta_action_fn fn,
-    void *ctx, struct err *e)
+/* The commits after the checkpoint, newest first. */
+static int
+from_commits(struct replay *r, struct err *e)
 {
-	struct replay		 r = { s, NULL, NULL, fn, ctx };
+	struct delta_snapshot	*s = r->s;
 	const struct delta_action *act;
 	const char		*key;
 	size_t			 i, j;
-	int			 rc = -1;
 
-	r.seen = hset_new(1024);
-	r.scratch = arena_new();
 	for (i = s->seg.ncommits; i > 0; i--)
 		for (j = 0; j < s->nacts[i - 1]; j++) {
 			act = &s->acts[i - 1][j];
 			if (act->kind != DELTA_ADD && act->kind != DELTA_REMOVE)
 				continue;
 			if (delta_path_file_id(s->t->root, &act->u.file,
-			    s->t->a, &key, e) == -1) {
-				in_commit(e, s->seg.commits[i - 1]);
-				goto out;
-			}
-			if (!hset_add(r.seen, key, strlen(key)) ||
+			    s->t->a, &key, e) == -1)
+				return in_commit(e, s->seg.commits[i - 1]);
+			if (!hset_add(r->seen, key, strlen(key)) ||
 			    act->kind != DELTA_ADD)
 				continue;
-			if (check_file(s, act, s->t->a, e) == -1) {
-				in_commit(e, s->seg.commits[i - 1]);
-				goto out;
-			}
-			if (fn(ctx, act, e) == -1)
-				goto out;
+			if (check_file(s, act, s->t->a, &key, e) == -1)
+				return in_commit(e, s->seg.commits[i - 1]);
+			if (live(r, act, key, e) == -1)
+				return -1;
 		}
+	return 0;
+}
+
+int
+delta_snapshot_files(struct delta_snapshot *s, delta_file_fn fn,
+    void *ctx, struct err *e)
+{
+	struct replay	 r;
+	int		 rc = -1;
+
+	if (s->cached != NULL && !s->raw)
+		return snapcache_files(s->cached, fn, ctx, e);
+	if (load_commits(s, e) == -1)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.fn = fn;
+	r.ctx = ctx;
+	if (s->cache_key != NULL && s->cached == NULL && !s->raw)
+		r.build = snapcache_build_new(s->cache_key, &s->protocol,
+		    &s->metadata);
+	r.seen = hset_new(1024);
+	r.scratch = arena_new();
+	if (from_commits(&r, e) == -1)
+		goto out;
 	if (s->seg.ckpt != NULL && delta_checkpoint_read(s->t, s->seg.ckpt,
 	    DELTA_WANT(DELTA_ADD) | (s->raw ? DELTA_WANT_RAW : 0),
 	    s->metadata.u.metadata.schema_string,
@@ -340,6 +402,14 @@ delta_snapshot_files(struct delta_snapshot *s, delta_action_fn fn,
 		goto out;
 	rc = 0;
 out:
+	if (rc == 0 && r.build != NULL)
+		snapcache_build_done(r.build);
+	else
+		snapcache_build_abandon(r.build);
+	if (r.fn_done) {
+		*e = r.fn_err;
+		rc = -1;
+	}
 	hset_free(r.seen);
 	arena_free(r.scratch);
 	return rc;

@@ -10,6 +10,11 @@
  * file (path plus deletion vector id) already decided by a newer action.
  * The checkpoint is streamed, so memory grows with the commits after it,
  * not with the table.
+ *
+ * A table opened with a cache_id (delta_table.h) goes through the
+ * worker's snapshot cache (snapcache.h): a version replayed before comes
+ * from it, protocol, metadata and files, without reading the log again;
+ * a replay that completes is kept there.
  */
 #ifndef DS_DELTA_SNAPSHOT_H
 #define DS_DELTA_SNAPSHOT_H
@@ -22,6 +27,14 @@
 
 struct delta_table;
 struct err;
+struct snapcache_entry;
+
+/*
+ * A live file of a snapshot, and its storage key (delta_path_key(),
+ * checked under the table root).
+ */
+typedef int (*delta_file_fn)(void *ctx, const struct delta_action *,
+    const char *key, struct err *);
 
 struct delta_snapshot {
 	struct delta_table	*t;
@@ -38,6 +51,9 @@ struct delta_snapshot {
 	/* The parsed commits of the segment, oldest first. */
 	struct delta_action	**acts;
 	size_t			*nacts;
+	/* The snapshot cache: this version's key, its entry on a hit. */
+	const char		*cache_key;
+	struct snapcache_entry	*cached;
 };
 
 /* The snapshot at version (-1: the latest). */
@@ -53,10 +69,14 @@ int	delta_snapshot_at(struct delta_table *, int64_t ts,
 	    struct delta_snapshot **, struct err *);
 
 /*
- * Call fn on every live add action of the snapshot.  Actions that come
- * from a Parquet checkpoint live only during the call.
+ * Call fn on every live add action of the snapshot, in the same order
+ * whether replayed or cached.  Actions that come from a Parquet
+ * checkpoint live only during the call; cached ones carry no raw text
+ * (a snapshot with raw set replays).  When fn returns -1 the call
+ * returns -1 with fn's error, after finishing the replay if it is being
+ * kept in the cache.
  */
-int	delta_snapshot_files(struct delta_snapshot *, delta_action_fn fn,
+int	delta_snapshot_files(struct delta_snapshot *, delta_file_fn fn,
 	    void *ctx, struct err *);
 
 #endif

@@ -24,6 +24,11 @@ struct delta_table {
 	struct storage		*st;
 	const char		*root;		/* canonical location */
 	struct delta_log	*log;
+	/*
+	 * Who reads the table (a credential's identity), set by a caller
+	 * that wants its snapshots cached (snapcache.h); NULL: never.
+	 */
+	const char		*cache_id;
 };
 
 /*

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "route.h"
+#include "snapcache.h"
 #include "strutil.h"
 
 /* A FastCGI application inherits its listening socket as descriptor 0. */
@@ -318,6 +319,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	metrics_worker_start(now_ms());
+	snapcache_configure((size_t)c->snapshot_cache_bytes);
 	log_info("worker ready");
 	while (!stopping) {
 		if ((err = FCGX_Accept_r(&fr)) < 0) {

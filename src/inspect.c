@@ -31,7 +31,6 @@
 #include "delta_dv.h"
 #include "delta_features.h"
 #include "delta_log.h"
-#include "delta_path.h"
 #include "delta_snapshot.h"
 #include "delta_table.h"
 #include "err.h"
@@ -109,16 +108,16 @@ kind_name(enum delta_action_kind k)
 }
 
 static int
-print_file(void *ctx, const struct delta_action *act, struct err *e)
+print_file(void *ctx, const struct delta_action *act, const char *key,
+    struct err *e)
 {
 	struct out		*o = ctx;
 	const struct delta_file	*f = &act->u.file;
-	const char		*key, *url = NULL;
+	const char		*url = NULL;
 	struct jsonw		*w;
 
-	if (o->presign > 0 && (delta_path_key(o->t->root, f->path, o->t->a,
-	    &key, e) == -1 || storage_presign(o->t->st, key, (int64_t)time(NULL),
-	    o->presign, o->t->a, &url, e) == -1))
+	if (o->presign > 0 && storage_presign(o->t->st, key,
+	    (int64_t)time(NULL), o->presign, o->t->a, &url, e) == -1)
 		return -1;
 	w = line_start(o);
 	jsonw_key(w, "file");

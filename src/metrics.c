@@ -28,7 +28,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define LAYOUT	1		/* bump when struct metrics_shm changes */
+#define LAYOUT	2		/* bump when struct metrics_shm changes */
 
 const int metrics_status_codes[METRICS_STATUSES - 1] = {
 	200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 412, 413,
@@ -50,7 +50,7 @@ const char *const metrics_outcome_names[MR__N] = {
 	"ok", "not_found", "error",
 };
 const char *const metrics_cache_names[MC__N] = {
-	"http_connection", "gcs_token", "s3_signing_key",
+	"http_connection", "gcs_token", "s3_signing_key", "snapshot",
 };
 
 static struct metrics_shm	 private_shm;
@@ -174,6 +174,8 @@ metrics_worker_start(int64_t now_ms)
 	__atomic_store_n(&me->started_ms, now_ms, __ATOMIC_RELAXED);
 	__atomic_store_n(&me->requests, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&me->busy, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&me->cache_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&me->cache_entries, 0, __ATOMIC_RELAXED);
 }
 
 void
@@ -191,6 +193,30 @@ metrics_workers(uint64_t *busy, uint64_t *idle)
 			(*busy)++;
 		else
 			(*idle)++;
+	}
+}
+
+void
+metrics_worker_cache(uint64_t bytes, uint64_t entries)
+{
+	if (me == NULL)
+		return;
+	__atomic_store_n(&me->cache_bytes, bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&me->cache_entries, entries, __ATOMIC_RELAXED);
+}
+
+void
+metrics_workers_cache(uint64_t *bytes, uint64_t *entries)
+{
+	size_t		 i;
+
+	*bytes = *entries = 0;
+	for (i = 0; i < METRICS_WORKERS; i++) {
+		if (slot_dead(__atomic_load_n(&shm->worker[i].pid,
+		    __ATOMIC_RELAXED)))
+			continue;
+		*bytes += metrics_load(&shm->worker[i].cache_bytes);
+		*entries += metrics_load(&shm->worker[i].cache_entries);
 	}
 }
 

@@ -41,6 +41,7 @@ enum metrics_cache {
 	MC_HTTP_CONNECTION,	/* a store connection reused (curl) */
 	MC_GCS_TOKEN,		/* an OAuth2 access token reused */
 	MC_S3_SIGNING_KEY,	/* a SigV4 signing key reused */
+	MC_SNAPSHOT,		/* a table version's live files reused */
 	MC__N
 };
 
@@ -51,6 +52,8 @@ enum metrics_counter {
 	MX_AUDIT_FAILED,
 	MX_FILES_LISTED,
 	MX_BYTES_LISTED,
+	MX_SNAPSHOT_EVICTED,	/* snapshot cache entries evicted */
+	MX_SNAPSHOT_TOO_LARGE,	/* replays too large for the budget */
 	MX__N
 };
 
@@ -76,6 +79,8 @@ struct metrics_worker {
 	int64_t		 started_ms;
 	uint64_t	 requests;
 	uint64_t	 busy;
+	uint64_t	 cache_bytes;	/* held by its snapshot cache */
+	uint64_t	 cache_entries;
 };
 
 struct metrics_shm {
@@ -117,6 +122,10 @@ void	metrics_worker_busy(bool);
 
 /* The worker processes alive now, busy and idle, from their slots. */
 void	metrics_workers(uint64_t *busy, uint64_t *idle);
+
+/* What this worker's snapshot cache holds; the sum over live workers. */
+void	metrics_worker_cache(uint64_t bytes, uint64_t entries);
+void	metrics_workers_cache(uint64_t *bytes, uint64_t *entries);
 
 void	metrics_request(unsigned route, int status, int64_t usec,
 	    uint64_t bytes);

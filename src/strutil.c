@@ -118,6 +118,39 @@ str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+int
+str_parse_size(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char		 digits[24];
+	size_t		 n = strlen(s);
+	int64_t		 v;
+	int		 shift = 0;
+
+	if (n > 0)
+		switch (s[n - 1]) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		}
+	if (shift != 0)
+		n--;
+	if (n == 0 || n >= sizeof(digits) || *s == '-') {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (str_parse_i64(digits, 0, INT64_MAX >> shift, &v) == -1)
+		return -1;
+	v <<= shift;
+	if (v < min || v > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 bool
 str_utf8_valid(const char *str, size_t len)
 {

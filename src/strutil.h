@@ -37,6 +37,12 @@ char	*str_pct_encode(struct arena *, const char *s, const char *keep);
  */
 int	 str_parse_i64(const char *, int64_t min, int64_t max, int64_t *out);
 
+/*
+ * The same for a size in bytes: decimal digits with an optional suffix K,
+ * M or G (case-insensitive; 1024, 1024^2, 1024^3), within [min, max].
+ */
+int	 str_parse_size(const char *, int64_t min, int64_t max, int64_t *out);
+
 /* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
 bool	 str_utf8_valid(const char *, size_t);
 

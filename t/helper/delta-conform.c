@@ -490,9 +490,10 @@ live_bad(struct live *l, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* delta_action_fn: count one live file's rows, checking what can be. */
+/* delta_file_fn: count one live file's rows, checking what can be. */
 static int
-live_file(void *ctx, const struct delta_action *act, struct err *e)
+live_file(void *ctx, const struct delta_action *act, const char *skey,
+    struct err *e)
 {
 	struct live		*l = ctx;
 	struct delta_table	*t = l->tc->t;
@@ -502,6 +503,7 @@ live_file(void *ctx, const struct delta_action *act, struct err *e)
 	int64_t			 rows, nrec, card;
 
 	(void)e;
+	(void)skey;		/* file_key() checks it its own way */
 	arena_reset(l->scratch);
 	l->files++;
 	if (file_key(t, f, l->scratch, &key, &fe) == -1) {
@@ -1202,7 +1204,8 @@ sorted_pairs(struct arena *a, const char *json, struct buf *out)
 }
 
 static int
-list_file(void *ctx, const struct delta_action *act, struct err *e)
+list_file(void *ctx, const struct delta_action *act, const char *skey,
+    struct err *e)
 {
 	struct lister		*l = ctx;
 	const struct delta_file	*f = &act->u.file;
@@ -1212,6 +1215,7 @@ list_file(void *ctx, const struct delta_action *act, struct err *e)
 	int64_t			 rows = -1, card = 0;
 
 	(void)e;
+	(void)skey;
 	arena_reset(l->scratch);
 	buf_init(&pv, 0);
 	sorted_pairs(l->scratch, f->partition_values, &pv);

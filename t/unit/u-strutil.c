@@ -164,6 +164,45 @@ test_parse_i64(void)
 }
 
 static void
+test_parse_size(void)
+{
+	static const struct {
+		const char	*in;
+		int64_t		 max;
+		int		 rc;
+		int64_t		 want;
+	} cases[] = {
+		{ "0", 100, 0, 0 },
+		{ "4096", 1 << 20, 0, 4096 },
+		{ "4k", 1 << 20, 0, 4096 },
+		{ "4K", 1 << 20, 0, 4096 },
+		{ "3M", 1LL << 40, 0, 3LL << 20 },
+		{ "128m", 1LL << 40, 0, 128LL << 20 },
+		{ "2G", 1LL << 40, 0, 2LL << 30 },
+		{ "1025K", 1 << 20, -1, 0 },
+		{ "9223372036854775807G", INT64_MAX, -1, 0 },
+		{ "K", 100, -1, 0 },
+		{ "", 100, -1, 0 },
+		{ "-1K", 100, -1, 0 },
+		{ "1T", 1LL << 40, -1, 0 },
+		{ "1 M", 1LL << 40, -1, 0 },
+		{ "1MB", 1LL << 40, -1, 0 },
+		{ "1.5G", 1LL << 40, -1, 0 },
+	};
+	int64_t	 v;
+	size_t	 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		v = -42;
+		is_int(str_parse_size(cases[i].in, 0, cases[i].max, &v),
+		    cases[i].rc, "parse_size '%s': rc", cases[i].in);
+		if (cases[i].rc == 0)
+			is_int(v, cases[i].want, "parse_size '%s': value",
+			    cases[i].in);
+	}
+}
+
+static void
 test_utf8_valid(void)
 {
 	static const struct {
@@ -513,6 +552,7 @@ main(void)
 	test_pct_decode();
 	test_pct_encode();
 	test_parse_i64();
+	test_parse_size();
 	test_utf8_valid();
 	test_utf8_sanitize();
 	test_b64url();

@@ -1,0 +1,600 @@
+/*
+ * snapcache.c: the worker's cache of replayed snapshots (see snapcache.h).
+ *
+ * An entry is one anonymous mapping: a header, the key, the protocol and
+ * metaData lines, then one record per live file (fixed fields, then the
+ * strings, each NUL-terminated, the record padded to 8 bytes).  While it
+ * is built the mapping grows (mremap where there is one, so nothing is
+ * copied) and may move, so records are found by offset, never by
+ * pointer.  Entries are kept in a list, most recently used first; the
+ * list is short (the budget over the size of a table), so a lookup walks
+ * it comparing hashes first.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "crypto.h"
+#include "delta_action.h"
+#include "delta_log.h"
+#include "err.h"
+#include "log.h"
+#include "metrics.h"
+#include "snapcache.h"
+#include "strutil.h"
+#include "xmalloc.h"
+
+/* The first mapping of a build holds this much room for its files. */
+#define FIRST_ROOM	(256 * 1024)
+/*
+ * A build grows by 1/GROWTH of its size: in place, in small steps where
+ * mremap(2) moves nothing, else doubling (each growth is a copy).
+ */
+#ifdef HAVE_MREMAP
+#define GROWTH		8
+#else
+#define GROWTH		1
+#endif
+/* Keys found too large for the budget, remembered (a ring). */
+#define TOO_LARGE_SLOTS	32
+
+enum rec_str {
+	S_PATH, S_KEY, S_PV, S_STATS, S_TAGS, S_DV_PATH, S__N
+};
+
+#define NO_STR		UINT32_MAX	/* a NULL string */
+#define SAME_AS_PATH	(UINT32_MAX - 1)	/* the key: the path itself */
+
+#define R_DATA_CHANGE	0x1
+#define R_EXTENDED	0x2
+
+struct rec {
+	uint32_t	 size;		/* of the record, a multiple of 8 */
+	uint8_t		 flags;
+	char		 dv_type;
+	uint16_t	 pad;
+	int32_t		 dv_offset;
+	int32_t		 dv_size;
+	int64_t		 fsize;
+	int64_t		 mtime;
+	int64_t		 deletion_ts;
+	int64_t		 base_row_id;
+	int64_t		 row_commit_version;
+	int64_t		 dv_cardinality;
+	int64_t		 dv_max_row_index;
+	uint32_t	 len[S__N];
+	char		 text[];
+};
+
+struct snapcache_entry {
+	struct snapcache_entry	*prev, *next;
+	uint64_t		 hash;
+	size_t			 maplen;	/* bytes mapped */
+	size_t			 used;		/* bytes written */
+	size_t			 nfiles;
+	unsigned		 pins;
+	size_t			 keylen, plen, mlen;	/* after the header */
+	size_t			 files;		/* offset of the first record */
+};
+
+struct snapcache_build {
+	struct snapcache_entry	*e;		/* moves as it grows */
+};
+
+static struct {
+	size_t			 budget;
+	size_t			 held;		/* mapped by kept entries */
+	size_t			 building;	/* mapped by builds */
+	size_t			 n;
+	struct snapcache_entry	*head, *tail;
+	uint64_t		 too_large[TOO_LARGE_SLOTS];
+	size_t			 next_too_large;
+} sc;
+
+static size_t
+page_round(size_t n)
+{
+	size_t	 pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (n + pg - 1) / pg * pg;
+}
+
+static uint64_t
+key_hash(const char *key)
+{
+	unsigned char	 h[CRYPTO_SHA256_LEN];
+	uint64_t	 v;
+
+	crypto_sha256(key, strlen(key), h);
+	memcpy(&v, h, sizeof(v));
+	return v | 1;		/* 0 marks a free too_large slot */
+}
+
+static const char *
+entry_key(const struct snapcache_entry *e)
+{
+	return (const char *)(e + 1);
+}
+
+static void
+publish(void)
+{
+	metrics_worker_cache(sc.held, sc.n);
+}
+
+static void
+unlink_entry(struct snapcache_entry *e)
+{
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		sc.head = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	else
+		sc.tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void
+push_front(struct snapcache_entry *e)
+{
+	e->prev = NULL;
+	e->next = sc.head;
+	if (sc.head != NULL)
+		sc.head->prev = e;
+	sc.head = e;
+	if (sc.tail == NULL)
+		sc.tail = e;
+}
+
+static void
+drop(struct snapcache_entry *e)
+{
+	unlink_entry(e);
+	sc.held -= e->maplen;
+	sc.n--;
+	munmap(e, e->maplen);
+}
+
+/* Evict the least recently used unpinned entries until need fits. */
+static int
+make_room(size_t need)
+{
+	struct snapcache_entry	*e, *prev;
+
+	for (e = sc.tail; e != NULL && sc.held + sc.building + need >
+	    sc.budget; e = prev) {
+		prev = e->prev;
+		if (e->pins > 0)
+			continue;
+		drop(e);
+		metrics_add(MX_SNAPSHOT_EVICTED, 1);
+	}
+	publish();
+	return sc.held + sc.building + need <= sc.budget ? 0 : -1;
+}
+
+void
+snapcache_configure(size_t budget)
+{
+	struct snapcache_entry	*e, *next;
+
+	sc.budget = budget;
+	for (e = sc.head; e != NULL; e = next) {
+		next = e->next;
+		if (e->pins == 0)
+			drop(e);
+	}
+	publish();
+}
+
+bool
+snapcache_enabled(void)
+{
+	return sc.budget > 0;
+}
+
+void
+snapcache_stats(size_t *bytes, size_t *entries)
+{
+	*bytes = sc.held;
+	*entries = sc.n;
+}
+
+char *
+snapcache_key(struct arena *a, const char *root, const char *cred_id,
+    const struct delta_segment *g)
+{
+	struct buf	 b;
+	unsigned char	 h[CRYPTO_SHA256_LEN];
+	char		 hex[2 * CRYPTO_SHA256_LEN + 1];
+	size_t		 i;
+
+	buf_init(&b, 0);
+	if (g->ckpt != NULL) {
+		buf_addf(&b, "c%lld:%d:%zu", (long long)g->ckpt->version,
+		    (int)g->ckpt->kind, g->ckpt->nparts);
+		for (i = 0; i < g->ckpt->nparts; i++)
+			buf_addf(&b, ":%s:%lld", g->ckpt->keys[i],
+			    (long long)g->ckpt->sizes[i]);
+	}
+	for (i = 0; i < g->ncommits; i++)
+		buf_addf(&b, "|%lld:%lld:%lld", (long long)g->commits[i]->version,
+		    (long long)g->commits[i]->size,
+		    (long long)g->commits[i]->mtime_ms);
+	crypto_sha256(buf_str(&b), b.len, h);
+	str_hex(h, sizeof(h), hex);
+	buf_release(&b);
+	return arena_printf(a, "%s\n%s\n%lld\n%s", root, cred_id,
+	    (long long)g->version, hex);
+}
+
+static struct snapcache_entry *
+find(const char *key, uint64_t h)
+{
+	struct snapcache_entry	*e;
+
+	for (e = sc.head; e != NULL; e = e->next)
+		if (e->hash == h && strcmp(entry_key(e), key) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+unpin(void *p)
+{
+	struct snapcache_entry	*e = p;
+
+	e->pins--;
+}
+
+struct snapcache_entry *
+snapcache_get(const char *key, struct arena *pin)
+{
+	struct snapcache_entry	*e;
+	uint64_t		 h;
+
+	if (sc.budget == 0)
+		return NULL;
+	h = key_hash(key);
+	e = find(key, h);
+	metrics_cache(MC_SNAPSHOT, e != NULL);
+	if (e == NULL)
+		return NULL;
+	unlink_entry(e);
+	push_front(e);
+	e->pins++;
+	arena_defer(pin, unpin, e);
+	return e;
+}
+
+int
+snapcache_pm(const struct snapcache_entry *e, struct arena *a,
+    struct delta_action *protocol, struct delta_action *metadata,
+    struct err *err)
+{
+	const char	*p = entry_key(e) + e->keylen + 1;
+
+	if (delta_action_parse(a, p, e->plen, protocol, err) == -1 ||
+	    delta_action_parse(a, p + e->plen + 1, e->mlen, metadata,
+	    err) == -1)
+		return -1;
+	return 0;
+}
+
+/* The next string of a record's text. */
+static const char *
+next_str(const char **p, uint32_t len)
+{
+	const char	*s = *p;
+
+	if (len == NO_STR)
+		return NULL;
+	*p += len + 1;
+	return s;
+}
+
+static void
+rec_view(const struct rec *r, struct delta_action *a, const char **key)
+{
+	struct delta_file	*f = &a->u.file;
+	const char		*p = r->text;
+
+	memset(a, 0, sizeof(*a));
+	a->kind = DELTA_ADD;
+	f->path = next_str(&p, r->len[S_PATH]);
+	*key = r->len[S_KEY] == SAME_AS_PATH ? f->path :
+	    next_str(&p, r->len[S_KEY]);
+	f->partition_values = next_str(&p, r->len[S_PV]);
+	f->stats = next_str(&p, r->len[S_STATS]);
+	f->tags = next_str(&p, r->len[S_TAGS]);
+	f->dv.path_or_inline = next_str(&p, r->len[S_DV_PATH]);
+	f->size = r->fsize;
+	f->modification_time = r->mtime;
+	f->deletion_timestamp = r->deletion_ts;
+	f->data_change = (r->flags & R_DATA_CHANGE) != 0;
+	f->extended_file_metadata = (r->flags & R_EXTENDED) != 0;
+	f->base_row_id = r->base_row_id;
+	f->default_row_commit_version = r->row_commit_version;
+	f->dv.storage_type = r->dv_type;
+	f->dv.offset = r->dv_offset;
+	f->dv.size = r->dv_size;
+	f->dv.cardinality = r->dv_cardinality;
+	f->dv.max_row_index = r->dv_max_row_index;
+}
+
+int
+snapcache_files(const struct snapcache_entry *e, delta_file_fn fn,
+    void *ctx, struct err *err)
+{
+	const unsigned char	*p = (const unsigned char *)e + e->files;
+	const struct rec	*r;
+	struct delta_action	 a;
+	const char		*key;
+	size_t			 i;
+
+	for (i = 0; i < e->nfiles; i++, p += r->size) {
+		r = (const struct rec *)(const void *)p;
+		rec_view(r, &a, &key);
+		if (fn(ctx, &a, key, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- building ------------------------------------------------------------- */
+
+static bool
+was_too_large(uint64_t h)
+{
+	size_t	 i;
+
+	for (i = 0; i < TOO_LARGE_SLOTS; i++)
+		if (sc.too_large[i] == h)
+			return true;
+	return false;
+}
+
+static void
+abandon(struct snapcache_build *b)
+{
+	sc.building -= b->e->maplen;
+	munmap(b->e, b->e->maplen);
+	free(b);
+}
+
+static void
+too_large(struct snapcache_build *b, size_t need)
+{
+	const char	*key = entry_key(b->e), *v = "?";
+	size_t		 n = strcspn(key, "\n");
+
+	/* The key: location, reader, version, hash of the log files. */
+	if (key[n] == '\n' && strchr(key + n + 1, '\n') != NULL)
+		v = strchr(key + n + 1, '\n') + 1;
+	sc.too_large[sc.next_too_large++ % TOO_LARGE_SLOTS] = b->e->hash;
+	metrics_add(MX_SNAPSHOT_TOO_LARGE, 1);
+	log_info("snapshot cache: %.*s version %.*s needs more than the %zu "
+	    "bytes of cache.snapshot_bytes (%zu files in %zu bytes so far); "
+	    "not kept", (int)n, key, (int)strcspn(v, "\n"), v, sc.budget,
+	    b->e->nfiles, need);
+	abandon(b);
+}
+
+/* Map (or grow) the block to cap bytes; NULL when the system says no. */
+static struct snapcache_entry *
+remap(struct snapcache_entry *old, size_t cap)
+{
+	void	*p;
+
+#ifdef HAVE_MREMAP
+	if (old != NULL)
+		p = mremap(old, old->maplen, cap, MREMAP_MAYMOVE);
+	else
+#endif
+		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifndef HAVE_MREMAP
+	if (old != NULL) {
+		memcpy(p, old, old->used);
+		munmap(old, old->maplen);
+	}
+#endif
+	return p;
+}
+
+/*
+ * Room for n more bytes: grow the mapping (within the budget), evicting
+ * older entries.  -1: the build is abandoned.
+ */
+static int
+reserve(struct snapcache_build *b, size_t n)
+{
+	struct snapcache_entry	*e = b->e, *ne;
+	size_t			 need = e->used + n, cap, limit;
+
+	if (need <= e->maplen)
+		return 0;
+	limit = sc.budget / (size_t)sysconf(_SC_PAGESIZE) *
+	    (size_t)sysconf(_SC_PAGESIZE);
+	if (need > limit) {
+		too_large(b, need);
+		return -1;
+	}
+	cap = e->maplen + e->maplen / GROWTH;
+	if (cap < need)
+		cap = page_round(need);
+	if (cap > limit)
+		cap = limit;
+	if (make_room(cap - e->maplen) == -1 || (ne = remap(e, cap)) == NULL) {
+		abandon(b);
+		return -1;
+	}
+	sc.building += cap - ne->maplen;
+	ne->maplen = cap;
+	b->e = ne;
+	return 0;
+}
+
+/* Append an action's line: {"<name>":<raw>} and a NUL. */
+static void
+put_line(struct snapcache_entry *e, const char *name,
+    const struct delta_action *a, size_t *len)
+{
+	char	*p = (char *)e + e->used;
+	int	 n;
+
+	n = snprintf(p, strlen(name) + 5, "{\"%s\":", name);
+	memcpy(p + n, a->raw, a->rawlen);
+	memcpy(p + n + a->rawlen, "}", 2);
+	*len = (size_t)n + a->rawlen + 1;
+	e->used += *len + 1;
+}
+
+struct snapcache_build *
+snapcache_build_new(const char *key, const struct delta_action *protocol,
+    const struct delta_action *metadata)
+{
+	struct snapcache_build	*b;
+	struct snapcache_entry	*e;
+	size_t			 klen, head, cap;
+	uint64_t		 h;
+
+	if (sc.budget == 0 || protocol->raw == NULL || metadata->raw == NULL)
+		return NULL;
+	if (was_too_large(h = key_hash(key)))
+		return NULL;
+	klen = strlen(key);
+	head = sizeof(*e) + klen + protocol->rawlen + metadata->rawlen + 40;
+	cap = page_round(head + FIRST_ROOM);
+	if (cap > sc.budget)
+		cap = page_round(head);
+	if (cap > sc.budget || make_room(cap) == -1 ||
+	    (e = remap(NULL, cap)) == NULL)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	e->hash = h;
+	e->maplen = cap;
+	sc.building += cap;
+	memcpy(e + 1, key, klen + 1);
+	e->keylen = klen;
+	e->used = sizeof(*e) + klen + 1;
+	put_line(e, "protocol", protocol, &e->plen);
+	put_line(e, "metaData", metadata, &e->mlen);
+	e->used = (e->used + 7) & ~(size_t)7;
+	e->files = e->used;
+	b = xmalloc(sizeof(*b));
+	b->e = e;
+	return b;
+}
+
+static uint32_t
+str_len(const char *s)
+{
+	return s == NULL ? NO_STR : (uint32_t)strlen(s);
+}
+
+static void
+put_str(char **p, const char *s, uint32_t len)
+{
+	if (len == NO_STR || len == SAME_AS_PATH)
+		return;
+	memcpy(*p, s, len);
+	(*p)[len] = '\0';
+	*p += len + 1;
+}
+
+int
+snapcache_build_file(struct snapcache_build *b, const struct delta_action *a,
+    const char *key)
+{
+	const struct delta_file	*f = &a->u.file;
+	const char		*s[S__N];
+	struct rec		*r;
+	size_t			 i, n = sizeof(*r);
+	uint32_t		 len[S__N];
+	char			*p;
+
+	s[S_PATH] = f->path;
+	s[S_KEY] = key;
+	s[S_PV] = f->partition_values;
+	s[S_STATS] = f->stats;
+	s[S_TAGS] = f->tags;
+	s[S_DV_PATH] = f->dv.storage_type != 0 ? f->dv.path_or_inline : NULL;
+	for (i = 0; i < S__N; i++) {
+		len[i] = str_len(s[i]);
+		if (i == S_KEY && strcmp(key, f->path) == 0)
+			len[i] = SAME_AS_PATH;
+		if (len[i] < SAME_AS_PATH)
+			n += len[i] + 1;
+	}
+	n = (n + 7) & ~(size_t)7;
+	if (n > UINT32_MAX || reserve(b, n) == -1)
+		return -1;
+	r = (struct rec *)(void *)((char *)b->e + b->e->used);
+	memset(r, 0, sizeof(*r));
+	r->size = (uint32_t)n;
+	r->flags = (f->data_change ? R_DATA_CHANGE : 0) |
+	    (f->extended_file_metadata ? R_EXTENDED : 0);
+	r->dv_type = f->dv.storage_type;
+	r->dv_offset = f->dv.offset;
+	r->dv_size = f->dv.size;
+	r->fsize = f->size;
+	r->mtime = f->modification_time;
+	r->deletion_ts = f->deletion_timestamp;
+	r->base_row_id = f->base_row_id;
+	r->row_commit_version = f->default_row_commit_version;
+	r->dv_cardinality = f->dv.cardinality;
+	r->dv_max_row_index = f->dv.max_row_index;
+	memcpy(r->len, len, sizeof(len));
+	p = r->text;
+	for (i = 0; i < S__N; i++)
+		put_str(&p, s[i], len[i]);
+	b->e->used += n;
+	b->e->nfiles++;
+	return 0;
+}
+
+void
+snapcache_build_done(struct snapcache_build *b)
+{
+	struct snapcache_entry	*e = b->e;
+	size_t			 keep = page_round(e->used);
+
+	/* Give back the unused tail of the last doubling. */
+	if (keep < e->maplen) {
+		munmap((char *)e + keep, e->maplen - keep);
+		sc.building -= e->maplen - keep;
+		e->maplen = keep;
+	}
+	sc.building -= e->maplen;
+	free(b);
+	/* Two builds of one version (in one request): keep the first. */
+	if (find(entry_key(e), e->hash) != NULL ||
+	    make_room(e->maplen) == -1) {
+		munmap(e, e->maplen);
+		return;
+	}
+	sc.held += e->maplen;
+	sc.n++;
+	push_front(e);
+	publish();
+}
+
+void
+snapcache_build_abandon(struct snapcache_build *b)
+{
+	if (b != NULL)
+		abandon(b);
+}

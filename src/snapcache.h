@@ -1,0 +1,96 @@
+/*
+ * snapcache.h: a worker's cache of replayed table snapshots.
+ *
+ * A FastCGI worker lives for many requests; replaying the same table
+ * version again for each of them is wasted work.  The cache keeps, per
+ * table version, what a replay yields: the protocol and metaData actions
+ * and the live files with their storage keys, in one contiguous block of
+ * its own (mmap'ed, so an evicted entry goes straight back to the
+ * system).  Strings the protocol keeps as JSON (partitionValues, stats,
+ * tags) are kept as the bytes replay gave, never re-serialised.
+ *
+ * The key names the table location, the identity of the credential that
+ * reads it, the version and the files of the log segment that make the
+ * version (checkpoint and commits with their sizes and modification
+ * times).  The log is listed on every request as before, so a new
+ * version is a new key, never a stale answer.
+ *
+ * Entries are built while a replay streams (snapcache_build_*) and kept
+ * only when complete and within the budget; the least recently used go
+ * first to make room.  What the cache holds, the entry being built
+ * included, never exceeds the budget.  A snapshot too large for the
+ * budget is remembered for a while so that its next requests do not try
+ * again.  A process that never calls snapcache_configure() caches
+ * nothing.
+ */
+#ifndef DS_SNAPCACHE_H
+#define DS_SNAPCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "delta_action.h"
+#include "delta_snapshot.h"
+
+struct arena;
+struct delta_segment;
+struct err;
+struct snapcache_build;
+struct snapcache_entry;
+
+/* Budget in bytes (0: off, and everything held is dropped). */
+void	snapcache_configure(size_t budget);
+bool	snapcache_enabled(void);
+
+/* What the cache holds now (for the metrics and the tests). */
+void	snapcache_stats(size_t *bytes, size_t *entries);
+
+/*
+ * The key of the snapshot of segment under root, read with the
+ * credential identified by cred_id; in the arena.
+ */
+char	*snapcache_key(struct arena *, const char *root, const char *cred_id,
+	    const struct delta_segment *);
+
+/*
+ * The entry of key, or NULL (a miss).  A hit is pinned (never evicted)
+ * until the arena is reset.
+ */
+struct snapcache_entry *snapcache_get(const char *key, struct arena *pin);
+
+/* The entry's protocol and metaData actions, parsed into the arena. */
+int	snapcache_pm(const struct snapcache_entry *, struct arena *,
+	    struct delta_action *protocol, struct delta_action *metadata,
+	    struct err *);
+
+/*
+ * Call fn on each live file of the entry, in replay order, until it
+ * returns -1.  The actions have no raw text; they and their strings live
+ * as long as the pin.
+ */
+int	snapcache_files(const struct snapcache_entry *, delta_file_fn fn,
+	    void *ctx, struct err *);
+
+/*
+ * Start an entry for key with the snapshot's protocol and metaData; NULL
+ * when the cache is off or key was too large lately.
+ */
+struct snapcache_build *snapcache_build_new(const char *key,
+	    const struct delta_action *protocol,
+	    const struct delta_action *metadata);
+
+/*
+ * Add a live file (with its storage key).  -1 when the entry would not
+ * fit the budget: the build is then abandoned (and freed).
+ */
+int	snapcache_build_file(struct snapcache_build *,
+	    const struct delta_action *, const char *key);
+
+/* Keep the complete entry (evicting others as needed). */
+void	snapcache_build_done(struct snapcache_build *);
+
+/* Drop an incomplete entry (NULL: nothing). */
+void	snapcache_build_abandon(struct snapcache_build *);
+
+#endif

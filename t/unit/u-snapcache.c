@@ -1,0 +1,289 @@
+/*
+ * u-snapcache.c: the workers' snapshot cache (src/snapcache.c): files
+ * come back as they went in, keys follow the log segment, the least
+ * recently used entry goes first, pinned ones stay, the budget holds
+ * the entry being built too, and a snapshot larger than the budget is
+ * not kept (nor tried again).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "delta_action.h"
+#include "delta_log.h"
+#include "err.h"
+#include "metrics.h"
+#include "snapcache.h"
+#include "tap.h"
+
+#define KIB	1024
+
+static struct delta_action	 protocol, metadata;
+
+static void
+parse(struct arena *a, const char *line, struct delta_action *act)
+{
+	struct err	 e;
+
+	if (delta_action_parse(a, line, strlen(line), act, &e) == -1)
+		bail_out("%s: %s", line, e.msg);
+}
+
+/* File i of a test table: every field set from i, some strings NULL. */
+static void
+file(struct arena *a, int i, struct delta_action *act, const char **key)
+{
+	struct delta_file	*f = &act->u.file;
+
+	memset(act, 0, sizeof(*act));
+	act->kind = DELTA_ADD;
+	f->path = arena_printf(a, "d=%d/part-%05d.parquet", i % 7, i);
+	f->partition_values = arena_printf(a, "{\"d\":\"%d\"}", i % 7);
+	f->size = 1000 + i;
+	f->modification_time = 1700000000000LL + i;
+	f->deletion_timestamp = -1;
+	f->data_change = i % 2 == 0;
+	f->stats = i % 3 == 0 ? NULL : arena_printf(a, "{\"numRecords\":%d,"
+	    "\"minValues\":{\"s\":\"a\\\"b\"}}", i);
+	f->tags = i % 5 == 0 ? "{\"t\":\"x\"}" : NULL;
+	f->base_row_id = i % 4 == 0 ? i * 10 : -1;
+	f->default_row_commit_version = i % 4 == 0 ? 3 : -1;
+	if (i % 6 == 1) {
+		f->dv.storage_type = 'u';
+		f->dv.path_or_inline = "ab^-aqEH.-t@S}K{vb[*k^";
+		f->dv.offset = i;
+		f->dv.size = 40;
+		f->dv.cardinality = i % 9;
+		f->dv.max_row_index = -1;
+	}
+	/* Keys differ from paths when the log percent-encodes them. */
+	*key = i % 10 == 0 ? arena_printf(a, "d=%d/part %05d.parquet", i % 7,
+	    i) : f->path;
+}
+
+/* An entry of n test files under key; 0 kept, -1 abandoned. */
+static int
+put(const char *key, int n)
+{
+	struct snapcache_build	*b;
+	struct delta_action	 act;
+	struct arena		*a = arena_new();
+	const char		*k;
+	int			 i, rc = 0;
+
+	if ((b = snapcache_build_new(key, &protocol, &metadata)) == NULL) {
+		arena_free(a);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		arena_reset(a);
+		file(a, i, &act, &k);
+		rc = snapcache_build_file(b, &act, k);
+	}
+	if (rc == 0)
+		snapcache_build_done(b);
+	arena_free(a);
+	return rc;
+}
+
+struct check {
+	struct arena	*a;
+	int		 n;
+	int		 bad;
+};
+
+static bool
+same_str(const char *x, const char *y)
+{
+	return x == NULL ? y == NULL : y != NULL && strcmp(x, y) == 0;
+}
+
+static int
+check_file(void *ctx, const struct delta_action *got, const char *gkey,
+    struct err *e)
+{
+	struct check		*c = ctx;
+	struct delta_action	 want;
+	const struct delta_file	*g = &got->u.file, *w = &want.u.file;
+	const char		*wkey;
+
+	(void)e;
+	file(c->a, c->n++, &want, &wkey);
+	if (got->kind != DELTA_ADD || got->raw != NULL ||
+	    !same_str(g->path, w->path) || !same_str(gkey, wkey) ||
+	    !same_str(g->partition_values, w->partition_values) ||
+	    !same_str(g->stats, w->stats) || !same_str(g->tags, w->tags) ||
+	    g->size != w->size || g->modification_time != w->modification_time ||
+	    g->deletion_timestamp != w->deletion_timestamp ||
+	    g->data_change != w->data_change ||
+	    g->extended_file_metadata != w->extended_file_metadata ||
+	    g->base_row_id != w->base_row_id ||
+	    g->default_row_commit_version != w->default_row_commit_version ||
+	    g->dv.storage_type != w->dv.storage_type ||
+	    (w->dv.storage_type != 0 && (!same_str(g->dv.path_or_inline,
+	    w->dv.path_or_inline) || g->dv.offset != w->dv.offset ||
+	    g->dv.size != w->dv.size || g->dv.cardinality != w->dv.cardinality ||
+	    g->dv.max_row_index != w->dv.max_row_index))) {
+		if (c->bad++ == 0)
+			diag("file %d differs: %s", c->n - 1, g->path);
+	}
+	return 0;
+}
+
+static void
+test_roundtrip(void)
+{
+	struct arena		*a = arena_new(), *pin = arena_new();
+	struct snapcache_entry	*e;
+	struct delta_action	 p, m;
+	struct check		 c = { a, 0, 0 };
+	struct err		 err;
+
+	snapcache_configure(4 * 1024 * KIB);
+	ok(snapcache_get("t1", pin) == NULL, "a miss at first");
+	is_int(put("t1", 500), 0, "500 files kept");
+	ok((e = snapcache_get("t1", pin)) != NULL, "then a hit");
+	if (e == NULL)
+		return;
+	ok(snapcache_files(e, check_file, &c, &err) == 0 && c.n == 500 &&
+	    c.bad == 0, "every field of every file as it went in, in order");
+	ok(snapcache_pm(e, a, &p, &m, &err) == 0 &&
+	    p.kind == DELTA_PROTOCOL && p.u.protocol.min_writer == 7 &&
+	    p.u.protocol.n_reader_features == 1 && m.kind == DELTA_METADATA &&
+	    strcmp(m.u.metadata.id, "tid") == 0 &&
+	    m.u.metadata.n_partition_columns == 1 &&
+	    m.rawlen == metadata.rawlen &&
+	    memcmp(m.raw, metadata.raw, m.rawlen) == 0,
+	    "protocol and metaData parsed back, raw text too");
+	is_int(metrics_get()->cache[MC_SNAPSHOT][1], 1, "one hit counted");
+	is_int(metrics_get()->cache[MC_SNAPSHOT][0], 1, "one miss counted");
+	arena_free(pin);
+	arena_free(a);
+}
+
+/* What the cache holds. */
+static size_t
+held(void)
+{
+	size_t	 bytes, n;
+
+	snapcache_stats(&bytes, &n);
+	return bytes;
+}
+
+static size_t
+entries(void)
+{
+	size_t	 bytes, n;
+
+	snapcache_stats(&bytes, &n);
+	return n;
+}
+
+static void
+test_lru(void)
+{
+	struct arena	*pin = arena_new();
+	uint64_t	 ev = metrics_get()->counter[MX_SNAPSHOT_EVICTED];
+
+	/* Each entry of 1700 files takes about 290 KiB. */
+	snapcache_configure(1024 * KIB);
+	is_int(entries(), 0, "a new budget: the cache starts empty");
+	ok(put("a", 1700) == 0 && put("b", 1700) == 0 && put("c", 1700) == 0,
+	    "three entries fit");
+	ok(held() <= 1024 * KIB, "within the budget (%zu bytes)", held());
+	ok(snapcache_get("a", pin) != NULL, "a used again");
+	arena_reset(pin);
+	is_int(put("d", 1700), 0, "a fourth entry");
+	ok(snapcache_get("b", pin) == NULL, "the least recently used (b) went");
+	ok(snapcache_get("a", pin) != NULL && snapcache_get("c", pin) != NULL &&
+	    snapcache_get("d", pin) != NULL, "a, c and d stayed");
+	is_int(metrics_get()->counter[MX_SNAPSHOT_EVICTED] - ev, 1,
+	    "one eviction counted");
+	/* a, c and d are pinned now: nothing can make room. */
+	ok(put("e", 1700) == -1 && snapcache_get("e", pin) == NULL &&
+	    entries() == 3, "no room while the others are pinned: not kept");
+	arena_reset(pin);
+	ok(put("e", 1700) == 0 && snapcache_get("e", pin) != NULL,
+	    "unpinned: kept");
+	ok(held() <= 1024 * KIB, "still within the budget");
+	arena_free(pin);
+}
+
+static void
+test_too_large(void)
+{
+	struct arena	*pin = arena_new();
+	uint64_t	 tl = metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE];
+
+	snapcache_configure(1024 * KIB);
+	ok(put("small", 1000) == 0, "a small entry");
+	is_int(put("big", 20000), -1, "20000 files do not fit 1 MiB");
+	ok(snapcache_get("big", pin) == NULL, "not kept");
+	is_int(metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE] - tl, 1,
+	    "counted as too large");
+	is_int(put("big", 10), -1, "the same key is not tried again");
+	ok(snapcache_get("small", pin) == NULL && held() == 0,
+	    "the build took the room of the older entry, then gave it back");
+	ok(put("small", 1000) == 0 && snapcache_get("small", pin) != NULL,
+	    "kept again");
+	snapcache_configure(0);
+	ok(!snapcache_enabled() && entries() == 1,
+	    "budget 0: off, only the pinned entry left");
+	arena_reset(pin);
+	snapcache_configure(0);
+	is_int(entries(), 0, "and gone once unpinned");
+	ok(snapcache_get("small", pin) == NULL && put("x", 1) == -1,
+	    "off: no lookups, no builds");
+	arena_free(pin);
+}
+
+static void
+test_key(void)
+{
+	struct arena		*a = arena_new();
+	struct delta_commit	 c[2] = {
+		{ 5, "_delta_log/5.json", 100, 1000, -1 },
+		{ 6, "_delta_log/6.json", 200, 2000, -1 },
+	};
+	const struct delta_commit *cp[2] = { &c[0], &c[1] };
+	struct delta_segment	 g = { 6, NULL, cp, 2 };
+	char			*k1, *k2, *k3, *k4;
+
+	k1 = snapcache_key(a, "file:///t", "environment", &g);
+	k2 = snapcache_key(a, "file:///t", "cred", &g);
+	c[1].mtime_ms++;
+	k3 = snapcache_key(a, "file:///t", "environment", &g);
+	c[1].mtime_ms--;
+	g.ncommits = 1;
+	g.version = 5;
+	k4 = snapcache_key(a, "file:///t", "environment", &g);
+	ok(strncmp(k1, "file:///t\nenvironment\n6\n", 24) == 0,
+	    "the key names location, reader and version");
+	ok(strcmp(k1, k2) != 0, "another credential, another key");
+	ok(strcmp(k1, k3) != 0, "a rewritten commit, another key");
+	ok(strcmp(k1, k4) != 0, "another version, another key");
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	struct arena	*a = arena_new();
+
+	parse(a, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":"
+	    "7,\"readerFeatures\":[\"deletionVectors\"],\"writerFeatures\":"
+	    "[\"deletionVectors\"]}}", &protocol);
+	parse(a, "{\"metaData\":{\"id\":\"tid\",\"format\":{\"provider\":"
+	    "\"parquet\",\"options\":{}},\"schemaString\":\"{\\\"type\\\":"
+	    "\\\"struct\\\",\\\"fields\\\":[]}\",\"partitionColumns\":[\"d\"],"
+	    "\"configuration\":{},\"createdTime\":1}}", &metadata);
+	test_roundtrip();
+	test_lru();
+	test_too_large();
+	test_key();
+	arena_free(a);
+	return done_testing();
+}
