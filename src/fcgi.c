@@ -11,8 +11,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,9 +115,10 @@ now_ms(void)
 /*
  * Answer one request into r; the arena is reset by done() once the
  * front end has the answer.  The answer is counted and its audit record
- * built here, while the request's parameters still exist.
+ * built here, while the request's parameters still exist.  Returns the
+ * time it took (microseconds).
  */
-static void
+static int64_t
 handle(const struct conf *c, struct db *db, struct arena *a,
     const struct req_io *io, struct req *r)
 {
@@ -144,6 +149,36 @@ handle(const struct conf *c, struct db *db, struct arena *a,
 	else
 		log_debug("%s %s: %d in %lld ms (request %s)", r->method_str,
 		    req_log_path(r), r->status, (long long)(us / 1000), r->id);
+	return us;
+}
+
+/*
+ * A large request (a large answer's json-c objects, arena blocks,
+ * buffers) leaves the heap large after freeing it all: glibc keeps freed
+ * memory that lies below memory still in use.  After a request that took
+ * long or grew the heap, give it back (malloc_trim releases free pages in
+ * the middle too): a few milliseconds at worst, after a request that took
+ * far longer; the others cost a read of the program break.
+ */
+#define TRIM_AFTER_US	(100 * 1000)
+#define TRIM_GROWTH	((uintptr_t)4 * 1024 * 1024)
+
+static uintptr_t	 heap_base;	/* the top after the last trim */
+
+static void
+settle_heap(int64_t us)
+{
+#ifdef HAVE_MALLOC_TRIM
+	uintptr_t	 top = (uintptr_t)sbrk(0);
+
+	if (us >= TRIM_AFTER_US || top >= heap_base + TRIM_GROWTH) {
+		malloc_trim(0);
+		heap_base = (uintptr_t)sbrk(0);
+	} else if (top < heap_base)
+		heap_base = top;
+#else
+	(void)us;
+#endif
 }
 
 /* After the front end has the answer: store its audit record. */
@@ -248,11 +283,13 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
     const struct req_io *io, FCGX_Request *fr)
 {
 	struct req	 r;
+	int64_t		 us;
 
 	metrics_worker_busy(true);
-	handle(c, db, a, io, &r);
+	us = handle(c, db, a, io, &r);
 	fcgi_finish(fr);
 	done(&r);
+	settle_heap(us);
 	metrics_worker_busy(false);
 }
 
@@ -320,6 +357,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	sigaction(SIGPIPE, &sa, NULL);
 	metrics_worker_start(now_ms());
 	snapcache_configure((size_t)c->snapshot_cache_bytes);
+	heap_base = (uintptr_t)sbrk(0);
 	log_info("worker ready");
 	while (!stopping) {
 		if ((err = FCGX_Accept_r(&fr)) < 0) {
