@@ -54,26 +54,24 @@ lines_init(struct lines *l, struct req *r, const struct cat_data_table *ct,
 	arena_defer(r->arena, (arena_cleanup_fn)arena_free, l->scratch);
 }
 
-/* Start a line {"key": ... in b. */
+/* Start a line {"key": ... at the end of the response's body buffer. */
 static void
-begin(struct buf *b, struct jsonw *w, const char *key)
+begin(struct lines *l, struct jsonw *w, const char *key)
 {
-	buf_init(b, 0);
-	jsonw_init(w, b);
+	jsonw_init(w, resp_body(l->r));
 	jsonw_obj_open(w);
 	jsonw_key(w, key);
 	jsonw_obj_open(w);
 }
 
-/* Write the line in b (a JSON object) and a newline. */
+/* End the line (a JSON object) with a newline, and send it on. */
 static int
-put(struct lines *l, struct buf *b)
+put(struct lines *l, struct jsonw *w)
 {
 	int	 rc;
 
-	buf_add(b, "\n", 1);
-	rc = resp_write(l->r, b->data, b->len);
-	buf_release(b);
+	buf_addc(w->b, '\n');
+	rc = resp_body_done(l->r);
 	return rc == -1 && l->r->failed_write ? 0 : rc;
 }
 
@@ -81,10 +79,9 @@ int
 lines_protocol(struct lines *l, const struct delta_action *a, int64_t version)
 {
 	const struct delta_protocol *p = &a->u.protocol;
-	struct buf	 b;
 	struct jsonw	 w;
 
-	begin(&b, &w, "protocol");
+	begin(l, &w, "protocol");
 	if (l->fmt == CAPS_PARQUET) {
 		jsonw_key(&w, "minReaderVersion");
 		jsonw_int(&w, 1);
@@ -107,7 +104,7 @@ lines_protocol(struct lines *l, const struct delta_action *a, int64_t version)
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &b);
+	return put(l, &w);
 }
 
 /* The schema with every top-level field's metadata cut to its comment. */
@@ -174,10 +171,9 @@ metadata_parquet(struct lines *l, struct jsonw *w, const struct delta_metadata *
 int
 lines_metadata(struct lines *l, const struct delta_action *a, int64_t version)
 {
-	struct buf	 b;
 	struct jsonw	 w;
 
-	begin(&b, &w, "metaData");
+	begin(l, &w, "metaData");
 	if (l->fmt == CAPS_PARQUET)
 		metadata_parquet(l, &w, &a->u.metadata);
 	else {
@@ -190,7 +186,7 @@ lines_metadata(struct lines *l, const struct delta_action *a, int64_t version)
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &b);
+	return put(l, &w);
 }
 
 /*
@@ -202,8 +198,9 @@ sign(struct lines *l, const char *key, const char **url)
 {
 	struct req	*r = l->r;
 	struct fileurl	 f;
-	const char	*ep = l->endpoint;
-	size_t		 n = strlen(ep);
+	const char	*ep = l->endpoint, *tok;
+	size_t		 n = strlen(ep), plen, tlen;
+	char		*u;
 
 	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
 		l->min_expiry = l->expires_ms;
@@ -211,14 +208,23 @@ sign(struct lines *l, const char *key, const char **url)
 		return storage_presign(l->st, key, l->expires_ms / 1000 -
 		    r->conf->url_ttl, r->conf->url_ttl, l->scratch, url,
 		    &r->err);
-	while (n > 0 && ep[n - 1] == '/')
-		n--;
+	if (l->files_url == NULL) {
+		while (n > 0 && ep[n - 1] == '/')
+			n--;
+		l->files_url = arena_printf(r->arena, "%.*s/files/", (int)n,
+		    ep);
+	}
 	f.table_id = l->ct->table_id;
 	f.expires_ms = l->expires_ms;
 	f.key = key;
-	*url = arena_printf(l->scratch, "%.*s/files/%s", (int)n, ep,
-	    fileurl_token(l->scratch, r->conf->secret.data,
-	    r->conf->secret.len, &f));
+	tok = fileurl_token(l->scratch, r->conf->secret.data,
+	    r->conf->secret.len, &f);
+	plen = strlen(l->files_url);
+	tlen = strlen(tok);
+	u = arena_alloc(l->scratch, plen + tlen + 1);
+	memcpy(u, l->files_url, plen);
+	memcpy(u + plen, tok, tlen + 1);
+	*url = u;
 	return 0;
 }
 
@@ -236,16 +242,22 @@ file_id(const struct lines *l, const char *path, char out[65])
 	}
 }
 
-static int
-dv_json(struct lines *l, struct jsonw *w, const struct delta_dv *dv)
-{
-	const char	*key, *url = dv->path_or_inline;
+/* A deletion vector's descriptor: its absolute form, with a URL. */
+struct dv_out {
+	char		 type;		/* 'p' or 'i' */
+	const char	*url;		/* or the inline bitmap */
+};
 
+static int
+dv_sign(struct lines *l, const struct delta_dv *dv, struct dv_out *o)
+{
+	const char	*key;
+
+	o->url = dv->path_or_inline;
 	if (delta_dv_check(l->root, dv, l->scratch, &key, &l->r->err) == -1 ||
-	    (key != NULL && sign(l, key, &url) == -1))
+	    (key != NULL && sign(l, key, &o->url) == -1))
 		return -1;
-	jsonw_key(w, "deletionVector");
-	delta_dv_json(w, dv, key != NULL ? 'p' : 'i', url);
+	o->type = key != NULL ? 'p' : 'i';
 	return 0;
 }
 
@@ -259,9 +271,9 @@ opt_int(struct jsonw *w, const char *k, int64_t v)
 }
 
 /* The Delta action of a delta-format file line, path replaced by url. */
-static int
-delta_action_json(struct lines *l, struct jsonw *w, enum lines_kind kind,
-    const struct delta_file *f, const char *url)
+static void
+delta_action_json(struct jsonw *w, enum lines_kind kind,
+    const struct delta_file *f, const char *url, const struct dv_out *dv)
 {
 	jsonw_key(w, kind == LINE_REMOVE ? "remove" : kind == LINE_CDF ?
 	    "cdc" : "add");
@@ -285,12 +297,13 @@ delta_action_json(struct lines *l, struct jsonw *w, enum lines_kind kind,
 		jsonw_key(w, "stats");
 		jsonw_str(w, f->stats);
 	}
-	if (f->dv.storage_type != 0 && dv_json(l, w, &f->dv) == -1)
-		return -1;
+	if (f->dv.storage_type != 0) {
+		jsonw_key(w, "deletionVector");
+		delta_dv_json(w, &f->dv, dv->type, dv->url);
+	}
 	opt_int(w, "baseRowId", f->base_row_id);
 	opt_int(w, "defaultRowCommitVersion", f->default_row_commit_version);
 	jsonw_obj_close(w);
-	return 0;
 }
 
 static const char *
@@ -334,7 +347,7 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 	const struct delta_file *f = &a->u.file;
 	const char	*url;
 	char		 id[65];
-	struct buf	 b;
+	struct dv_out	 dv;
 	struct jsonw	 w;
 
 	arena_reset(l->scratch);
@@ -342,13 +355,15 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 		return err_set(&l->r->err, ERR_UNSUPPORTED, "Deletion Vector "
 		    "property disabled: a file of the table has a deletion "
 		    "vector, which the parquet response format cannot carry");
+	/* Everything that can fail before the line is begun. */
 	if (key == NULL && delta_path_key(l->root, f->path, l->scratch, &key,
 	    &l->r->err) == -1)
 		return -1;
-	if (sign(l, key, &url) == -1)
+	if (sign(l, key, &url) == -1 ||
+	    (f->dv.storage_type != 0 && dv_sign(l, &f->dv, &dv) == -1))
 		return -1;
 	file_id(l, f->path, id);
-	begin(&b, &w, l->fmt == CAPS_DELTA ? "file" : kind_key(kind));
+	begin(l, &w, l->fmt == CAPS_DELTA ? "file" : kind_key(kind));
 	if (l->fmt == CAPS_PARQUET)
 		parquet_fields(&w, kind, f, url, id);
 	else {
@@ -362,27 +377,23 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 	if (l->fmt == CAPS_DELTA) {
 		jsonw_key(&w, "deltaSingleAction");
 		jsonw_obj_open(&w);
-		if (delta_action_json(l, &w, kind, f, url) == -1) {
-			buf_release(&b);
-			return -1;
-		}
+		delta_action_json(&w, kind, f, url, &dv);
 		jsonw_obj_close(&w);
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
 	l->nfiles++;
 	audit_file(l->r, f->size);
-	return put(l, &b);
+	return put(l, &w);
 }
 
 int
 lines_end(struct lines *l, const char *next_page, const char *refresh,
     const char *error)
 {
-	struct buf	 b;
 	struct jsonw	 w;
 
-	begin(&b, &w, "endStreamAction");
+	begin(l, &w, "endStreamAction");
 	if (next_page != NULL) {
 		jsonw_key(&w, "nextPageToken");
 		jsonw_str(&w, next_page);
@@ -401,5 +412,5 @@ lines_end(struct lines *l, const char *next_page, const char *refresh,
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &b);
+	return put(l, &w);
 }

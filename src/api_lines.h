@@ -39,6 +39,7 @@ struct lines {
 	struct storage			*st;	/* the table's storage */
 	const char			*root;	/* storage root of the table */
 	const char			*endpoint;
+	const char			*files_url; /* endpoint/files/, once */
 	struct arena			*scratch; /* per file line */
 	enum caps_format		 fmt;
 	bool				 sha256; /* file ids */

@@ -81,6 +81,22 @@ buf_add(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+void *
+buf_reserve(struct buf *b, size_t n)
+{
+	if (grow(b, n) == -1)
+		return NULL;
+	return b->data + b->len;
+}
+
+void
+buf_advance(struct buf *b, size_t k)
+{
+	b->len += k;
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+}
+
 int
 buf_adds(struct buf *b, const char *s)
 {
@@ -90,6 +106,12 @@ buf_adds(struct buf *b, const char *s)
 int
 buf_addc(struct buf *b, char c)
 {
+	/* The common case without a call: room, and no cap in the way. */
+	if (b->len + 1 < b->cap && (b->max == 0 || b->len < b->max)) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return buf_add(b, &c, 1);
 }
 

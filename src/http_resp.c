@@ -112,6 +112,26 @@ resp_write(struct req *r, const void *p, size_t n)
 	return 0;
 }
 
+struct buf *
+resp_body(struct req *r)
+{
+	if (!r->started)
+		resp_start(r, 200, NULL);	/* a failure shows when sent */
+	return &r->out;
+}
+
+int
+resp_body_done(struct req *r)
+{
+	if (r->method == HTTP_HEAD) {
+		buf_reset(&r->out);
+		return 0;
+	}
+	if (r->out.len >= OUT_FLUSH)
+		return flush_out(r);
+	return r->failed_write ? -1 : 0;
+}
+
 int
 resp_finish(struct req *r)
 {

@@ -25,6 +25,15 @@ int	resp_start(struct req *, int status, const char *content_type);
 int	resp_write(struct req *, const void *, size_t);
 int	resp_finish(struct req *);
 
+/*
+ * Writing the body in place, without a copy: resp_body() starts the
+ * response if need be and returns the buffer of body bytes not sent yet,
+ * to append to; resp_body_done() then sends them on when they are many
+ * (HEAD: drops them).  Returns like resp_write().
+ */
+struct buf *resp_body(struct req *);
+int	resp_body_done(struct req *);
+
 /* A complete JSON response with Content-Length. */
 int	resp_json(struct req *, int status, const struct buf *);
 

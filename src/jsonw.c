@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -97,8 +98,17 @@ jsonw_str(struct jsonw *w, const char *s)
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t	 u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
 	value_start(w);
-	buf_addf(w->b, "%" PRId64, v);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(w->b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void
@@ -156,35 +166,103 @@ jsonw_raw_compact(struct jsonw *w, const char *json, size_t n)
 	buf_add(w->b, json + run, n - run);
 }
 
+/* The escape of c (a control character, '"' or '\\') at p; its length. */
+static size_t
+escape(unsigned char c, char *p)
+{
+	static const char	 hex[] = "0123456789abcdef";
+
+	p[0] = '\\';
+	switch (c) {
+	case '"':  p[1] = '"'; return 2;
+	case '\\': p[1] = '\\'; return 2;
+	case '\n': p[1] = 'n'; return 2;
+	case '\r': p[1] = 'r'; return 2;
+	case '\t': p[1] = 't'; return 2;
+	case '\b': p[1] = 'b'; return 2;
+	case '\f': p[1] = 'f'; return 2;
+	default:
+		memcpy(p + 1, "u00", 3);
+		p[4] = hex[c >> 4];
+		p[5] = hex[c & 15];
+		return 6;
+	}
+}
+
+static bool
+plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Are all 8 bytes of w plain?  (Bit tricks: any byte < 0x20, '"', '\\'.) */
+static bool
+word_plain(uint64_t w)
+{
+	uint64_t	 q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b)) & HIGHS ? false : true;
+}
+
+/* Quote n bytes of s at p (room for 6 * n); returns the end. */
+static char *
+quote_into(char *p, const char *s, size_t n)
+{
+	uint64_t	 w;
+	size_t		 i = 0, end;
+
+	while (i < n) {
+		/* Eight plain bytes at a time, else byte by byte. */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (word_plain(w)) {
+				memcpy(p, &w, 8);
+				p += 8;
+				i += 8;
+				continue;
+			}
+			end = i + 8;
+		} else
+			end = n;
+		for (; i < end; i++) {
+			if (plain((unsigned char)s[i]))
+				*p++ = s[i];
+			else
+				p += escape((unsigned char)s[i], p);
+		}
+	}
+	return p;
+}
+
 void
 jsonw_quote(struct buf *b, const char *s, size_t n)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, run = 0;
-	unsigned char		 c;
-	char			 esc[7];
+	char		*start, *p, esc[6];
+	size_t		 i, run = 0;
 
+	/* Room for the worst case (every byte \u00XX), written in place. */
+	if (n < SIZE_MAX / 8 && (b->max == 0 ||
+	    6 * n + 2 <= b->max - b->len) &&
+	    (start = buf_reserve(b, 6 * n + 2)) != NULL) {
+		p = start;
+		*p++ = '"';
+		p = quote_into(p, s, n);
+		*p++ = '"';
+		buf_advance(b, (size_t)(p - start));
+		return;
+	}
+	/* A capped buffer near its cap: piece by piece. */
 	buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (plain((unsigned char)s[i]))
 			continue;
 		buf_add(b, s + run, i - run);
+		buf_add(b, esc, escape((unsigned char)s[i], esc));
 		run = i + 1;
-		switch (c) {
-		case '"':  buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\b': buf_add(b, "\\b", 2); break;
-		case '\f': buf_add(b, "\\f", 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			buf_add(b, esc, 6);
-		}
 	}
 	buf_add(b, s + run, n - run);
 	buf_addc(b, '"');

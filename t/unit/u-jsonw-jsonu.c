@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -53,7 +55,7 @@ test_quote(void)
 		    "\"\\\"\\\\\\n\\u0002\"" },
 	};
 	struct buf	 b;
-	size_t		 i;
+	size_t		 i, max;
 
 	buf_init(&b, 0);
 	for (i = 0; i < NELEM(cases); i++) {
@@ -63,6 +65,108 @@ test_quote(void)
 		is_str(buf_str(&b), cases[i].out, "quote %s", cases[i].name);
 	}
 	buf_release(&b);
+	/* A capped buffer: room for the text, not for its worst case. */
+	for (i = 0; i < NELEM(cases); i++) {
+		max = strlen(cases[i].out) + 2;
+		buf_init(&b, max);
+		buf_add(&b, "[", 1);
+		jsonw_quote(&b, cases[i].in, cases[i].len ? cases[i].len :
+		    strlen(cases[i].in));
+		buf_add(&b, "]", 1);
+		ok(!b.overflow && b.len == max && b.data[0] == '[' &&
+		    memcmp(b.data + 1, cases[i].out, max - 2) == 0,
+		    "quote %s, filling a capped buffer", cases[i].name);
+		buf_release(&b);
+	}
+	buf_init(&b, 5);
+	jsonw_quote(&b, "abcd", 4);
+	ok(b.overflow && b.len <= 5, "quote past the cap: overflow");
+	buf_release(&b);
+}
+
+/* The escaping of RFC 8259, one byte at a time: what jsonw_quote owes. */
+static void
+quote_ref(struct buf *b, const unsigned char *s, size_t n)
+{
+	size_t	 i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addf(b, "\\%c", s[i]);
+		else if (s[i] == '\n')
+			buf_adds(b, "\\n");
+		else if (s[i] == '\r')
+			buf_adds(b, "\\r");
+		else if (s[i] == '\t')
+			buf_adds(b, "\\t");
+		else if (s[i] == '\b')
+			buf_adds(b, "\\b");
+		else if (s[i] == '\f')
+			buf_adds(b, "\\f");
+		else if (s[i] < 0x20)
+			buf_addf(b, "\\u%04x", s[i]);
+		else
+			buf_addc(b, (char)s[i]);
+	}
+	buf_addc(b, '"');
+}
+
+/* Long strings: plain words, and every kind of byte at every offset. */
+static void
+test_quote_words(void)
+{
+	static const unsigned char pick[] = { 'a', 'Z', '0', ' ', '"', '\\',
+	    '\n', 0x01, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xc3, 0xa9,
+	    0xff, 0x00, 0x22 ^ 0x80, 0x5c ^ 0x80 };
+	unsigned char	 in[64];
+	struct buf	 got, want;
+	unsigned	 seed = 7, bad = 0;
+	size_t		 n, i, t;
+
+	buf_init(&got, 0);
+	buf_init(&want, 0);
+	for (t = 0; t < 20000; t++) {
+		n = t % sizeof(in);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			/* Mostly plain text, as stats and URLs are. */
+			in[i] = (seed >> 16) % 4 ? (unsigned char)('a' +
+			    (seed >> 20) % 26) : pick[(seed >> 16) %
+			    sizeof(pick)];
+		}
+		buf_reset(&got);
+		buf_reset(&want);
+		jsonw_quote(&got, (const char *)in, n);
+		quote_ref(&want, in, n);
+		if (got.len != want.len || memcmp(got.data, want.data,
+		    got.len) != 0)
+			bad++;
+	}
+	is_int(bad, 0, "quote: 20000 strings of up to 63 bytes as the "
+	    "byte-by-byte reference");
+	buf_release(&got);
+	buf_release(&want);
+}
+
+static void
+test_int(void)
+{
+	static const int64_t	 v[] = { 0, 7, -7, 10, 1234567890123,
+				    INT64_MAX, INT64_MIN, -1 };
+	char			 want[32];
+	struct buf		 b;
+	struct jsonw		 w;
+	size_t			 i;
+
+	for (i = 0; i < NELEM(v); i++) {
+		buf_init(&b, 0);
+		jsonw_init(&w, &b);
+		jsonw_int(&w, v[i]);
+		snprintf(want, sizeof(want), "%" PRId64, v[i]);
+		is_str(buf_str(&b), want, "int %s", want);
+		buf_release(&b);
+	}
 }
 
 /* Writer scripts: one function per document, checked against text. */
@@ -589,6 +693,8 @@ int
 main(void)
 {
 	test_quote();
+	test_quote_words();
+	test_int();
 	test_writer();
 	test_parse();
 	test_getters();
