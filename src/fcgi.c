@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +67,86 @@ fcgi_read(void *ctx, char *buf, size_t n)
 	    ((FCGX_Request *)ctx)->in);
 }
 
+/*
+ * libfcgi sends what it is given in records of 8 KiB, one write(2)
+ * each.  Large writes (a query's answer, flushed in large pieces by
+ * http_resp.c) go past it: its buffer flushed first, then FCGI_STDOUT
+ * records of 64 KiB straight to the connection, several to a writev(2).
+ */
+#define FCGI_STDOUT_TYPE	6
+#define RECORD_MAX		65528		/* content, a multiple of 8 */
+#define RECORDS_PER_WRITE	8
+#define DIRECT_MIN		(32 * 1024)
+
+static int
+writev_all(int fd, struct iovec *iov, int cnt)
+{
+	ssize_t	 w;
+
+	while (cnt > 0) {
+		if ((w = writev(fd, iov, cnt)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (; cnt > 0 && (size_t)w >= iov->iov_len; iov++, cnt--)
+			w -= (ssize_t)iov->iov_len;
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+static int
+fcgi_write_records(FCGX_Request *fr, const char *buf, size_t n)
+{
+	static const unsigned char zeros[8];
+	unsigned char	 hdr[RECORDS_PER_WRITE][8];
+	struct iovec	 iov[3 * RECORDS_PER_WRITE];
+	size_t		 len, pad;
+	int		 i, k;
+
+	if (FCGX_FFlush(fr->out) == -1)
+		return -1;
+	while (n > 0) {
+		for (i = k = 0; i < RECORDS_PER_WRITE && n > 0; i++) {
+			len = n < RECORD_MAX ? n : RECORD_MAX;
+			pad = (8 - len % 8) % 8;
+			hdr[i][0] = 1;			/* FCGI_VERSION_1 */
+			hdr[i][1] = FCGI_STDOUT_TYPE;
+			hdr[i][2] = (unsigned char)(fr->requestId >> 8);
+			hdr[i][3] = (unsigned char)fr->requestId;
+			hdr[i][4] = (unsigned char)(len >> 8);
+			hdr[i][5] = (unsigned char)len;
+			hdr[i][6] = (unsigned char)pad;
+			hdr[i][7] = 0;
+			iov[k].iov_base = hdr[i];
+			iov[k++].iov_len = 8;
+			iov[k].iov_base = (void *)(uintptr_t)buf;
+			iov[k++].iov_len = len;
+			if (pad > 0) {
+				iov[k].iov_base = (void *)(uintptr_t)zeros;
+				iov[k++].iov_len = pad;
+			}
+			buf += len;
+			n -= len;
+		}
+		if (writev_all(fr->ipcFd, iov, k) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 fcgi_write(void *ctx, const char *buf, size_t n)
 {
 	FCGX_Request	*fr = ctx;
 	int		 chunk;
 
+	if (n >= DIRECT_MIN && fr->ipcFd >= 0)
+		return fcgi_write_records(fr, buf, n);
 	while (n > 0) {
 		chunk = n > INT_MAX ? INT_MAX : (int)n;
 		if (FCGX_PutStr(buf, chunk, fr->out) != chunk)

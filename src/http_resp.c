@@ -19,7 +19,7 @@
 #include "log.h"
 #include "strutil.h"
 
-#define OUT_FLUSH	(64 * 1024)
+#define OUT_FLUSH	(256 * 1024)
 
 void
 resp_init(struct req *r)
