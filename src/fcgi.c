@@ -463,6 +463,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	}
 	FCGX_Free(&fr, 1);
 	arena_free(a);
+	snapcache_configure(0);		/* its memory leaves the metrics */
 	if (stopping)
 		log_info("worker stopping on signal");
 	return rc;
