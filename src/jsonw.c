@@ -198,42 +198,61 @@ plain(unsigned char c)
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
-/* Are all 8 bytes of w plain?  (Bit tricks: any byte < 0x20, '"', '\\'.) */
-static bool
-word_plain(uint64_t w)
+/*
+ * The bytes of w (little-endian order) that need escaping (< 0x20, '"',
+ * '\\'), as their high bits.  A borrow may mark bytes after a marked
+ * one too, never before it: the lowest mark is exact.
+ */
+static uint64_t
+word_special(uint64_t w)
 {
 	uint64_t	 q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
 
 	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
-	    ((b - ONES) & ~b)) & HIGHS ? false : true;
+	    ((b - ONES) & ~b)) & HIGHS;
 }
 
-/* Quote n bytes of s at p (room for 6 * n); returns the end. */
+/* Bytes a JSON string cannot hold as they are: 1 for '"' and '\\', 2 below 0x20. */
+static const unsigned char special[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	['"'] = 1, ['\\'] = 1,
+};
+
+/*
+ * Quote n bytes of s at p (room for 6 * n + 2); returns the end.  Eight
+ * bytes at a time: stored whole, then the output moves on to the first
+ * byte to escape (the room reserved covers the bytes stored past it).
+ */
 static char *
 quote_into(char *p, const char *s, size_t n)
 {
-	uint64_t	 w;
-	size_t		 i = 0, end;
+	uint64_t	 w, m;
+	size_t		 i = 0, k;
+	unsigned char	 c;
 
-	while (i < n) {
-		/* Eight plain bytes at a time, else byte by byte. */
+	for (;;) {
 		if (n - i >= 8) {
 			memcpy(&w, s + i, 8);
-			if (word_plain(w)) {
-				memcpy(p, &w, 8);
+			memcpy(p, &w, 8);
+			if ((m = word_special(w)) == 0) {
 				p += 8;
 				i += 8;
 				continue;
 			}
-			end = i + 8;
+			k = (size_t)__builtin_ctzll(m) / 8;
+			p += k;
+			i += k;
+		} else if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		if (special[c] == 0)
+			*p++ = (char)c;
+		else if (special[c] == 1) {
+			*p++ = '\\';
+			*p++ = (char)c;
 		} else
-			end = n;
-		for (; i < end; i++) {
-			if (plain((unsigned char)s[i]))
-				*p++ = s[i];
-			else
-				p += escape((unsigned char)s[i], p);
-		}
+			p += escape(c, p);
 	}
 	return p;
 }
