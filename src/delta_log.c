@@ -154,6 +154,7 @@ add_ckpt(struct delta_log *log, struct arena *a, size_t *cap,
 	c->kind = kind;
 	c->json = first->json;
 	c->nparts = nparts;
+	c->adds = -1;
 	c->keys = arena_calloc(a, nparts, sizeof(*c->keys));
 	c->sizes = arena_calloc(a, nparts, sizeof(*c->sizes));
 	for (i = 0; i < nparts; i++) {
@@ -206,15 +207,19 @@ build(struct delta_log *log, struct arena *a, struct entry *v, size_t n)
 	}
 }
 
-/* The checkpoint version _last_checkpoint names, or -1. */
+/*
+ * The checkpoint version _last_checkpoint names, or -1; *adds, its
+ * numOfAddFiles (-1 when absent).
+ */
 static int64_t
-last_checkpoint(struct storage *st, struct arena *a)
+last_checkpoint(struct storage *st, struct arena *a, int64_t *adds)
 {
 	struct json_object	*o, *v;
 	struct buf		 b;
 	struct err		 e;
 	int64_t			 version = -1;
 
+	*adds = -1;
 	buf_init(&b, 0);
 	if (storage_read(st, LOG_DIR "_last_checkpoint", 0, -1, LAST_CKPT_MAX,
 	    &b, &e) == -1)
@@ -227,6 +232,10 @@ last_checkpoint(struct storage *st, struct arena *a)
 	version = json_object_get_int64(v);
 	if (version < 0 || version == INT64_MAX)
 		version = -1;
+	if (json_object_object_get_ex(o, "numOfAddFiles", &v) &&
+	    json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0)
+		*adds = json_object_get_int64(v);
 out:
 	buf_release(&b);
 	return version;
@@ -263,8 +272,10 @@ delta_log_list(struct storage *st, struct arena *a, bool full,
 {
 	struct delta_log	*log;
 	char			 after[LOG_DIRLEN + VDIGITS + 1];
-	int64_t			 hint = full ? -1 : last_checkpoint(st, a);
+	int64_t			 hint = -1, adds = -1;
 
+	if (!full)
+		hint = last_checkpoint(st, a, &adds);
 	log = arena_calloc(a, 1, sizeof(*log));
 	log->st = st;
 	if (hint >= 0) {
@@ -277,7 +288,8 @@ delta_log_list(struct storage *st, struct arena *a, bool full,
 			memset(log, 0, sizeof(*log));
 			log->st = st;
 			hint = -1;
-		}
+		} else
+			log->ckpts[0].adds = adds;
 	}
 	if (hint < 0) {
 		log->full = true;

@@ -47,6 +47,9 @@ struct delta_ckpt {
 	size_t			 nparts;
 	const char		**keys;		/* nparts, in part order */
 	int64_t			*sizes;
+	int64_t			 adds;		/* add actions, as
+						   _last_checkpoint says;
+						   -1: unknown */
 };
 
 struct delta_log {

@@ -390,7 +390,7 @@ delta_snapshot_files(struct delta_snapshot *s, delta_file_fn fn,
 	r.ctx = ctx;
 	if (s->cache_key != NULL && s->cached == NULL && !s->raw)
 		r.build = snapcache_build_new(s->cache_key, &s->protocol,
-		    &s->metadata);
+		    &s->metadata, s->seg.ckpt != NULL ? s->seg.ckpt->adds : -1);
 	r.seen = hset_new(1024);
 	r.scratch = arena_new();
 	if (from_commits(&r, e) == -1)

@@ -43,6 +43,8 @@
 #else
 #define GROWTH		1
 #endif
+/* Every so many files, a build projects its size (snapcache_build_new). */
+#define PROJECT_EVERY	4096
 /* Keys found too large for the budget, remembered (a ring). */
 #define TOO_LARGE_SLOTS	32
 
@@ -87,6 +89,7 @@ struct snapcache_entry {
 
 struct snapcache_build {
 	struct snapcache_entry	*e;		/* moves as it grows */
+	int64_t			 files;		/* expected; -1 unknown */
 };
 
 static struct {
@@ -373,7 +376,7 @@ abandon(struct snapcache_build *b)
 }
 
 static void
-too_large(struct snapcache_build *b, size_t need)
+too_large(struct snapcache_build *b, size_t need, bool projected)
 {
 	const char	*key = entry_key(b->e), *v = "?";
 	size_t		 n = strcspn(key, "\n");
@@ -384,9 +387,10 @@ too_large(struct snapcache_build *b, size_t need)
 	sc.too_large[sc.next_too_large++ % TOO_LARGE_SLOTS] = b->e->hash;
 	metrics_add(MX_SNAPSHOT_TOO_LARGE, 1);
 	log_info("snapshot cache: %.*s version %.*s needs more than the %zu "
-	    "bytes of cache.snapshot_bytes (%zu files in %zu bytes so far); "
-	    "not kept", (int)n, key, (int)strcspn(v, "\n"), v, sc.budget,
-	    b->e->nfiles, need);
+	    "bytes of cache.snapshot_bytes (%zu bytes, %s %zu files); not "
+	    "kept", (int)n, key, (int)strcspn(v, "\n"), v, sc.budget, need,
+	    projected ? "projected from the first" : "at",
+	    b->e->nfiles);
 	abandon(b);
 }
 
@@ -429,7 +433,7 @@ reserve(struct snapcache_build *b, size_t n)
 	limit = sc.budget / (size_t)sysconf(_SC_PAGESIZE) *
 	    (size_t)sysconf(_SC_PAGESIZE);
 	if (need > limit) {
-		too_large(b, need);
+		too_large(b, need, false);
 		return -1;
 	}
 	cap = e->maplen + e->maplen / GROWTH;
@@ -464,7 +468,7 @@ put_line(struct snapcache_entry *e, const char *name,
 
 struct snapcache_build *
 snapcache_build_new(const char *key, const struct delta_action *protocol,
-    const struct delta_action *metadata)
+    const struct delta_action *metadata, int64_t files)
 {
 	struct snapcache_build	*b;
 	struct snapcache_entry	*e;
@@ -496,6 +500,7 @@ snapcache_build_new(const char *key, const struct delta_action *protocol,
 	e->files = e->used;
 	b = xmalloc(sizeof(*b));
 	b->e = e;
+	b->files = files;
 	return b;
 }
 
@@ -513,6 +518,23 @@ put_str(char **p, const char *s, uint32_t len)
 	memcpy(*p, s, len);
 	(*p)[len] = '\0';
 	*p += len + 1;
+}
+
+/* -1 (and abandoned) when the files to come would need twice the budget. */
+static int
+project(struct snapcache_build *b)
+{
+	struct snapcache_entry	*e = b->e;
+	double			 each, need;
+
+	if (e->nfiles % PROJECT_EVERY != 0 || b->files <= (int64_t)e->nfiles)
+		return 0;
+	each = (double)(e->used - e->files) / (double)e->nfiles;
+	need = (double)e->used + each * (double)(b->files - (int64_t)e->nfiles);
+	if (need <= 2.0 * (double)sc.budget)
+		return 0;
+	too_large(b, (size_t)need, true);
+	return -1;
 }
 
 int
@@ -563,7 +585,7 @@ snapcache_build_file(struct snapcache_build *b, const struct delta_action *a,
 		put_str(&p, s[i], len[i]);
 	b->e->used += n;
 	b->e->nfiles++;
-	return 0;
+	return project(b);
 }
 
 void

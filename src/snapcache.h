@@ -74,11 +74,14 @@ int	snapcache_files(const struct snapcache_entry *, delta_file_fn fn,
 
 /*
  * Start an entry for key with the snapshot's protocol and metaData; NULL
- * when the cache is off or key was too large lately.
+ * when the cache is off or key was too large lately.  files: about how
+ * many live files the snapshot has, when the log says (-1 otherwise): a
+ * build whose first thousands of files show it would need twice the
+ * budget is given up at once.
  */
 struct snapcache_build *snapcache_build_new(const char *key,
 	    const struct delta_action *protocol,
-	    const struct delta_action *metadata);
+	    const struct delta_action *metadata, int64_t files);
 
 /*
  * Add a live file (with its storage key).  -1 when the entry would not

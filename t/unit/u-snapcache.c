@@ -63,9 +63,12 @@ file(struct arena *a, int i, struct delta_action *act, const char **key)
 	    i) : f->path;
 }
 
-/* An entry of n test files under key; 0 kept, -1 abandoned. */
+/*
+ * An entry of n test files under key, the log announcing expect of them
+ * (-1: not); 0 kept, -1 abandoned.
+ */
 static int
-put(const char *key, int n)
+put_expecting(const char *key, int n, int64_t expect)
 {
 	struct snapcache_build	*b;
 	struct delta_action	 act;
@@ -73,7 +76,8 @@ put(const char *key, int n)
 	const char		*k;
 	int			 i, rc = 0;
 
-	if ((b = snapcache_build_new(key, &protocol, &metadata)) == NULL) {
+	if ((b = snapcache_build_new(key, &protocol, &metadata,
+	    expect)) == NULL) {
 		arena_free(a);
 		return -1;
 	}
@@ -86,6 +90,12 @@ put(const char *key, int n)
 		snapcache_build_done(b);
 	arena_free(a);
 	return rc;
+}
+
+static int
+put(const char *key, int n)
+{
+	return put_expecting(key, n, -1);
 }
 
 struct check {
@@ -227,6 +237,15 @@ test_too_large(void)
 	is_int(put("big", 10), -1, "the same key is not tried again");
 	ok(snapcache_get("small", pin) == NULL && held() == 0,
 	    "the build took the room of the older entry, then gave it back");
+	tl = metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE];
+	is_int(put_expecting("huge", 5000, 100000), -1,
+	    "a log announcing 100000 files: given up early");
+	is_int(metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE] - tl, 1,
+	    "counted as too large");
+	is_int(put_expecting("announced", 5000, 5500), 0,
+	    "5500 files announced would fit twice the budget: kept");
+	ok(snapcache_get("announced", pin) != NULL, "and found");
+	arena_reset(pin);
 	ok(put("small", 1000) == 0 && snapcache_get("small", pin) != NULL,
 	    "kept again");
 	snapcache_configure(0);
