@@ -199,6 +199,7 @@ delta_snapshot_open(struct delta_table *t, int64_t version,
     struct delta_snapshot **out, struct err *e)
 {
 	struct delta_snapshot	*s;
+	int			 rc = 0;
 
 	s = arena_calloc(t->a, 1, sizeof(*s));
 	s->t = t;
@@ -213,13 +214,12 @@ delta_snapshot_open(struct delta_table *t, int64_t version,
 	if (t->cache_id != NULL && snapcache_enabled()) {
 		s->cache_key = snapcache_key(t->a, t->root, t->cache_id,
 		    &s->seg);
-		s->cached = snapcache_get(s->cache_key, t->a);
-	}
-	if (s->cached != NULL) {
-		if (snapcache_pm(s->cached, t->a, &s->protocol, &s->metadata,
-		    e) == -1)
+		if ((rc = snapcache_pm(s->cache_key, t->a, &s->protocol,
+		    &s->metadata, e)) == -1)
 			return -1;
-	} else if (load_commits(s, e) == -1 || find_pm(s, e) == -1)
+	}
+	/* Not cached: the commits give them, or the checkpoint. */
+	if (rc == 0 && (load_commits(s, e) == -1 || find_pm(s, e) == -1))
 		return -1;
 	*out = s;
 	return 0;
@@ -377,18 +377,20 @@ int
 delta_snapshot_files(struct delta_snapshot *s, delta_file_fn fn,
     void *ctx, struct err *e)
 {
-	struct replay	 r;
-	int		 rc = -1;
+	struct snapcache_entry	*cached;
+	struct replay		 r;
+	int			 rc = -1;
 
-	if (s->cached != NULL && !s->raw)
-		return snapcache_files(s->cached, fn, ctx, e);
+	if (s->cache_key != NULL && !s->raw &&
+	    (cached = snapcache_get(s->cache_key)) != NULL)
+		return snapcache_files(cached, fn, ctx, e);
 	if (load_commits(s, e) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
 	r.s = s;
 	r.fn = fn;
 	r.ctx = ctx;
-	if (s->cache_key != NULL && s->cached == NULL && !s->raw)
+	if (s->cache_key != NULL && !s->raw)
 		r.build = snapcache_build_new(s->cache_key, &s->protocol,
 		    &s->metadata, s->seg.ckpt != NULL ? s->seg.ckpt->adds : -1);
 	r.seen = hset_new(1024);

@@ -27,7 +27,6 @@
 
 struct delta_table;
 struct err;
-struct snapcache_entry;
 
 /*
  * A live file of a snapshot, and its storage key (delta_path_key(),
@@ -51,9 +50,8 @@ struct delta_snapshot {
 	/* The parsed commits of the segment, oldest first. */
 	struct delta_action	**acts;
 	size_t			*nacts;
-	/* The snapshot cache: this version's key, its entry on a hit. */
+	/* The snapshot cache: this version's key (NULL: not cached). */
 	const char		*cache_key;
-	struct snapcache_entry	*cached;
 };
 
 /* The snapshot at version (-1: the latest). */

@@ -82,7 +82,7 @@ struct snapcache_entry {
 	size_t			 maplen;	/* bytes mapped */
 	size_t			 used;		/* bytes written */
 	size_t			 nfiles;
-	unsigned		 pins;
+	unsigned		 pins;		/* its files being read */
 	size_t			 keylen, plen, mlen;	/* after the header */
 	size_t			 files;		/* offset of the first record */
 };
@@ -252,46 +252,42 @@ find(const char *key, uint64_t h)
 	return NULL;
 }
 
-static void
-unpin(void *p)
-{
-	struct snapcache_entry	*e = p;
-
-	e->pins--;
-}
-
-struct snapcache_entry *
-snapcache_get(const char *key, struct arena *pin)
+/* The entry of key, made the most recently used; NULL: none. */
+static struct snapcache_entry *
+lookup(const char *key)
 {
 	struct snapcache_entry	*e;
-	uint64_t		 h;
 
-	if (sc.budget == 0)
-		return NULL;
-	h = key_hash(key);
-	e = find(key, h);
-	metrics_cache(MC_SNAPSHOT, e != NULL);
-	if (e == NULL)
+	if (sc.budget == 0 || (e = find(key, key_hash(key))) == NULL)
 		return NULL;
 	unlink_entry(e);
 	push_front(e);
-	e->pins++;
-	arena_defer(pin, unpin, e);
 	return e;
 }
 
-int
-snapcache_pm(const struct snapcache_entry *e, struct arena *a,
-    struct delta_action *protocol, struct delta_action *metadata,
-    struct err *err)
+struct snapcache_entry *
+snapcache_get(const char *key)
 {
-	const char	*p = entry_key(e) + e->keylen + 1;
+	return lookup(key);
+}
 
+int
+snapcache_pm(const char *key, struct arena *a, struct delta_action *protocol,
+    struct delta_action *metadata, struct err *err)
+{
+	struct snapcache_entry	*e;
+	const char		*p;
+
+	e = lookup(key);
+	metrics_cache(MC_SNAPSHOT, e != NULL);
+	if (e == NULL)
+		return 0;
+	p = entry_key(e) + e->keylen + 1;
 	if (delta_action_parse(a, p, e->plen, protocol, err) == -1 ||
 	    delta_action_parse(a, p + e->plen + 1, e->mlen, metadata,
 	    err) == -1)
 		return -1;
-	return 0;
+	return 1;
 }
 
 /* The next string of a record's text. */
@@ -336,22 +332,24 @@ rec_view(const struct rec *r, struct delta_action *a, const char **key)
 }
 
 int
-snapcache_files(const struct snapcache_entry *e, delta_file_fn fn,
-    void *ctx, struct err *err)
+snapcache_files(struct snapcache_entry *e, delta_file_fn fn, void *ctx,
+    struct err *err)
 {
 	const unsigned char	*p = (const unsigned char *)e + e->files;
 	const struct rec	*r;
 	struct delta_action	 a;
 	const char		*key;
 	size_t			 i;
+	int			 rc = 0;
 
-	for (i = 0; i < e->nfiles; i++, p += r->size) {
+	e->pins++;
+	for (i = 0; i < e->nfiles && rc == 0; i++, p += r->size) {
 		r = (const struct rec *)(const void *)p;
 		rec_view(r, &a, &key);
-		if (fn(ctx, &a, key, err) == -1)
-			return -1;
+		rc = fn(ctx, &a, key, err);
 	}
-	return 0;
+	e->pins--;
+	return rc;
 }
 
 /* --- building ------------------------------------------------------------- */

@@ -19,7 +19,7 @@
  * only when complete and within the budget; the least recently used go
  * first to make room.  What the cache holds, the entry being built
  * included, never exceeds the budget.  A snapshot too large for the
- * budget is remembered for a while so that its next requests do not try
+ * budget is remembered (the last few) so that its next requests do not try
  * again.  A process that never calls snapcache_configure() caches
  * nothing.
  */
@@ -54,22 +54,24 @@ char	*snapcache_key(struct arena *, const char *root, const char *cred_id,
 	    const struct delta_segment *);
 
 /*
- * The entry of key, or NULL (a miss).  A hit is pinned (never evicted)
- * until the arena is reset.
+ * The protocol and metaData actions of the snapshot of key, parsed into
+ * the arena: 1, or 0 when it is not cached (a miss), -1 on error.  This
+ * is the lookup the metrics count; it makes the entry the most recently
+ * used.
  */
-struct snapcache_entry *snapcache_get(const char *key, struct arena *pin);
-
-/* The entry's protocol and metaData actions, parsed into the arena. */
-int	snapcache_pm(const struct snapcache_entry *, struct arena *,
+int	snapcache_pm(const char *key, struct arena *,
 	    struct delta_action *protocol, struct delta_action *metadata,
 	    struct err *);
 
+/* The entry of key, or NULL: for snapcache_files() at once. */
+struct snapcache_entry *snapcache_get(const char *key);
+
 /*
  * Call fn on each live file of the entry, in replay order, until it
- * returns -1.  The actions have no raw text; they and their strings live
- * as long as the pin.
+ * returns -1.  The actions have no raw text and live during the call;
+ * the entry stays (never evicted) until the call returns.
  */
-int	snapcache_files(const struct snapcache_entry *, delta_file_fn fn,
+int	snapcache_files(struct snapcache_entry *, delta_file_fn fn,
 	    void *ctx, struct err *);
 
 /*

@@ -142,34 +142,39 @@ check_file(void *ctx, const struct delta_action *got, const char *gkey,
 	return 0;
 }
 
+static bool
+has(const char *key)
+{
+	return snapcache_get(key) != NULL;
+}
+
 static void
 test_roundtrip(void)
 {
-	struct arena		*a = arena_new(), *pin = arena_new();
+	struct arena		*a = arena_new();
 	struct snapcache_entry	*e;
 	struct delta_action	 p, m;
 	struct check		 c = { a, 0, 0 };
 	struct err		 err;
 
 	snapcache_configure(4 * 1024 * KIB);
-	ok(snapcache_get("t1", pin) == NULL, "a miss at first");
+	is_int(snapcache_pm("t1", a, &p, &m, &err), 0, "a miss at first");
 	is_int(put("t1", 500), 0, "500 files kept");
-	ok((e = snapcache_get("t1", pin)) != NULL, "then a hit");
-	if (e == NULL)
-		return;
-	ok(snapcache_files(e, check_file, &c, &err) == 0 && c.n == 500 &&
-	    c.bad == 0, "every field of every file as it went in, in order");
-	ok(snapcache_pm(e, a, &p, &m, &err) == 0 &&
+	ok(snapcache_pm("t1", a, &p, &m, &err) == 1 &&
 	    p.kind == DELTA_PROTOCOL && p.u.protocol.min_writer == 7 &&
 	    p.u.protocol.n_reader_features == 1 && m.kind == DELTA_METADATA &&
 	    strcmp(m.u.metadata.id, "tid") == 0 &&
 	    m.u.metadata.n_partition_columns == 1 &&
 	    m.rawlen == metadata.rawlen &&
 	    memcmp(m.raw, metadata.raw, m.rawlen) == 0,
-	    "protocol and metaData parsed back, raw text too");
+	    "then a hit: protocol and metaData parsed back, raw text too");
+	ok((e = snapcache_get("t1")) != NULL, "its entry");
+	if (e == NULL)
+		return;
+	ok(snapcache_files(e, check_file, &c, &err) == 0 && c.n == 500 &&
+	    c.bad == 0, "every field of every file as it went in, in order");
 	is_int(metrics_get()->cache[MC_SNAPSHOT][1], 1, "one hit counted");
 	is_int(metrics_get()->cache[MC_SNAPSHOT][0], 1, "one miss counted");
-	arena_free(pin);
 	arena_free(a);
 }
 
@@ -192,11 +197,27 @@ entries(void)
 	return n;
 }
 
+/* While the files of an entry are read, another build wants room. */
+static int
+build_meanwhile(void *ctx, const struct delta_action *act, const char *key,
+    struct err *e)
+{
+	int	*rc = ctx;
+
+	(void)act;
+	(void)key;
+	(void)e;
+	if (*rc == 1)
+		*rc = put("big", 5000);
+	return 0;
+}
+
 static void
 test_lru(void)
 {
-	struct arena	*pin = arena_new();
-	uint64_t	 ev = metrics_get()->counter[MX_SNAPSHOT_EVICTED];
+	uint64_t		 ev = metrics_get()->counter[MX_SNAPSHOT_EVICTED];
+	struct err		 err;
+	int			 rc = 1;
 
 	/* Each entry of 1700 files takes about 290 KiB. */
 	snapcache_configure(1024 * KIB);
@@ -204,38 +225,35 @@ test_lru(void)
 	ok(put("a", 1700) == 0 && put("b", 1700) == 0 && put("c", 1700) == 0,
 	    "three entries fit");
 	ok(held() <= 1024 * KIB, "within the budget (%zu bytes)", held());
-	ok(snapcache_get("a", pin) != NULL, "a used again");
-	arena_reset(pin);
+	ok(has("a"), "a used again");
 	is_int(put("d", 1700), 0, "a fourth entry");
-	ok(snapcache_get("b", pin) == NULL, "the least recently used (b) went");
-	ok(snapcache_get("a", pin) != NULL && snapcache_get("c", pin) != NULL &&
-	    snapcache_get("d", pin) != NULL, "a, c and d stayed");
+	ok(!has("b"), "the least recently used (b) went");
+	ok(has("a") && has("c") && has("d"), "a, c and d stayed");
 	is_int(metrics_get()->counter[MX_SNAPSHOT_EVICTED] - ev, 1,
 	    "one eviction counted");
-	/* a, c and d are pinned now: nothing can make room. */
-	ok(put("e", 1700) == -1 && snapcache_get("e", pin) == NULL &&
-	    entries() == 3, "no room while the others are pinned: not kept");
-	arena_reset(pin);
-	ok(put("e", 1700) == 0 && snapcache_get("e", pin) != NULL,
-	    "unpinned: kept");
+	/* 5000 files (850 KiB) need the room of all three. */
+	ok(snapcache_files(snapcache_get("a"), build_meanwhile, &rc,
+	    &err) == 0 && rc == -1 && has("a"),
+	    "while a is read it stays, and a build needing its room is not "
+	    "kept");
+	ok(put("big", 5000) == 0 && has("big") && !has("a") && entries() == 1,
+	    "afterwards: kept, in place of a, c and d");
 	ok(held() <= 1024 * KIB, "still within the budget");
-	arena_free(pin);
 }
 
 static void
 test_too_large(void)
 {
-	struct arena	*pin = arena_new();
 	uint64_t	 tl = metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE];
 
 	snapcache_configure(1024 * KIB);
 	ok(put("small", 1000) == 0, "a small entry");
-	is_int(put("big", 20000), -1, "20000 files do not fit 1 MiB");
-	ok(snapcache_get("big", pin) == NULL, "not kept");
+	is_int(put("toobig", 20000), -1, "20000 files do not fit 1 MiB");
+	ok(!has("toobig"), "not kept");
 	is_int(metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE] - tl, 1,
 	    "counted as too large");
-	is_int(put("big", 10), -1, "the same key is not tried again");
-	ok(snapcache_get("small", pin) == NULL && held() == 0,
+	is_int(put("toobig", 10), -1, "the same key is not tried again");
+	ok(!has("small") && held() == 0,
 	    "the build took the room of the older entry, then gave it back");
 	tl = metrics_get()->counter[MX_SNAPSHOT_TOO_LARGE];
 	is_int(put_expecting("huge", 5000, 100000), -1,
@@ -244,19 +262,12 @@ test_too_large(void)
 	    "counted as too large");
 	is_int(put_expecting("announced", 5000, 5500), 0,
 	    "5500 files announced would fit twice the budget: kept");
-	ok(snapcache_get("announced", pin) != NULL, "and found");
-	arena_reset(pin);
-	ok(put("small", 1000) == 0 && snapcache_get("small", pin) != NULL,
-	    "kept again");
+	ok(has("announced"), "and found");
 	snapcache_configure(0);
-	ok(!snapcache_enabled() && entries() == 1,
-	    "budget 0: off, only the pinned entry left");
-	arena_reset(pin);
-	snapcache_configure(0);
-	is_int(entries(), 0, "and gone once unpinned");
-	ok(snapcache_get("small", pin) == NULL && put("x", 1) == -1,
+	ok(!snapcache_enabled() && entries() == 0 && held() == 0,
+	    "budget 0: off, and empty");
+	ok(!has("announced") && put("x", 1) == -1,
 	    "off: no lookups, no builds");
-	arena_free(pin);
 }
 
 static void
