@@ -149,11 +149,19 @@ storage(struct buf *b, const struct metrics_shm *m)
 		}
 }
 
+/* A series without labels: its help, its type and its value. */
+static void
+single(struct buf *b, const char *name, const char *type, const char *text,
+    uint64_t v)
+{
+	help(b, name, type, text);
+	buf_addf(b, "%s %" PRIu64 "\n", name, v);
+}
+
 static void
 counter(struct buf *b, const char *name, const char *text, uint64_t v)
 {
-	help(b, name, "counter", text);
-	buf_addf(b, "%s %" PRIu64 "\n", name, v);
+	single(b, name, "counter", text, v);
 }
 
 static void
@@ -177,13 +185,11 @@ snapshot_cache(struct buf *b, const struct metrics_shm *m)
 	uint64_t	 bytes, entries;
 
 	metrics_workers_cache(&bytes, &entries);
-	help(b, "deltashare_snapshot_cache_bytes", "gauge",
-	    "Bytes of table snapshots the live workers keep in their caches.");
-	buf_addf(b, "deltashare_snapshot_cache_bytes %" PRIu64 "\n", bytes);
-	help(b, "deltashare_snapshot_cache_entries", "gauge",
-	    "Table snapshots the live workers keep in their caches.");
-	buf_addf(b, "deltashare_snapshot_cache_entries %" PRIu64 "\n",
-	    entries);
+	single(b, "deltashare_snapshot_cache_bytes", "gauge",
+	    "Bytes of table snapshots the live workers keep in their caches.",
+	    bytes);
+	single(b, "deltashare_snapshot_cache_entries", "gauge",
+	    "Table snapshots the live workers keep in their caches.", entries);
 	counter(b, "deltashare_snapshot_cache_evictions_total",
 	    "Snapshots dropped from a worker's cache to make room.",
 	    metrics_load(&m->counter[MX_SNAPSHOT_EVICTED]));

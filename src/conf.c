@@ -429,19 +429,14 @@ convert(struct loader *l, struct conf *c, size_t i)
 		*(char **)dst = xstrdup(v);
 		break;
 	case T_INT:
-		if (str_parse_i64(v, k->min, k->max, &n) == -1) {
-			problem(l, "%s.%s: '%s' is not an integer from %lld to "
-			    "%lld (from %s)", k->section, k->name, v,
-			    (long long)k->min, (long long)k->max, l->origin[i]);
-			return;
-		}
-		*(int64_t *)dst = n;
-		break;
 	case T_SIZE:
-		if (str_parse_size(v, k->min, k->max, &n) == -1) {
-			problem(l, "%s.%s: '%s' is not a size from %lld to "
-			    "%lld bytes (from %s)", k->section, k->name, v,
-			    (long long)k->min, (long long)k->max, l->origin[i]);
+		if ((k->type == T_INT ? str_parse_i64 : str_parse_size)(v,
+		    k->min, k->max, &n) == -1) {
+			problem(l, "%s.%s: '%s' is not %s from %lld to %lld%s "
+			    "(from %s)", k->section, k->name, v,
+			    k->type == T_INT ? "an integer" : "a size",
+			    (long long)k->min, (long long)k->max,
+			    k->type == T_INT ? "" : " bytes", l->origin[i]);
 			return;
 		}
 		*(int64_t *)dst = n;
