@@ -50,27 +50,34 @@ str_pct_decode(const char *in, size_t len, char *out, bool plus_is_space)
 }
 
 char *
-str_pct_encode(struct arena *a, const char *s, const char *keep)
+str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 n = strlen(s), i, o;
-	char			*out;
+	size_t			 i;
 	unsigned char		 c;
 
-	out = arena_alloc(a, n * 3 + 1);
-	for (i = o = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 		    c == '.' || c == '~' || (c != '\0' && strchr(keep, c)))
-			out[o++] = (char)c;
+			*out++ = (char)c;
 		else {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
+			*out++ = '%';
+			*out++ = hex[c >> 4];
+			*out++ = hex[c & 15];
 		}
 	}
-	out[o] = '\0';
+	return out;
+}
+
+char *
+str_pct_encode(struct arena *a, const char *s, const char *keep)
+{
+	size_t	 n = strlen(s);
+	char	*out = arena_alloc(a, n * 3 + 1);
+
+	*str_pct_encode_to(out, s, n, keep) = '\0';
 	return out;
 }
 
