@@ -454,22 +454,23 @@ check_name(const char *name, bool dir, struct err *e)
 
 	if (name == NULL || (n = strlen(name)) == 0)
 		return err_set(e, ERR_BAD_PARAM, "empty Azure blob name");
-	str_shorten(name, tmp, sizeof(tmp));
 	if (!str_utf8_valid(name, n) || !no_ctl(name, n, false))
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is not "
-		    "UTF-8 without control characters", tmp);
+		    "UTF-8 without control characters",
+		    str_shorten(name, tmp, sizeof(tmp)));
 	for (i = 0; i < n; i++)
 		if (name[i] == '/')
 			segs++;
-	if (str_utf8_len(name, n) > AZSIGN_NAME_MAX ||
+	if ((n > AZSIGN_NAME_MAX && str_utf8_len(name, n) > AZSIGN_NAME_MAX) ||
 	    segs > AZSIGN_SEGMENTS_MAX)
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is over "
-		    "%d characters or %d segments", tmp, AZSIGN_NAME_MAX,
+		    "%d characters or %d segments",
+		    str_shorten(name, tmp, sizeof(tmp)), AZSIGN_NAME_MAX,
 		    AZSIGN_SEGMENTS_MAX);
 	if (dir && (name[0] == '/' || name[n - 1] == '/' ||
 	    strstr(name, "//") != NULL))
 		return err_set(e, ERR_BAD_PARAM, "Azure directory '%s' has an "
-		    "empty segment", tmp);
+		    "empty segment", str_shorten(name, tmp, sizeof(tmp)));
 	return 0;
 }
 
@@ -483,8 +484,9 @@ valid_perm(const char *p, enum azsign_resource r)
 	    strcmp(p, "rl") == 0);
 }
 
+/* The SAS's fields; its name too unless it comes later (presigner). */
 static int
-check_sas(const struct azsign_sas *s, struct err *e)
+check_sas(const struct azsign_sas *s, bool name, struct err *e)
 {
 	char	 tmp[40];
 
@@ -497,7 +499,7 @@ check_sas(const struct azsign_sas *s, struct err *e)
 	if (s->resource == AZSIGN_CONTAINER && s->name != NULL)
 		return err_set(e, ERR_BAD_PARAM, "a container SAS has no "
 		    "blob name");
-	if (s->resource != AZSIGN_CONTAINER &&
+	if (name && s->resource != AZSIGN_CONTAINER &&
 	    check_name(s->name, s->resource == AZSIGN_DIRECTORY, e) == -1)
 		return -1;
 	if (s->permissions == NULL || !valid_perm(s->permissions, s->resource))
@@ -562,36 +564,145 @@ sas_query(struct arena *a, const struct azsign_sas *s, const char *st,
 	return out;
 }
 
+/*
+ * The string to sign before and after "/" name: sp st se, the resource
+ * up to its container, then si sip spr sv sr and 7 empty fields.
+ */
+static void
+sas_to_sign(struct arena *a, const struct azsign_key *k,
+    const struct azsign_sas *s, const char *st, const char *se,
+    const char **head, const char **tail)
+{
+	*head = arena_printf(a, "%s\n%s\n%s\n/blob/%s/%s", s->permissions, st,
+	    se, k->account, s->container);
+	*tail = arena_printf(a, "\n\n\n%s\n%s\n%s\n\n\n\n\n\n\n",
+	    s->protocol != NULL ? s->protocol : "", AZSIGN_VERSION,
+	    sr_names[s->resource]);
+}
+
+/* The SAS's times: st ("" without a start) and se. */
+static void
+sas_times(const struct azsign_sas *s, char st[32], char se[32])
+{
+	*st = '\0';
+	if (s->start != 0)
+		iso_time(s->start, st);
+	iso_time(s->expiry, se);
+}
+
 int
 azsign_sas(const struct azsign_key *k, const struct azsign_sas *s,
     struct arena *a, struct azsign_signed *out, struct err *e)
 {
-	const char	*res;
-	char		 st[32] = "", se[32], sig[SIG_LEN];
+	const char	*head, *tail;
+	char		 st[32], se[32], sig[SIG_LEN];
 
 	memset(out, 0, sizeof(*out));
-	if (check_key(k, e) == -1 || check_sas(s, e) == -1)
+	if (check_key(k, e) == -1 || check_sas(s, true, e) == -1)
 		return -1;
-	if (s->start != 0)
-		iso_time(s->start, st);
-	iso_time(s->expiry, se);
+	sas_times(s, st, se);
+	sas_to_sign(a, k, s, st, se, &head, &tail);
 	if (s->resource == AZSIGN_CONTAINER) {
-		res = arena_printf(a, "/blob/%s/%s", k->account, s->container);
+		out->to_sign = arena_printf(a, "%s%s", head, tail);
 		out->path = arena_printf(a, "/%s", s->container);
 	} else {
-		res = arena_printf(a, "/blob/%s/%s/%s", k->account,
-		    s->container, s->name);
+		out->to_sign = arena_printf(a, "%s/%s%s", head, s->name, tail);
 		out->path = arena_printf(a, "/%s/%s", s->container,
 		    str_pct_encode(a, s->name, "/"));
 	}
-	/* sp st se resource si sip spr sv sr, then 7 empty fields. */
-	out->to_sign = arena_printf(a, "%s\n%s\n%s\n%s\n\n\n%s\n%s\n%s"
-	    "\n\n\n\n\n\n\n", s->permissions, st, se, res,
-	    s->protocol != NULL ? s->protocol : "", AZSIGN_VERSION,
-	    sr_names[s->resource]);
 	sign(k, out->to_sign, sig);
 	out->value = sas_query(a, s, st, se, sig);
 	return 0;
+}
+
+/* Append s to b; its length. */
+static size_t
+put(struct buf *b, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	buf_add(b, s, n);
+	return n;
+}
+
+int
+azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
+    const struct azsign_sas *s, const char *origin, struct arena *a,
+    struct err *e)
+{
+	const char	*head, *tail;
+	char		 st[32], se[32];
+	size_t		 off[3];
+	struct buf	 b;
+
+	memset(p, 0, sizeof(*p));
+	if (check_key(k, e) == -1 || check_sas(s, false, e) == -1)
+		return -1;
+	if (s->resource != AZSIGN_BLOB)
+		return err_set(e, ERR_BAD_PARAM, "a presigner signs blobs");
+	sas_times(s, st, se);
+	sas_to_sign(a, k, s, st, se, &head, &tail);
+	/* One block: URL head, name prefix, tail, query, NUL each. */
+	buf_init(&b, 0);
+	p->headlen = put(&b, origin);
+	p->headlen += put(&b, "/");
+	p->headlen += put(&b, s->container);
+	p->headlen += put(&b, "/");
+	buf_addc(&b, '\0');
+	off[0] = b.len;
+	p->prefixlen = put(&b, s->name != NULL ? s->name : "");
+	buf_addc(&b, '\0');
+	off[1] = b.len;
+	p->taillen = put(&b, tail);
+	buf_addc(&b, '\0');
+	off[2] = b.len;
+	p->querylen = put(&b, "?");
+	p->querylen += put(&b, sas_query(a, s, st, se, ""));
+	p->text = buf_detach(&b);
+	p->head = p->text;
+	p->prefix = p->text + off[0];
+	p->tail = p->text + off[1];
+	p->query = p->text + off[2];
+	crypto_hmac_init(&p->mac, k->key, k->keylen);
+	crypto_hmac_update(&p->mac, head, strlen(head));
+	crypto_hmac_update(&p->mac, "/", 1);
+	return 0;
+}
+
+int
+azsign_presigner_url(const struct azsign_presigner *p, const char *name,
+    struct arena *a, const char **url, struct err *e)
+{
+	struct crypto_hmac m = p->mac;
+	unsigned char	 mac[CRYPTO_SHA256_LEN];
+	size_t		 n = strlen(name);
+	char		*full, *u, *o, sig[SIG_LEN];
+
+	full = arena_alloc(a, p->prefixlen + n + 1);
+	memcpy(full, p->prefix, p->prefixlen);
+	memcpy(full + p->prefixlen, name, n + 1);
+	n += p->prefixlen;
+	if (check_name(full, false, e) == -1)
+		return -1;
+	crypto_hmac_update(&m, full, n);
+	crypto_hmac_update(&m, p->tail, p->taillen);
+	crypto_hmac_final(&m, mac);
+	b64_encode(mac, sizeof(mac), sig);
+	u = arena_alloc(a, p->headlen + 3 * n + p->querylen + 3 * SIG_LEN);
+	memcpy(u, p->head, p->headlen);
+	o = str_pct_encode_to(u + p->headlen, full, n, "/");
+	memcpy(o, p->query, p->querylen);
+	o = str_pct_encode_to(o + p->querylen, sig, SIG_LEN - 1, "/");
+	*o = '\0';
+	*url = u;
+	return 0;
+}
+
+void
+azsign_presigner_wipe(struct azsign_presigner *p)
+{
+	free(p->text);
+	crypto_wipe(p, sizeof(*p));
 }
 
 void
