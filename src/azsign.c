@@ -449,18 +449,22 @@ valid_container(const char *s)
 static int
 check_name(const char *name, bool dir, struct err *e)
 {
+	const unsigned char *p = (const unsigned char *)name;
 	size_t	 n, segs = 1, i;
+	unsigned ctl = 0;
 	char	 tmp[64];
 
 	if (name == NULL || (n = strlen(name)) == 0)
 		return err_set(e, ERR_BAD_PARAM, "empty Azure blob name");
-	if (!str_utf8_valid(name, n) || !no_ctl(name, n, false))
+	/* One pass without branches: controls (C0, DEL) and segments. */
+	for (i = 0; i < n; i++) {
+		ctl |= (p[i] < 0x20) | (p[i] == 0x7f);
+		segs += p[i] == '/';
+	}
+	if (ctl || !str_utf8_valid(name, n))
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is not "
 		    "UTF-8 without control characters",
 		    str_shorten(name, tmp, sizeof(tmp)));
-	for (i = 0; i < n; i++)
-		if (name[i] == '/')
-			segs++;
 	if ((n > AZSIGN_NAME_MAX && str_utf8_len(name, n) > AZSIGN_NAME_MAX) ||
 	    segs > AZSIGN_SEGMENTS_MAX)
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is over "

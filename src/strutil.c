@@ -49,6 +49,12 @@ str_pct_decode(const char *in, size_t len, char *out, bool plus_is_space)
 	return (long)o;
 }
 
+/* RFC 3986 unreserved characters (a GNU C range initialiser). */
+static const bool unreserved[256] = {
+	['A' ... 'Z'] = true, ['a' ... 'z'] = true, ['0' ... '9'] = true,
+	['-'] = true, ['.'] = true, ['_'] = true, ['~'] = true,
+};
+
 char *
 str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
 {
@@ -58,9 +64,7 @@ str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~' || (c != '\0' && strchr(keep, c)))
+		if (unreserved[c] || (c != '\0' && strchr(keep, c)))
 			*out++ = (char)c;
 		else {
 			*out++ = '%';
