@@ -201,14 +201,29 @@ sign(const struct azsign_key *k, const char *s, char out[SIG_LEN])
 	b64_encode(mac, sizeof(mac), out);
 }
 
-/* True if none of the n bytes of s is a control character (C0, DEL). */
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/*
+ * True if none of the n bytes of s is a control character (C0, DEL).
+ * Eight bytes at a time while none is: w - 0x20 in every byte borrows
+ * into a byte's high bit that was clear in w only where a byte was
+ * below 0x20, and w ^ 0x7f has a zero byte only where w had DEL.
+ */
 static bool
 no_ctl(const char *s, size_t n, bool tab_ok)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i;
+	uint64_t	 w, d;
+	size_t		 i = 0;
 
-	for (i = 0; i < n; i++)
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, p + i, 8);
+		d = w ^ (0x7f * ONES);
+		if ((((w - 0x20 * ONES) & ~w) | ((d - ONES) & ~d)) & HIGHS)
+			break;
+	}
+	for (; i < n; i++)
 		if ((p[i] < 0x20 && !(tab_ok && p[i] == '\t')) || p[i] == 0x7f)
 			return false;
 	return true;
@@ -449,19 +464,16 @@ valid_container(const char *s)
 static int
 check_name(const char *name, bool dir, struct err *e)
 {
-	const unsigned char *p = (const unsigned char *)name;
-	size_t	 n, segs = 1, i;
-	unsigned ctl = 0;
-	char	 tmp[64];
+	const char	*p;
+	size_t		 n, segs = 1;
+	char		 tmp[64];
 
 	if (name == NULL || (n = strlen(name)) == 0)
 		return err_set(e, ERR_BAD_PARAM, "empty Azure blob name");
-	/* One pass without branches: controls (C0, DEL) and segments. */
-	for (i = 0; i < n; i++) {
-		ctl |= (p[i] < 0x20) | (p[i] == 0x7f);
-		segs += p[i] == '/';
-	}
-	if (ctl || !str_utf8_valid(name, n))
+	for (p = name; (p = memchr(p, '/', n - (size_t)(p - name))) != NULL;
+	    p++)
+		segs++;
+	if (!no_ctl(name, n, false) || !str_utf8_valid(name, n))
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is not "
 		    "UTF-8 without control characters",
 		    str_shorten(name, tmp, sizeof(tmp)));
@@ -673,6 +685,20 @@ azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
 	return 0;
 }
 
+/* A base64 signature in a query: "+" and "=" encoded, "/" kept. */
+static char *
+sig_encode(char *out, const char *sig)
+{
+	for (; *sig != '\0'; sig++)
+		if (*sig == '+' || *sig == '=') {
+			*out++ = '%';
+			*out++ = *sig == '+' ? '2' : '3';
+			*out++ = *sig == '+' ? 'B' : 'D';
+		} else
+			*out++ = *sig;
+	return out;
+}
+
 int
 azsign_presigner_url(const struct azsign_presigner *p, const char *name,
     struct arena *a, const char **url, struct err *e)
@@ -696,7 +722,7 @@ azsign_presigner_url(const struct azsign_presigner *p, const char *name,
 	memcpy(u, p->head, p->headlen);
 	o = str_pct_encode_to(u + p->headlen, full, n, "/");
 	memcpy(o, p->query, p->querylen);
-	o = str_pct_encode_to(o + p->querylen, sig, SIG_LEN - 1, "/");
+	o = sig_encode(o + p->querylen, sig);
 	*o = '\0';
 	*url = u;
 	return 0;

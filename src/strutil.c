@@ -64,7 +64,9 @@ str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (unreserved[c] || (c != '\0' && strchr(keep, c)))
+		if (unreserved[c] || (c != '\0' && *keep != '\0' &&
+		    (c == *keep || (keep[1] != '\0' &&
+		    strchr(keep + 1, c) != NULL))))
 			*out++ = (char)c;
 		else {
 			*out++ = '%';

@@ -698,6 +698,28 @@ test_presigner(struct arena *a, const struct azsign_key *k)
 		ok(azsign_presigner_url(&p, bad[i], a, &url, &e) == -1 &&
 		    e.kind == ERR_BAD_PARAM, "presigner refuses bad name %zu",
 		    i);
+	/* Controls anywhere among 20 bytes (eight at a time, then one). */
+	for (i = 0; i < 20; i++) {
+		static const char ctl[] = "\x01\x1f\x7f\t";
+		char	 n[21];
+		size_t	 j;
+
+		for (j = 0; j < sizeof(ctl) - 1; j++) {
+			memset(n, ' ' + (int)j, 20);
+			n[20] = '\0';
+			n[i] = ctl[j];
+			if (!ok(azsign_presigner_url(&p, n, a, &url, &e) == -1,
+			    "presigner refuses control %#x at %zu",
+			    (unsigned)(unsigned char)ctl[j], i))
+				break;
+		}
+		memset(n, '~', 20);
+		n[20] = '\0';
+		n[i] = ' ';
+		ok(azsign_presigner_url(&p, arena_printf(a, "%.*s\xc3\xa9%s",
+		    (int)i, n, n + i), a, &url, &e) == 0,
+		    "presigner takes ' ', '~' and U+00E9 at %zu", i);
+	}
 	big = arena_alloc(a, 2 * AZSIGN_NAME_MAX);
 	memset(big, 'a', AZSIGN_NAME_MAX - 4);
 	big[AZSIGN_NAME_MAX - 4] = '\0';
