@@ -59,22 +59,26 @@ char *
 str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 i;
-	unsigned char		 c;
+	const unsigned char	*u = (const unsigned char *)s;
+	const unsigned char	 k0 = (unsigned char)keep[0];
+	const bool		 more = k0 != '\0' && keep[1] != '\0';
+	size_t			 i = 0, j;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (unreserved[c] || (c != '\0' && *keep != '\0' &&
-		    (c == *keep || (keep[1] != '\0' &&
-		    strchr(keep + 1, c) != NULL))))
-			*out++ = (char)c;
-		else {
-			*out++ = '%';
-			*out++ = hex[c >> 4];
-			*out++ = hex[c & 15];
-		}
+	/* Runs of characters kept as they are, copied at once. */
+	for (;;) {
+		for (j = i; j < n && (unreserved[u[j]] || (u[j] != '\0' &&
+		    (u[j] == k0 || (more && strchr(keep + 1, u[j]) != NULL))));
+		    j++)
+			;
+		memcpy(out, s + i, j - i);
+		out += j - i;
+		if (j == n)
+			return out;
+		*out++ = '%';
+		*out++ = hex[u[j] >> 4];
+		*out++ = hex[u[j] & 15];
+		i = j + 1;
 	}
-	return out;
 }
 
 char *
@@ -346,10 +350,12 @@ str_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i;
+	unsigned char		 c;
 
 	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
+		c = in[i];		/* once: out may alias in */
+		out[2 * i] = hex[c >> 4];
+		out[2 * i + 1] = hex[c & 15];
 	}
 	out[2 * n] = '\0';
 }
