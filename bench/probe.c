@@ -21,11 +21,15 @@
  *	probe sign-az-ds N	the same through deltashare's Azure storage
  *	probe sign-local-ds N	N file URLs of a local table (fileurl.c),
  *				as a query makes them
+ *	probe jwt N		token_verify() of one bearer token, N times
+ *				with HS256, N / 10 times with RS256 (RSA
+ *				2048) and ES256 (P-256), keys made at start
  *
  * Each prints one JSON object: {"probe", "seconds", ...counts}; the sign
- * probes {"probe", "seconds", "urls", "us_per_url"}.  The times cover
- * the work only (not reading the directory listing).  A sign floor first
- * checks that its URL is deltashare's, byte for byte.
+ * probes {"probe", "seconds", "urls", "us_per_url"}, jwt one line per
+ * algorithm {"probe", "alg", "seconds", "tokens", "us_per_token"}.  The
+ * times cover the work only (not reading the directory listing).  A sign
+ * floor first checks that its URL is deltashare's, byte for byte.
  */
 #include "config.h"
 
@@ -298,8 +302,10 @@ main(int argc, char *argv[])
 		return probe_sign_ds(argv[1], n);
 	if (strcmp(argv[1], "sign-local-ds") == 0)
 		return probe_sign_local_ds(n);
+	if (strcmp(argv[1], "jwt") == 0)
+		return probe_jwt(n);
 usage:
 	fprintf(stderr, "usage: probe read|replay|emit DIR | probe sign|"
-	    "sign-ds|sign-az|sign-az-ds|sign-local-ds N\n");
+	    "sign-ds|sign-az|sign-az-ds|sign-local-ds|jwt N\n");
 	return 2;
 }

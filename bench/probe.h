@@ -1,7 +1,7 @@
 /*
  * probe.h: what the files of bench/probe share (probe.c: the log
  * floors; probe_sign.c: the URL-signing floors and their deltashare
- * counterparts).
+ * counterparts; probe_jwt.c: bearer token checks).
  */
 #ifndef DS_PROBE_H
 #define DS_PROBE_H
@@ -24,5 +24,8 @@ size_t	probe_s3_url(const char *key, char out[PROBE_URL_MAX]);
 int	probe_sign(const char *kind, long n);
 int	probe_sign_ds(const char *kind, long n);
 int	probe_sign_local_ds(long n);
+
+/* jwt: token_verify() per token, HS256, RS256 and ES256 (probe_jwt.c). */
+int	probe_jwt(long n);
 
 #endif
