@@ -30,6 +30,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define SIG_LEN		45	/* base64 of 32 bytes and NUL */
 #define LOWER_DIGIT	"abcdefghijklmnopqrstuvwxyz0123456789"
@@ -631,16 +632,6 @@ azsign_sas(const struct azsign_key *k, const struct azsign_sas *s,
 	return 0;
 }
 
-/* Append s to b; its length. */
-static size_t
-put(struct buf *b, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	buf_add(b, s, n);
-	return n;
-}
-
 int
 azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
     const struct azsign_sas *s, const char *origin, struct arena *a,
@@ -648,8 +639,6 @@ azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
 {
 	const char	*head, *tail;
 	char		 st[32], se[32];
-	size_t		 off[3];
-	struct buf	 b;
 
 	memset(p, 0, sizeof(*p));
 	if (check_key(k, e) == -1 || check_sas(s, false, e) == -1)
@@ -658,27 +647,14 @@ azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
 		return err_set(e, ERR_BAD_PARAM, "a presigner signs blobs");
 	sas_times(s, st, se);
 	sas_to_sign(a, k, s, st, se, &head, &tail);
-	/* One block: URL head, name prefix, tail, query, NUL each. */
-	buf_init(&b, 0);
-	p->headlen = put(&b, origin);
-	p->headlen += put(&b, "/");
-	p->headlen += put(&b, s->container);
-	p->headlen += put(&b, "/");
-	buf_addc(&b, '\0');
-	off[0] = b.len;
-	p->prefixlen = put(&b, s->name != NULL ? s->name : "");
-	buf_addc(&b, '\0');
-	off[1] = b.len;
-	p->taillen = put(&b, tail);
-	buf_addc(&b, '\0');
-	off[2] = b.len;
-	p->querylen = put(&b, "?");
-	p->querylen += put(&b, sas_query(a, s, st, se, ""));
-	p->text = buf_detach(&b);
-	p->head = p->text;
-	p->prefix = p->text + off[0];
-	p->tail = p->text + off[1];
-	p->query = p->text + off[2];
+	p->head = xasprintf("%s/%s/", origin, s->container);
+	p->headlen = strlen(p->head);
+	p->prefix = xstrdup(s->name != NULL ? s->name : "");
+	p->prefixlen = strlen(p->prefix);
+	p->tail = xstrdup(tail);
+	p->taillen = strlen(p->tail);
+	p->query = xasprintf("?%s", sas_query(a, s, st, se, ""));
+	p->querylen = strlen(p->query);
 	crypto_hmac_init(&p->mac, k->key, k->keylen);
 	crypto_hmac_update(&p->mac, head, strlen(head));
 	crypto_hmac_update(&p->mac, "/", 1);
@@ -731,7 +707,10 @@ azsign_presigner_url(const struct azsign_presigner *p, const char *name,
 void
 azsign_presigner_wipe(struct azsign_presigner *p)
 {
-	free(p->text);
+	free(p->head);
+	free(p->prefix);
+	free(p->tail);
+	free(p->query);
 	crypto_wipe(p, sizeof(*p));
 }
 

@@ -147,17 +147,17 @@ int	azsign_sas(const struct azsign_key *, const struct azsign_sas *,
  * MAC of the string to sign's head once; azsign_presigner_url() then
  * checks and signs one name (the prefix followed by name) into a whole
  * URL, the same as azsign_sas() gives.  The presigner holds key material
- * and memory: azsign_presigner_wipe() it (also after a failed init).
+ * and memory: azsign_presigner_wipe() it (also after a failed init, or
+ * on a zeroed one).
  */
 struct azsign_presigner {
-	char			*text;		/* the strings below, malloc'd */
-	const char		*head;		/* origin "/container/" */
+	char			*head;		/* origin "/container/" */
 	size_t			 headlen;
-	const char		*prefix;	/* of names, decoded */
+	char			*prefix;	/* of names, decoded */
 	size_t			 prefixlen;
-	const char		*tail;		/* string to sign after a name */
+	char			*tail;		/* string to sign after a name */
 	size_t			 taillen;
-	const char		*query;		/* "?se=...&sig=" */
+	char			*query;		/* "?se=...&sig=" */
 	size_t			 querylen;
 	struct crypto_hmac	 mac;		/* its head fed */
 };

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "sigv4.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define ALGO	"AWS4-HMAC-SHA256"
 
@@ -284,39 +285,15 @@ sigv4_sign(const struct sigv4_req *rq, struct sigv4_creds *c,
 	return 0;
 }
 
-/* Append s to b, with its length. */
-static size_t
-put(struct buf *b, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	buf_add(b, s, n);
-	return n;
-}
-
-int
-sigv4_presigner_init(struct sigv4_presigner *p, const struct sigv4_req *rq,
-    struct sigv4_creds *c, int64_t expires, const char *origin,
-    struct arena *a, struct err *e)
+/* The canonical query of presigned URLs: the request's and X-Amz-*. */
+static const char *
+presign_query(struct arena *a, const struct sigv4_req *rq,
+    const struct sigv4_creds *c, int64_t expires, const char *date,
+    const char *stamp, const char *names)
 {
 	struct sigv4_param x[6];
-	struct sigv4_kcache scratch;
-	const char	*headers, *names, *hash, *query, *path;
-	char		 date[9], stamp[17];
-	size_t		 n = 0, off[5];
-	struct buf	 b;
+	size_t		 n = 0;
 
-	memset(p, 0, sizeof(*p));
-	if (check(rq, c, e) == -1)
-		return -1;
-	if (expires < 1 || expires > SIGV4_MAX_EXPIRES)
-		return err_set(e, ERR_BAD_PARAM, "a presigned URL lives 1 to "
-		    "%d seconds, not %lld", SIGV4_MAX_EXPIRES,
-		    (long long)expires);
-	amz_time(rq->now, date, stamp);
-	hash = rq->payload_hash != NULL ? rq->payload_hash :
-	    "UNSIGNED-PAYLOAD";
-	headers = canon_headers(a, rq, NULL, 0, &names);
 	x[n].name = "X-Amz-Algorithm";
 	x[n++].value = ALGO;
 	x[n].name = "X-Amz-Credential";
@@ -332,46 +309,53 @@ sigv4_presigner_init(struct sigv4_presigner *p, const struct sigv4_req *rq,
 	}
 	x[n].name = "X-Amz-SignedHeaders";
 	x[n++].value = names;
-	query = canon_query(a, rq, x, n);
-	path = sigv4_encode(a, rq->path, true);
+	return canon_query(a, rq, x, n);
+}
 
-	/* One block: method, URL head, tail, query, to_sign, NUL each. */
-	buf_init(&b, 0);
-	off[0] = put(&b, rq->method) + 1;
-	buf_addc(&b, '\0');
-	p->originlen = put(&b, origin);
-	p->headlen = p->originlen + put(&b, path);
-	buf_addc(&b, '\0');
-	off[1] = b.len;
-	buf_addf(&b, "\n%s\n%s\n%s\n%s", query, headers, names, hash);
-	p->taillen = b.len - off[1];
-	buf_addc(&b, '\0');
-	off[2] = b.len;
-	buf_addf(&b, "?%s&X-Amz-Signature=", query);
-	p->querylen = b.len - off[2];
-	buf_addc(&b, '\0');
-	off[3] = b.len;
-	buf_addf(&b, ALGO "\n%s\n%s/%s/%s/aws4_request\n", stamp, date,
-	    c->region, c->service);
-	off[4] = b.len - off[3];
-	p->text = buf_detach(&b);
-	p->method = p->text;
-	p->head = p->text + off[0];
-	p->tail = p->text + off[1];
-	p->query = p->text + off[2];
-	p->to_sign = p->text + off[3];
+int
+sigv4_presigner_init(struct sigv4_presigner *p, const struct sigv4_req *rq,
+    struct sigv4_creds *c, int64_t expires, const char *origin,
+    struct arena *a, struct err *e)
+{
+	struct sigv4_kcache scratch;
+	const char	*headers, *names, *hash, *query;
+	char		 date[9], stamp[17];
 
+	memset(p, 0, sizeof(*p));
+	if (check(rq, c, e) == -1)
+		return -1;
+	if (expires < 1 || expires > SIGV4_MAX_EXPIRES)
+		return err_set(e, ERR_BAD_PARAM, "a presigned URL lives 1 to "
+		    "%d seconds, not %lld", SIGV4_MAX_EXPIRES,
+		    (long long)expires);
+	amz_time(rq->now, date, stamp);
+	hash = rq->payload_hash != NULL ? rq->payload_hash :
+	    "UNSIGNED-PAYLOAD";
+	headers = canon_headers(a, rq, NULL, 0, &names);
+	query = presign_query(a, rq, c, expires, date, stamp, names);
+	p->method = xstrdup(rq->method);
+	p->originlen = strlen(origin);
+	p->head = xasprintf("%s%s", origin, sigv4_encode(a, rq->path, true));
+	p->headlen = strlen(p->head);
+	p->tail = xasprintf("\n%s\n%s\n%s\n%s", query, headers, names, hash);
+	p->taillen = strlen(p->tail);
+	p->query = xasprintf("?%s&X-Amz-Signature=", query);
+	p->querylen = strlen(p->query);
+	p->to_sign = xasprintf(ALGO "\n%s\n%s/%s/%s/aws4_request\n", stamp,
+	    date, c->region, c->service);
+	/* "METHOD\n" and the prefix hashed; the MAC fed the to_sign head. */
 	crypto_sha256_init(&p->canon);
-	crypto_sha256_update(&p->canon, p->method, off[0] - 1);
+	crypto_sha256_update(&p->canon, p->method, strlen(p->method));
 	crypto_sha256_update(&p->canon, "\n", 1);
 	crypto_sha256_update(&p->canon, p->head + p->originlen,
 	    p->headlen - p->originlen);
 	memset(&scratch, 0, sizeof(scratch));
 	p->mac = *signing_key(c, date, &scratch);
 	crypto_wipe(&scratch, sizeof(scratch));
-	crypto_hmac_update(&p->mac, p->to_sign, off[4]);
+	crypto_hmac_update(&p->mac, p->to_sign, strlen(p->to_sign));
 	return 0;
 }
+
 /*
  * The hex SHA-256 of the canonical request whose path is the prefix
  * followed by the n encoded bytes at path, and the signature.
@@ -412,7 +396,11 @@ sigv4_presigner_url(const struct sigv4_presigner *p, const char *path,
 void
 sigv4_presigner_wipe(struct sigv4_presigner *p)
 {
-	free(p->text);
+	free(p->method);
+	free(p->head);
+	free(p->tail);
+	free(p->query);
+	free(p->to_sign);
 	crypto_wipe(p, sizeof(*p));
 }
 
@@ -422,7 +410,7 @@ sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
     struct err *e)
 {
 	struct sigv4_presigner p;
-	char		 ch[65], sig[65];
+	char		 ch[65], sig[65], date[9], stamp[17];
 
 	memset(out, 0, sizeof(*out));
 	if (sigv4_presigner_init(&p, rq, c, expires, "", a, e) == -1) {
@@ -436,7 +424,8 @@ sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
 	out->canonical = arena_printf(a, "%s\n%s%s", p.method, out->path,
 	    p.tail);
 	out->to_sign = arena_printf(a, "%s%s", p.to_sign, ch);
-	out->amz_date = arena_strndup(a, strchr(p.to_sign, '\n') + 1, 16);
+	amz_time(rq->now, date, stamp);
+	out->amz_date = arena_strdup(a, stamp);
 	sigv4_presigner_wipe(&p);
 	return 0;
 }

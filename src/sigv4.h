@@ -102,19 +102,19 @@ int	sigv4_presign(const struct sigv4_req *, struct sigv4_creds *,
  * sigv4_presigner_init() from a request whose path is the raw prefix of
  * the paths to come ("/bucket/dir/"), for a URL that starts with origin
  * ("https://host").  It holds key material and memory of its own:
- * sigv4_presigner_wipe() it when done (also safe after a failed init).
+ * sigv4_presigner_wipe() it when done (also safe after a failed init,
+ * or on a zeroed one).
  */
 struct sigv4_presigner {
-	char			*text;		/* the strings below, malloc'd */
-	const char		*method;
-	const char		*head;		/* origin and encoded prefix */
+	char			*method;
+	char			*head;		/* origin, encoded prefix */
 	size_t			 headlen, originlen;
-	const char		*tail;		/* canonical request after
+	char			*tail;		/* the canonical request after
 						   the path: "\n" query... */
 	size_t			 taillen;
-	const char		*query;		/* "?" query "&X-Amz-Signature=" */
+	char			*query;		/* "?" query "&X-Amz-Signature=" */
 	size_t			 querylen;
-	const char		*to_sign;	/* string to sign's head */
+	char			*to_sign;	/* the string to sign's head */
 	struct crypto_sha256	 canon;		/* method and prefix fed */
 	struct crypto_hmac	 mac;		/* to_sign fed */
 };

@@ -736,7 +736,7 @@ test_presigner(struct arena *a, const struct azsign_key *k)
 	    "presigner: %d segments with its prefix are refused",
 	    AZSIGN_SEGMENTS_MAX + 1);
 	azsign_presigner_wipe(&p);
-	ok(p.text == NULL && p.headlen == 0, "presigner wiped");
+	ok(p.head == NULL && p.headlen == 0, "presigner wiped");
 	sas_base(&s);
 	s.resource = AZSIGN_CONTAINER;
 	s.name = NULL;

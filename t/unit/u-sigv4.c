@@ -554,10 +554,10 @@ test_presigner(void)
 					goto out;
 			}
 	}
-	ok(p.text == NULL && p.headlen == 0, "presigner wiped");
+	ok(p.head == NULL && p.headlen == 0, "presigner wiped");
 	r.path = "/b/";
 	ok(sigv4_presigner_init(&p, &r, &c, 0, "", a, &e) == -1 &&
-	    p.text == NULL, "presigner: expires 0 refused");
+	    p.head == NULL, "presigner: expires 0 refused");
 	sigv4_presigner_wipe(&p);
 	r.path = "b/";
 	ok(sigv4_presigner_init(&p, &r, &c, 60, "", a, &e) == -1,
