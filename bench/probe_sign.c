@@ -204,20 +204,24 @@ s3_floor_url(const struct s3_floor *f, const char *key, char *out)
 	return (size_t)(p - out);
 }
 
+/* deltashare's S3 or Azure storage of the floors' files (no I/O). */
 static struct storage *
-s3_open(void)
+ds_open(enum cred_kind kind)
 {
 	struct cred	 c;
 	struct storage	*st;
 	struct err	 e;
 
 	memset(&c, 0, sizeof(c));
-	c.kind = CRED_S3;
+	c.kind = kind;
 	c.access_key = S3_ACCESS;
 	c.secret_key = S3_SECRET;
 	c.region = S3_REGION;
-	if ((st = storage_s3_open(S3_LOCATION, &c, &e)) == NULL)
-		probe_die("storage_s3_open: %s", e.msg);
+	c.account = AZ_ACCOUNT;
+	c.account_key = AZ_KEY;
+	if ((st = storage_open_cred(kind == CRED_S3 ? S3_LOCATION :
+	    AZ_LOCATION, &c, &e)) == NULL)
+		probe_die("storage_open_cred: %s", e.msg);
 	return st;
 }
 
@@ -285,22 +289,6 @@ az_floor_url(const struct az_floor *f, const char *key, char *out)
 	return (size_t)(p - out);
 }
 
-static struct storage *
-az_open(void)
-{
-	struct cred	 c;
-	struct storage	*st;
-	struct err	 e;
-
-	memset(&c, 0, sizeof(c));
-	c.kind = CRED_AZURE;
-	c.account = AZ_ACCOUNT;
-	c.account_key = AZ_KEY;
-	if ((st = storage_az_open(AZ_LOCATION, &c, &e)) == NULL)
-		probe_die("storage_az_open: %s", e.msg);
-	return st;
-}
-
 /* --- the probes ---------------------------------------------------------- */
 
 static void
@@ -364,7 +352,7 @@ probe_sign(const char *kind, long n)
 
 	if (strcmp(kind, "sign") == 0) {
 		probe_s3_url(KEY, url);
-		st = s3_open();
+		st = ds_open(CRED_S3);
 		same_url("SigV4", url, st);
 		storage_close(st);
 		t0 = probe_now();
@@ -375,7 +363,7 @@ probe_sign(const char *kind, long n)
 	} else {
 		az_floor_init(&az);
 		az_floor_url(&az, KEY, url);
-		st = az_open();
+		st = ds_open(CRED_AZURE);
 		same_url("Azure SAS", url, st);
 		storage_close(st);
 		t0 = probe_now();
@@ -392,8 +380,8 @@ int
 probe_sign_ds(const char *kind, long n)
 {
 	struct arena	*a = arena_new();
-	struct storage	*st = strcmp(kind, "sign-ds") == 0 ? s3_open() :
-			    az_open();
+	struct storage	*st = ds_open(strcmp(kind, "sign-ds") == 0 ? CRED_S3 :
+			    CRED_AZURE);
 	double		 t0;
 	long		 i;
 
