@@ -213,12 +213,18 @@ sign(struct lines *l, const char *key, const char **url)
 		    &r->err);
 	while (n > 0 && ep[n - 1] == '/')
 		n--;
+	if (l->fk == NULL) {
+		/* In the request's arena, wiped before it goes. */
+		l->fk = arena_alloc(r->arena, sizeof(*l->fk));
+		fileurl_key_init(l->fk, r->conf->secret.data,
+		    r->conf->secret.len);
+		arena_defer(r->arena, (arena_cleanup_fn)fileurl_key_wipe,
+		    l->fk);
+	}
 	f.table_id = l->ct->table_id;
 	f.expires_ms = l->expires_ms;
 	f.key = key;
-	*url = arena_printf(l->scratch, "%.*s/files/%s", (int)n, ep,
-	    fileurl_token(l->scratch, r->conf->secret.data,
-	    r->conf->secret.len, &f));
+	*url = fileurl_url(l->scratch, l->fk, ep, n, &f);
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct delta_action;
 struct delta_file;
 struct delta_metadata;
 struct delta_protocol;
+struct fileurl_key;
 struct arena;
 struct req;
 struct storage;
@@ -40,6 +41,7 @@ struct lines {
 	const char			*root;	/* storage root of the table */
 	const char			*endpoint;
 	struct arena			*scratch; /* per file line */
+	struct fileurl_key		*fk;	/* file URLs: prepared once */
 	enum caps_format		 fmt;
 	bool				 sha256; /* file ids */
 	bool				 real_protocol; /* delta: pass through */

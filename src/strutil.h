@@ -30,6 +30,10 @@ long	 str_pct_decode(const char *in, size_t len, char *out,
  */
 char	*str_pct_encode(struct arena *, const char *s, const char *keep);
 
+/* The same into out (3 * n bytes at most); returns the end written. */
+char	*str_pct_encode_to(char *out, const char *s, size_t n,
+	    const char *keep);
+
 /*
  * Parse a whole decimal integer (optional leading '-', no spaces, no '+')
  * into *out, within [min, max].  Returns 0, or -1 with errno EINVAL (not a
