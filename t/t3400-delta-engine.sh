@@ -12,7 +12,8 @@
 #  - Time travel by version and by timestamp: at-or-before semantics,
 #    equal and decreasing commit mtimes made strictly increasing, errors
 #    before the first and after the last commit, in-commit timestamps.
-#  - --changes ranges and their errors; logs cut before a checkpoint.
+#  - --changes ranges and their errors; logs cut before a checkpoint;
+#    --summary.
 #  - Hostile and broken logs made by hand: each fails with exit status 1
 #    and one line on stderr naming the file (never a crash), or, for a
 #    bad _last_checkpoint, is ignored.
@@ -136,6 +137,16 @@ test_expect_success 'the checkpoints hold deletion vectors and tombstones' '
 	grep "\"stats\":null,\"stats_parsed\":{\"numRecords\"" p.rows &&
 	test $(ls v2parquet/$LOG/_sidecars | wc -l) = 6 &&
 	test ! -d v2parquet-inline/$LOG/_sidecars
+'
+
+test_expect_success '--summary counts the files it does not print' '
+	"$INSPECT" v2parquet >full.out &&
+	"$INSPECT" --summary v2parquet >sum.out &&
+	grep -v "^{\"file\"" full.out >want &&
+	test_cmp want sum.out &&
+	test $(grep -c "^{\"file\"" full.out) -gt 0 &&
+	test_must_fail "$INSPECT" --summary --presign v2parquet 2>err &&
+	grep "^usage:" err
 '
 
 test_expect_success '_last_checkpoint says where the newest one is' '
