@@ -239,37 +239,32 @@ delta_snapshot_at(struct delta_table *t, int64_t ts,
 
 struct replay {
 	struct delta_snapshot	*s;
+	const struct delta_root	*root;
 	struct hset		*seen;
-	struct arena		*scratch;	/* per checkpoint row */
+	struct arena		*scratch;	/* per action */
 	delta_action_fn		 fn;
 	void			*ctx;
 };
 
 /*
- * A live file: its path and deletion vector must lie under the table
- * root (replay may have reconciled outside paths, never serve them).
+ * A live file, given where its reconciliation id said it lies (0 under
+ * the table root, 1 outside; see delta_path_file_id()): its path and deletion vector
+ * must lie under the table root (replay may have reconciled outside
+ * paths, never serve them).
  */
 static int
-check_file(const struct delta_snapshot *s, const struct delta_action *act,
+check_live(struct replay *r, const struct delta_action *act, int where,
     struct arena *a, struct err *e)
 {
 	const char	*key;
 
-	if (delta_path_key(s->t->root, act->u.file.path, a, &key, e) == -1)
-		return -1;
-	if (act->u.file.dv.storage_type != 0 &&
-	    delta_dv_check(s->t->root, &act->u.file.dv, a, &key, e) == -1)
+	if (where == 1 && delta_path_key(r->s->t->root, act->u.file.path, a,
+	    &key, e) == -1)
+		return -1;	/* the error saying it is outside */
+	if (act->u.file.dv.storage_type != 0 && delta_dv_check(r->s->t->root,
+	    &act->u.file.dv, a, &key, e) == -1)
 		return -1;
 	return 0;
-}
-
-static int
-emit(struct replay *r, const struct delta_action *act, struct arena *a,
-    struct err *e)
-{
-	if (check_file(r->s, act, a, e) == -1)
-		return -1;
-	return r->fn(r->ctx, act, e);
 }
 
 /* Prefix an error about an action with the commit file holding it. */
@@ -285,54 +280,65 @@ static int
 from_checkpoint(void *ctx, const struct delta_action *act, struct err *e)
 {
 	struct replay	*r = ctx;
-	const char	*key;
+	const char	*id;
+	int		 where;
 
 	if (act->kind != DELTA_ADD)
 		return 0;
 	arena_reset(r->scratch);
+	if ((where = delta_path_root_file_id(r->root, &act->u.file,
+	    r->scratch, &id, e)) == -1)
+		return -1;
 	/* Without commits after the checkpoint, every add is live. */
-	if (hset_count(r->seen) > 0) {
-		if (delta_path_file_id(r->s->t->root, &act->u.file, r->scratch,
-		    &key, e) == -1)
-			return -1;
-		if (hset_has(r->seen, key, strlen(key)))
-			return 0;
-	}
-	return emit(r, act, r->scratch, e);
+	if (hset_count(r->seen) > 0 && hset_has(r->seen, id, strlen(id)))
+		return 0;
+	if (check_live(r, act, where, r->scratch, e) == -1)
+		return -1;
+	return r->fn(r->ctx, act, e);
+}
+
+/* The adds and removes of the commits after the checkpoint, newest first. */
+static int
+from_commits(struct replay *r, struct err *e)
+{
+	struct delta_snapshot	*s = r->s;
+	const struct delta_action *act;
+	const char		*id;
+	size_t			 i, j;
+	int			 where;
+
+	for (i = s->seg.ncommits; i > 0; i--)
+		for (j = 0; j < s->nacts[i - 1]; j++) {
+			act = &s->acts[i - 1][j];
+			if (act->kind != DELTA_ADD && act->kind != DELTA_REMOVE)
+				continue;
+			arena_reset(r->scratch);
+			if ((where = delta_path_root_file_id(r->root,
+			    &act->u.file, r->scratch, &id, e)) == -1)
+				return in_commit(e, s->seg.commits[i - 1]);
+			if (!hset_add(r->seen, id, strlen(id)) ||
+			    act->kind != DELTA_ADD)
+				continue;
+			if (check_live(r, act, where, r->scratch, e) == -1)
+				return in_commit(e, s->seg.commits[i - 1]);
+			if (r->fn(r->ctx, act, e) == -1)
+				return -1;
+		}
+	return 0;
 }
 
 int
 delta_snapshot_files(struct delta_snapshot *s, delta_action_fn fn,
     void *ctx, struct err *e)
 {
-	struct replay		 r = { s, NULL, NULL, fn, ctx };
-	const struct delta_action *act;
-	const char		*key;
-	size_t			 i, j;
+	struct replay		 r = { s, NULL, NULL, NULL, fn, ctx };
 	int			 rc = -1;
 
 	r.seen = hset_new(1024);
 	r.scratch = arena_new();
-	for (i = s->seg.ncommits; i > 0; i--)
-		for (j = 0; j < s->nacts[i - 1]; j++) {
-			act = &s->acts[i - 1][j];
-			if (act->kind != DELTA_ADD && act->kind != DELTA_REMOVE)
-				continue;
-			if (delta_path_file_id(s->t->root, &act->u.file,
-			    s->t->a, &key, e) == -1) {
-				in_commit(e, s->seg.commits[i - 1]);
-				goto out;
-			}
-			if (!hset_add(r.seen, key, strlen(key)) ||
-			    act->kind != DELTA_ADD)
-				continue;
-			if (check_file(s, act, s->t->a, e) == -1) {
-				in_commit(e, s->seg.commits[i - 1]);
-				goto out;
-			}
-			if (fn(ctx, act, e) == -1)
-				goto out;
-		}
+	if (delta_path_root(s->t->root, s->t->a, &r.root, e) == -1 ||
+	    from_commits(&r, e) == -1)
+		goto out;
 	if (s->seg.ckpt != NULL && delta_checkpoint_read(s->t, s->seg.ckpt,
 	    DELTA_WANT(DELTA_ADD) | (s->raw ? DELTA_WANT_RAW : 0),
 	    s->metadata.u.metadata.schema_string,
