@@ -601,15 +601,75 @@ file_action(struct conv *c, enum delta_action_kind kind, struct schema *sc,
 
 /* --- rows ------------------------------------------------------------------ */
 
-static int
-select_fields(struct parquet_read *r, unsigned want, struct err *e)
-{
-	const char	*paths[NACTIONS];
-	size_t		 i, n = 0;
+/* The fields of an add or remove that file_action() reads. */
+#define FILE_FIELDS	(F_EXTENDED_FILE_METADATA + 1)
 
-	for (i = 0; i < NACTIONS; i++)
-		if (want & DELTA_WANT(actions[i].kind))
-			paths[n++] = actions[i].field;
+/*
+ * Has every row with the action field (add or remove) its stats, by the
+ * column chunk statistics: the same count of non-null paths and stats
+ * in every row group?  Then stats_parsed, which only stands in for a
+ * missing stats, need not be read.  Every action has a path (a row
+ * without one is an error), so equal counts mean the same rows.
+ */
+static bool
+stats_everywhere(struct parquet_read *r, const char *field, struct arena *a)
+{
+	const struct parquet_meta	*m = parquet_read_meta(r);
+	const struct parquet_meta_node	*p, *st;
+	const struct parquet_meta_chunk	*cp, *cs;
+	size_t				 g;
+
+	p = parquet_read_lookup(r, arena_printf(a, "%s.path", field));
+	st = parquet_read_lookup(r, arena_printf(a, "%s.stats", field));
+	if (p == NULL || st == NULL || p->shape != PARQUET_SHAPE_LEAF ||
+	    st->shape != PARQUET_SHAPE_LEAF || p->max_rep != 0 ||
+	    st->max_rep != 0)
+		return false;
+	for (g = 0; g < m->nrow_groups; g++) {
+		cp = &m->row_groups[g].chunks[p->col];
+		cs = &m->row_groups[g].chunks[st->col];
+		if (!cp->has_stats || !cp->stats.has_null_count ||
+		    !cs->has_stats || !cs->stats.has_null_count ||
+		    cp->num_values - cp->stats.null_count !=
+		    cs->num_values - cs->stats.null_count)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The projection: the wanted actions; of adds and removes without their
+ * JSON text, only the fields file_action() reads (unless the file has
+ * no path column for them: then all, and the rows fail as they should);
+ * never a stats_parsed that no row needs.  1 when none of the wanted
+ * actions is in the file.
+ */
+static int
+select_fields(struct parquet_read *r, unsigned want, struct arena *a,
+    struct err *e)
+{
+	const char	*paths[NACTIONS * (FILE_FIELDS + 1)];
+	const char	*f;
+	size_t		 i, k, n = 0;
+	bool		 file;
+
+	for (i = 0; i < NACTIONS; i++) {
+		if (!(want & DELTA_WANT(actions[i].kind)))
+			continue;
+		f = actions[i].field;
+		file = actions[i].kind == DELTA_ADD ||
+		    actions[i].kind == DELTA_REMOVE;
+		if (!file || (want & DELTA_WANT_RAW) ||
+		    parquet_read_lookup(r, arena_printf(a, "%s.path", f)) ==
+		    NULL)
+			paths[n++] = f;
+		else
+			for (k = 0; k < FILE_FIELDS; k++)
+				paths[n++] = arena_printf(a, "%s.%s", f,
+				    fld_names[k]);
+		if (file && stats_everywhere(r, f, a))
+			paths[n++] = arena_printf(a, "-%s.stats_parsed", f);
+	}
 	if (n == 0)
 		return 0;
 	if (parquet_read_select(r, paths, n, e) == -1)
@@ -720,8 +780,6 @@ delta_checkpoint_pq_rows(struct parquet_read *r, const char *name,
 	struct rowread		*rr;
 	int			 rc;
 
-	if (select_fields(r, want, e) != 0)
-		return 0;	/* none of the wanted actions in this file */
 	rr = xcalloc(1, sizeof(*rr));
 	rr->key = name;
 	rr->want = want;
@@ -729,7 +787,9 @@ delta_checkpoint_pq_rows(struct parquet_read *r, const char *name,
 	rr->scratch = arena_new();
 	buf_init(&rr->line, ROW_MAX);
 	buf_init(&rr->tmp, 0);
-	rc = rows(r, rr, fn, ctx, e);
+	/* 1: none of the wanted actions in this file. */
+	rc = select_fields(r, want, rr->scratch, e) == 1 ? 0 :
+	    rows(r, rr, fn, ctx, e);
 	buf_release(&rr->line);
 	buf_release(&rr->tmp);
 	arena_free(rr->scratch);
