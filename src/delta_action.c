@@ -906,11 +906,14 @@ delta_action_each(struct arena *a, const char *buf, size_t len,
 		if (blank(s, n))
 			continue;
 		if (parse_line(&p, s, n, &act) == -1 ||
-		    fn(ctx, &act, e) == -1) {
+		    (rc = fn(ctx, &act, e)) == -1) {
 			snprintf(where, sizeof(where), "line %zu", lineno);
 			prefixed(e, where);
+			rc = -1;
 			goto out;
 		}
+		if (rc == DELTA_STOP)
+			goto out;
 	}
 	rc = 0;
 out:

@@ -744,7 +744,7 @@ rows(struct parquet_read *r, struct rowread *rr, delta_action_fn fn,
 	const struct parquet_value	*row, *f;
 	struct delta_action		 act;
 	size_t				 i;
-	int				 more;
+	int				 more, rc;
 
 	while ((more = parquet_read_next(r, &row, e)) == 1) {
 		for (i = 0; i < NACTIONS; i++) {
@@ -754,12 +754,14 @@ rows(struct parquet_read *r, struct rowread *rr, delta_action_fn fn,
 				continue;
 			arena_reset(rr->scratch);
 			if (row_action(rr, f, i, &act, e) == -1 ||
-			    fn(ctx, &act, e) == -1) {
+			    (rc = fn(ctx, &act, e)) == -1) {
 				struct err inner = *e;
 
 				return err_set(e, inner.kind, "%s: %s",
 				    rr->key, inner.msg);
 			}
+			if (rc == DELTA_STOP)
+				return DELTA_STOP;
 		}
 	}
 	if (more == -1) {

@@ -99,16 +99,20 @@ keep(struct arena *a, const char *key, const struct delta_action *act,
 	return delta_action_parse(a, line, klen + act->rawlen + 5, out, e);
 }
 
+/* A checkpoint holds one of each: once both are in, stop reading. */
 static int
 take_pm(void *ctx, const struct delta_action *act, struct err *e)
 {
 	struct pm	*pm = ctx;
 
-	if (act->kind == DELTA_PROTOCOL)
-		return keep(pm->a, "protocol", act, pm->protocol, e);
-	if (act->kind == DELTA_METADATA)
-		return keep(pm->a, "metaData", act, pm->metadata, e);
-	return 0;
+	if (act->kind == DELTA_PROTOCOL &&
+	    keep(pm->a, "protocol", act, pm->protocol, e) == -1)
+		return -1;
+	if (act->kind == DELTA_METADATA &&
+	    keep(pm->a, "metaData", act, pm->metadata, e) == -1)
+		return -1;
+	return pm->protocol->kind != DELTA_UNKNOWN &&
+	    pm->metadata->kind != DELTA_UNKNOWN ? DELTA_STOP : 0;
 }
 
 /* The files of the segment, for an error saying where an action is not. */

@@ -553,6 +553,7 @@ struct collect {
 	size_t			 n;
 	enum delta_action_kind	 kinds[16];
 	int			 fail_at;	/* fail on this action, 0: never */
+	int			 stop_at;	/* stop after it, 0: never */
 };
 
 static int
@@ -564,7 +565,7 @@ collect(void *ctx, const struct delta_action *act, struct err *e)
 		c->kinds[c->n] = act->kind;
 	if (++c->n == (size_t)c->fail_at)
 		return err_set(e, ERR_INTERNAL, "stop here");
-	return 0;
+	return c->n == (size_t)c->stop_at ? DELTA_STOP : 0;
 }
 
 static void
@@ -607,6 +608,14 @@ test_each(void)
 	    "each: the callback fails");
 	is_str(e.msg, "line 2: stop here", "each: its message gets the line");
 	is_int(e.kind, ERR_INTERNAL, "each: and keeps its kind");
+
+	/* A stop leaves the lines after it unparsed (the 3rd is bad). */
+	snprintf(buf, sizeof(buf), "%s\n%s\n{\"add\":{}}\n", protocol, txn);
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 2;
+	is_int(delta_action_each(a, buf, strlen(buf), collect, &c, &e),
+	    DELTA_STOP, "each: the callback stops");
+	is_int(c.n, 2, "each: no action after the stop");
 
 	/* The line ends at len, not at a NUL. */
 	snprintf(buf, sizeof(buf), "%sGARBAGE", txn);

@@ -61,6 +61,7 @@ static struct {
 	bool		 data_change;
 	char		 dv;
 	bool		 has_raw;
+	int		 stop_at;	/* DELTA_STOP at this action */
 } got;
 
 static struct parquet_write_leaf
@@ -288,6 +289,8 @@ seen(void *ctx, const struct delta_action *act, struct err *e)
 	got.data_change = x->data_change;
 	got.dv = x->dv.storage_type;
 	got.has_raw = act->raw != NULL;
+	if (got.n == got.stop_at)
+		return DELTA_STOP;
 	if (act->raw == NULL)
 		return 0;
 	snprintf(got.raw, sizeof(got.raw), "%.*s", (int)act->rawlen,
@@ -494,7 +497,7 @@ test_good(void)
  * Two adds: what the projection read (add.extra, add.stats_parsed) and
  * the stats of the second add, which has none unless with_stats.
  */
-static void
+static int
 projected(bool with_stats, unsigned extra, bool *x, bool *sp, char *msg,
     size_t msgsz)
 {
@@ -515,20 +518,23 @@ projected(bool with_stats, unsigned extra, bool *x, bool *sp, char *msg,
 	struct arena		*a = arena_new();
 	struct buf		 b;
 	struct err		 e;
+	int			 rc, stop_at = got.stop_at;
 
 	memset(&got, 0, sizeof(got));
+	got.stop_at = stop_at;
 	make_rows("add", rows, 2, &b);
 	if ((r = parquet_read_open_mem(b.data, b.len, NULL, &e)) == NULL)
 		bail_out("reader: %s", e.msg);
-	snprintf(msg, msgsz, "%.400s", delta_checkpoint_pq_rows(r, "ck.parquet",
-	    DELTA_WANT(DELTA_ADD) | extra, schema_ntz, a, seen, a, &e) == -1 ?
-	    e.msg : "");
+	rc = delta_checkpoint_pq_rows(r, "ck.parquet", DELTA_WANT(DELTA_ADD) |
+	    extra, schema_ntz, a, seen, a, &e);
+	snprintf(msg, msgsz, "%.400s", rc == -1 ? e.msg : "");
 	*x = parquet_read_selected(r, parquet_read_lookup(r, "add.extra"));
 	*sp = parquet_read_selected(r, parquet_read_lookup(r,
 	    "add.stats_parsed"));
 	parquet_read_free(r);
 	buf_release(&b);
 	arena_free(a);
+	return rc;
 }
 
 static void
@@ -551,6 +557,11 @@ test_projection(void)
 	ok(got.n == 2 && !x && sp, "stats_parsed is read for it");
 	is_str(got.stats, "{\"numRecords\":2,\"minValues\":{\"ts\":"
 	    "\"1970-01-01T00:00:00.007\"}}", "and gives its stats");
+	got.stop_at = 1;
+	is_int(projected(true, 0, &x, &sp, msg, sizeof(msg)), DELTA_STOP,
+	    "the callback stops the reading");
+	is_int(got.n, 1, "after the first add");
+	got.stop_at = 0;
 }
 
 int
