@@ -453,7 +453,6 @@ cv_map(struct conv *c, enum fld key, bool required, const char *dflt,
 {
 	const struct parquet_value	*m, *k, *v;
 	struct hset			*seen = NULL;
-	struct jsonw			 w;
 	size_t				 i;
 	int				 rc;
 
@@ -473,9 +472,23 @@ cv_map(struct conv *c, enum fld key, bool required, const char *dflt,
 	hset_free(seen);
 	if (rc == -1)
 		return -1;
+	/* Checked to be text or null: as parquet_value_json() has it. */
 	buf_reset(c->tmp);
-	jsonw_init(&w, c->tmp);
-	parquet_value_json(&w, m, PARQUET_VALUE_DELTA);
+	buf_addc(c->tmp, '{');
+	for (i = 0; i < m->u.kids.n; i++) {
+		k = &m->u.kids.v[2 * i];
+		v = &m->u.kids.v[2 * i + 1];
+		if (i > 0)
+			buf_addc(c->tmp, ',');
+		jsonw_quote(c->tmp, (const char *)k->u.bytes.p, k->u.bytes.len);
+		buf_addc(c->tmp, ':');
+		if (parquet_value_is_null(v))
+			buf_add(c->tmp, "null", 4);
+		else
+			jsonw_quote(c->tmp, (const char *)v->u.bytes.p,
+			    v->u.bytes.len);
+	}
+	buf_addc(c->tmp, '}');
 	*out = arena_strndup(c->a, buf_str(c->tmp), c->tmp->len);
 	return 0;
 }
