@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -166,41 +167,57 @@ segment_bad(const unsigned char *s, size_t n)
 	return NULL;
 }
 
+/* Does s[0..n) hold a control character (below 0x20, or 0x7f)? */
+static bool
+has_control(const unsigned char *s, size_t n)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 highs = 0x8080808080808080ULL;
+	uint64_t	 w, x;
+	size_t		 i;
+
+	/* Eight at a time: a byte below 0x20, or one equal to 0x7f. */
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (0x7f * ones);
+		if (((w - 0x20 * ones) & ~w & highs) != 0 ||
+		    ((x - ones) & ~x & highs) != 0)
+			return true;
+	}
+	for (; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /*
  * Why the decoded path s[0..n) (segments separated by '/', a leading
  * '/' allowed when absolute) cannot be used, or NULL.  Bad UTF-8 is
- * named first, then a control character, then the first bad segment;
- * one pass over the bytes finds the last two.
+ * named first, then a control character, then the first bad segment.
  */
 static const char *
 segments_bad(const char *s, size_t n, bool absolute)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	const char		*seg = NULL;
-	size_t			 i = 0, start;
-	bool			 ctl = false;
+	const unsigned char	*u = (const unsigned char *)s, *p, *q;
+	const unsigned char	*end = u + n;
+	const char		*why;
 
 	if (absolute) {
 		if (n == 0 || s[0] != '/')
 			return "is not an absolute path";
-		i = 1;
+		u++;
 	}
-	for (start = i; i < n; i++) {
-		if (u[i] < 0x20 || u[i] == 0x7f) {
-			ctl = true;
-			break;
-		}
-		if (u[i] == '/') {
-			if (seg == NULL)
-				seg = segment_bad(u + start, i - start);
-			start = i + 1;
-		}
-	}
-	if (!ctl && seg == NULL)
-		seg = n == 0 ? "is empty" : segment_bad(u + start, n - start);
 	if (!str_utf8_valid(s, n))
 		return "is not valid UTF-8 once decoded";
-	return ctl ? "holds a control character" : seg;
+	if (has_control(u, (size_t)(end - u)))
+		return "holds a control character";
+	if (n == 0)
+		return "is empty";
+	for (p = u; (q = memchr(p, '/', (size_t)(end - p))) != NULL;
+	    p = q + 1)
+		if ((why = segment_bad(p, (size_t)(q - p))) != NULL)
+			return why;
+	return segment_bad(p, (size_t)(end - p));
 }
 
 static int
