@@ -887,27 +887,27 @@ blank(const char *s, size_t n)
 }
 
 int
-delta_action_each(struct arena *a, const char *buf, size_t len,
-    delta_action_fn fn, void *ctx, struct err *e)
+delta_action_lines(struct arena *a, const char *buf, size_t len,
+    size_t *lineno, delta_action_fn fn, void *ctx, struct err *e)
 {
 	struct parser		 p = { NULL, a, e };
 	struct delta_action	 act;
 	const char		*s = buf, *end = buf + len, *nl;
-	size_t			 n, lineno = 0;
+	size_t			 n;
 	char			 where[32];
 	int			 rc = -1;
 
 	if ((p.tok = tokener(e)) == NULL)
 		return -1;
 	for (; s < end; s = nl != NULL ? nl + 1 : end) {
-		lineno++;
+		++*lineno;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
 		if (blank(s, n))
 			continue;
 		if (parse_line(&p, s, n, &act) == -1 ||
 		    (rc = fn(ctx, &act, e)) == -1) {
-			snprintf(where, sizeof(where), "line %zu", lineno);
+			snprintf(where, sizeof(where), "line %zu", *lineno);
 			prefixed(e, where);
 			rc = -1;
 			goto out;
@@ -919,4 +919,13 @@ delta_action_each(struct arena *a, const char *buf, size_t len,
 out:
 	json_tokener_free(p.tok);
 	return rc;
+}
+
+int
+delta_action_each(struct arena *a, const char *buf, size_t len,
+    delta_action_fn fn, void *ctx, struct err *e)
+{
+	size_t	 lineno = 0;
+
+	return delta_action_lines(a, buf, len, &lineno, fn, ctx, e);
 }

@@ -177,4 +177,11 @@ typedef int (*delta_action_fn)(void *ctx, const struct delta_action *,
 int	delta_action_each(struct arena *, const char *buf, size_t len,
 	    delta_action_fn fn, void *ctx, struct err *);
 
+/*
+ * The same over a piece of a file read in parts: *lineno is the number
+ * of lines before buf, and counts buf's (to where it stopped).
+ */
+int	delta_action_lines(struct arena *, const char *buf, size_t len,
+	    size_t *lineno, delta_action_fn fn, void *ctx, struct err *);
+
 #endif
