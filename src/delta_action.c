@@ -1008,7 +1008,7 @@ fget_map(struct fobj *o, const char *key, bool required, bool nulls,
     const char *dflt, const char **out)
 {
 	const struct span	*v;
-	struct fobj		*m;
+	struct fobj		 mo, *m = &mo;
 	enum jtype		 t;
 	size_t			 i;
 	int			 rc;
@@ -1016,7 +1016,6 @@ fget_map(struct fobj *o, const char *key, bool required, bool nulls,
 	*out = dflt;
 	if ((rc = fget(o, key, required, J_OBJ, &v)) <= 0)
 		return rc;
-	m = arena_alloc(o->p->a, sizeof(*m));
 	if (fobj_load(m, v) == FAST_NO)
 		return FAST_NO;
 	for (i = 0; i < m->n; i++) {
@@ -1041,14 +1040,13 @@ static int
 fparse_dv(struct fobj *file, struct delta_dv *dv)
 {
 	const struct span	*v;
-	struct fobj		*o;
+	struct fobj		 dvo, *o = &dvo;
 	const char		*type;
 	int64_t			 n;
 	int			 rc;
 
 	if ((rc = fget(file, "deletionVector", false, J_OBJ, &v)) <= 0)
 		return rc;
-	o = arena_alloc(file->p->a, sizeof(*o));
 	if (fobj_load(o, v) == FAST_NO)
 		return FAST_NO;
 	o->p = file->p;
@@ -1129,7 +1127,7 @@ static int
 fast_file(struct parser *p, size_t nkeys, size_t which,
     const struct found *fd, struct delta_action *act)
 {
-	struct fobj	*f;
+	struct fobj	 fo, *f = &fo;
 	int		 rc;
 
 	if (nkeys != 1 || which == NACTIONS ||
@@ -1138,7 +1136,6 @@ fast_file(struct parser *p, size_t nkeys, size_t which,
 	    actions[which].kind != DELTA_CDC) ||
 	    fd->raw.n == 0 || fd->raw.p[0] != '{')
 		return FAST_NO;
-	f = arena_alloc(p->a, sizeof(*f));
 	if (fobj_load(f, &fd->raw) == FAST_NO)
 		return FAST_NO;
 	f->p = p;
