@@ -110,21 +110,17 @@ sc_ws(struct scan *c)
 static void
 sc_string(struct scan *c)
 {
-	const char	*q;
-	size_t		 k;
-
 	c->i++;
-	while (c->i < c->n) {
-		if ((q = memchr(c->s + c->i, '"', c->n - c->i)) == NULL) {
-			c->i = c->n;
+	for (;;) {
+		c->i += str_json_plain(c->s + c->i, c->n - c->i);
+		if (c->i >= c->n)
+			return;
+		if (c->s[c->i] == '"') {
+			c->i++;
 			return;
 		}
-		c->i = (size_t)(q - c->s) + 1;
-		/* Escaped when an odd number of backslashes precede it. */
-		for (k = 0; q - k > c->s && q[-(ptrdiff_t)k - 1] == '\\'; k++)
-			;
-		if (k % 2 == 0)
-			return;
+		/* A backslash (checked text has no control character). */
+		c->i += c->s[c->i] == '\\' ? 2 : 1;
 	}
 }
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "jsonw.h"
+#include "strutil.h"
 
 void
 jsonw_init(struct jsonw *w, struct buf *b)
@@ -185,16 +186,15 @@ jsonw_quote(struct buf *b, const char *s, size_t n)
 	size_t			 i, run, extra = 0;
 	char			*o, e;
 
-	for (i = 0; i < n; i++)
-		if ((e = esc_of[u[i]]) != 0)
-			extra += e == 'u' ? 5 : 1;
+	/* str_json_plain() stops at exactly the bytes esc_of[] escapes. */
+	for (i = 0; (i += str_json_plain(s + i, n - i)) < n; i++)
+		extra += esc_of[u[i]] == 'u' ? 5 : 1;
 	if (n > SIZE_MAX / 2 - extra ||
 	    (o = buf_reserve(b, n + extra + 2)) == NULL)
 		return;
 	*o++ = '"';
-	for (i = run = 0; i < n; i++) {
-		if ((e = esc_of[u[i]]) == 0)
-			continue;
+	for (i = run = 0; (i += str_json_plain(s + i, n - i)) < n; i++) {
+		e = esc_of[u[i]];
 		memcpy(o, s + run, i - run);
 		o += i - run;
 		run = i + 1;

@@ -118,6 +118,30 @@ str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+size_t
+str_json_plain(const char *str, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	const uint64_t		 ones = 0x0101010101010101ULL;
+	const uint64_t		 highs = 0x8080808080808080ULL;
+	uint64_t		 w, q, b;
+	size_t			 i = 0;
+
+	/* A zero byte of w ^ '"' or w ^ '\\', or a byte below 0x20. */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		q = w ^ (0x22 * ones);
+		b = w ^ (0x5c * ones);
+		if ((((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((w - 0x20 * ones) & ~w)) & highs)
+			break;
+	}
+	for (; i < n; i++)
+		if (s[i] == '"' || s[i] == '\\' || s[i] < 0x20)
+			break;
+	return i;
+}
+
 bool
 str_utf8_valid(const char *str, size_t len)
 {

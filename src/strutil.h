@@ -40,6 +40,13 @@ int	 str_parse_i64(const char *, int64_t min, int64_t max, int64_t *out);
 /* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
 bool	 str_utf8_valid(const char *, size_t);
 
+/*
+ * The offset of the first byte of s[0..n) that a JSON string cannot hold
+ * as it is (a quote, a backslash, or a control character below 0x20),
+ * or n: eight bytes at a time.
+ */
+size_t	 str_json_plain(const char *s, size_t n);
+
 /* Replace the bytes of invalid UTF-8 sequences with '?', in place. */
 void	 str_utf8_sanitize(char *);
 

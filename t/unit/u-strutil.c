@@ -222,6 +222,35 @@ test_utf8_valid(void)
 	}
 }
 
+/* Each special byte at every offset of a 24-byte string, words or tail. */
+static void
+test_json_plain(void)
+{
+	static const unsigned char specials[] = { '"', '\\', 0x00, 0x01,
+	    0x1f };
+	static const unsigned char plain[] = { ' ', 'a', 0x7f, 0x80, 0xc3,
+	    0xff, '!', '#', '[', ']' };
+	char		 s[24];
+	size_t		 i, k, bad = 0;
+
+	for (k = 0; k < sizeof(specials); k++)
+		for (i = 0; i < sizeof(s); i++) {
+			memset(s, 'x', sizeof(s));
+			s[i] = (char)specials[k];
+			if (str_json_plain(s, sizeof(s)) != i)
+				bad++;
+		}
+	is_int(bad, 0, "json_plain: a quote, backslash or control byte found "
+	    "at every offset");
+	for (k = 0; k < sizeof(s); k++)
+		s[k] = (char)plain[k % sizeof(plain)];
+	is_int(str_json_plain(s, sizeof(s)), sizeof(s),
+	    "json_plain: 0x20, 0x7f and bytes from 0x80 are plain");
+	is_int(str_json_plain(s, 0), 0, "json_plain: empty");
+	memcpy(s, "abcdefgh\"", 9);
+	is_int(str_json_plain(s, 8), 8, "json_plain: stops at n");
+}
+
 static void
 test_utf8_sanitize(void)
 {
@@ -514,6 +543,7 @@ main(void)
 	test_pct_encode();
 	test_parse_i64();
 	test_utf8_valid();
+	test_json_plain();
 	test_utf8_sanitize();
 	test_b64url();
 	test_hex();
