@@ -283,8 +283,11 @@ key_is(const struct span *k, const char *name, size_t len)
 {
 	char	 buf[32];
 
-	if (memchr(k->p, '\\', k->n) == NULL)
-		return k->n == len && memcmp(k->p, name, len) == 0;
+	if (k->n == len && memcmp(k->p, name, len) == 0)
+		return true;
+	/* Names have no backslash; an escaped key is longer than it reads. */
+	if (k->n <= len || memchr(k->p, '\\', k->n) == NULL)
+		return false;
 	return key_ascii(k, buf, sizeof(buf)) == len &&
 	    memcmp(buf, name, len) == 0;
 }
