@@ -118,41 +118,6 @@ str_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-size_t
-str_json_plain(const char *str, size_t n)
-{
-	const unsigned char	*s = (const unsigned char *)str;
-	const uint64_t		 ones = 0x0101010101010101ULL;
-	const uint64_t		 highs = 0x8080808080808080ULL;
-	uint64_t		 w, q, b, m;
-	size_t			 i = 0;
-
-	/*
-	 * The high bit of each byte of m is set where w holds a quote, a
-	 * backslash or a byte below 0x20 -- the lowest one surely, those
-	 * above it maybe (a borrow): on a little-endian machine the lowest
-	 * is the first.
-	 */
-	for (; n - i >= 8; i += 8) {
-		memcpy(&w, s + i, 8);
-		q = w ^ (0x22 * ones);
-		b = w ^ (0x5c * ones);
-		m = (((q - ones) & ~q) | ((b - ones) & ~b) |
-		    ((w - 0x20 * ones) & ~w)) & highs;
-		if (m == 0)
-			continue;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		return i + (size_t)__builtin_ctzll(m) / 8;
-#else
-		break;
-#endif
-	}
-	for (; i < n; i++)
-		if (s[i] == '"' || s[i] == '\\' || s[i] < 0x20)
-			break;
-	return i;
-}
-
 bool
 str_utf8_valid(const char *str, size_t len)
 {
