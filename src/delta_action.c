@@ -66,10 +66,22 @@ struct fields {
 };
 
 /* What the scanner found of the action: its text, members, spans. */
+/* A member of an object: its key (inside the quotes) and value. */
+struct fmember {
+	struct span	 k;
+	struct span	 v;
+};
+
+/* Members of an action object that the add and remove reader takes. */
+#define FAST_MAX	32
+
 struct found {
 	struct span	 raw;
 	size_t		 nmembers;
 	struct span	 sp[NWANT];	/* the values of the kind's want[] */
+	struct fmember	*mem;		/* NULL, or room for FAST_MAX
+					   members, noted as they are
+					   walked */
 };
 
 /* The members each kind keeps as JSON text, found in the same pass. */
@@ -295,10 +307,12 @@ key_is(const struct span *k, const char *name, size_t len)
 /*
  * Walk the object at the cursor, leaving the cursor after it: count its
  * members and note the values of the keys in want[] (their spans stay
- * NULL when absent).
+ * NULL when absent) and, when mem is not NULL, the first FAST_MAX
+ * members.
  */
 static size_t
-sc_members(struct scan *c, const char *const *want, struct span *got)
+sc_members(struct scan *c, const char *const *want, struct span *got,
+    struct fmember *mem)
 {
 	struct span	 k = { NULL, 0 }, val = { NULL, 0 };
 	size_t		 n = 0, w, nw = 0, len[NWANT];
@@ -311,6 +325,10 @@ sc_members(struct scan *c, const char *const *want, struct span *got)
 	if (!sc_object(c))
 		return 0;
 	while (sc_member(c, &k, &val)) {
+		if (mem != NULL && n < FAST_MAX) {
+			mem[n].k = k;
+			mem[n].v = val;
+		}
 		n++;
 		for (w = 0; w < nw; w++)
 			if (key_is(&k, want[w], len[w])) {
@@ -330,7 +348,7 @@ members(const struct span *v, const char *const *want, struct span *got)
 {
 	struct scan	 c = { v->p, v->n, 0 };
 
-	return sc_members(&c, want, got);
+	return sc_members(&c, want, got, NULL);
 }
 
 /* --- errors and typed getters ------------------------------------------ */
@@ -726,16 +744,10 @@ parse_kind(struct fields *f, enum delta_action_kind kind,
  * action, an object of more than FAST_MAX members, keys escaped past
  * KEY_MAX bytes) goes through json-c.
  */
-#define FAST_MAX	32
 #define KEY_MAX		64
 #define FAST_NO		(-2)
 
 enum jtype { J_NULL, J_STR, J_OBJ, J_ARR, J_BOOL, J_INT, J_DOUBLE };
-
-struct fmember {
-	struct span	 k;		/* inside the quotes */
-	struct span	 v;
-};
 
 /* An object's members, for the typed getters below. */
 struct fobj {
@@ -1133,10 +1145,12 @@ fast_file(struct parser *p, size_t nkeys, size_t which,
 	    (actions[which].kind != DELTA_ADD &&
 	    actions[which].kind != DELTA_REMOVE &&
 	    actions[which].kind != DELTA_CDC) ||
-	    fd->raw.n == 0 || fd->raw.p[0] != '{')
+	    fd->raw.n == 0 || fd->raw.p[0] != '{' || fd->mem == NULL ||
+	    fd->nmembers > FAST_MAX)
 		return FAST_NO;
-	if (fobj_load(f, &fd->raw) == FAST_NO)
-		return FAST_NO;
+	/* find_action() walked the members. */
+	memcpy(f->m, fd->mem, fd->nmembers * sizeof(*f->m));
+	f->n = fd->nmembers;
 	f->p = p;
 	f->what = actions[which].name;
 	act->kind = actions[which].kind;
@@ -1207,7 +1221,8 @@ find_action(const char *line, size_t len, size_t *nkeys, size_t *which,
 		/* The action's members are walked in this same pass. */
 		start = c.i;
 		if (c.i < c.n && c.s[c.i] == '{')
-			fd->nmembers = sc_members(&c, actions[a].want, fd->sp);
+			fd->nmembers = sc_members(&c, actions[a].want, fd->sp,
+			    fd->mem);
 		else
 			sc_value(&c);
 		fd->raw.p = line + start;
@@ -1239,11 +1254,13 @@ parse_line(struct parser *p, const char *line, size_t len,
 	struct json_object	*root = NULL;
 	struct fields		 f = { NULL, NULL, p };
 	struct found		 fd;
+	struct fmember		 mem[FAST_MAX];
 	size_t			 nkeys = 0, which = NACTIONS;
 	int			 rc = -1;
 
 	memset(act, 0, sizeof(*act));
 	memset(&fd, 0, sizeof(fd));
+	fd.mem = mem;
 	trim(&line, &len);
 	if (check_line(line, len, p->e) == -1 ||
 	    find_action(line, len, &nkeys, &which, &fd, p->e) == -1)
