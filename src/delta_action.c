@@ -781,32 +781,6 @@ jtype(const struct span *v)
 	}
 }
 
-/* Append code point cp as UTF-8; the number of bytes. */
-static size_t
-utf8_put(char *out, long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /*
  * Decode the body of a checked JSON string, s[0..n), into out (room for
  * n + 1 bytes: no escape decodes longer than it is); its length.
@@ -836,7 +810,7 @@ unescape(const char *s, size_t n, char *out)
 				    (lo - 0xdc00);
 				q += 6;
 			}
-			o += utf8_put(out + o, cp);
+			o += str_utf8_put(out + o, (uint32_t)cp);
 			q += 4;
 			break;
 		default:

@@ -82,6 +82,9 @@ str_json_plain(const char *str, size_t n)
 	return i;
 }
 
+/* Write code point cp (at most U+10FFFF) as UTF-8; the 1 to 4 bytes. */
+size_t	 str_utf8_put(char *out, uint32_t cp);
+
 /* Replace the bytes of invalid UTF-8 sequences with '?', in place. */
 void	 str_utf8_sanitize(char *);
 
