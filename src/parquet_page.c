@@ -409,8 +409,9 @@ parquet_page_take(struct parquet_page *pg, uint32_t *def, uint32_t *rep,
 	int	 rc;
 
 	if ((rc = parquet_page_peek(pg, def, rep, err)) != 1)
-		return rc == 0 ? err_set(err, ERR_INTERNAL, "column '%s' has "
-		    "fewer values than rows", pg->chunk->leaf->path) : -1;
+		return rc == 0 ? err_set(err, ERR_INTERNAL, "parquet: column "
+		    "'%s' has fewer values than rows", pg->chunk->leaf->path) :
+		    -1;
 	pg->peeked = false;
 	if (*def != (uint32_t)pg->max_def) {
 		v->kind = PARQUET_VALUE_NULL;

@@ -685,6 +685,10 @@ field(struct parquet_read *r, const struct parquet_meta_node *n,
 		out->kind = PARQUET_VALUE_LIST;
 		return repeated(r, n, n, NULL, NULL, out, err);
 	}
+	/* An optional leaf is its next entry, null or not: one call. */
+	if (n->rep == PARQUET_OPTIONAL && n->shape == PARQUET_SHAPE_LEAF)
+		return parquet_page_take(&r->cols[n->col], &def, &rep, out,
+		    err);
 	if (n->rep == PARQUET_OPTIONAL) {
 		if (peek(r, n, &def, &rep, err) == -1)
 			return -1;
