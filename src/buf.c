@@ -81,6 +81,22 @@ buf_add(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+void *
+buf_reserve(struct buf *b, size_t n)
+{
+	if (grow(b, n) == -1)
+		return NULL;
+	return b->data + b->len;
+}
+
+void
+buf_advance(struct buf *b, size_t k)
+{
+	b->len += k;
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+}
+
 int
 buf_adds(struct buf *b, const char *s)
 {

@@ -35,4 +35,14 @@ int	 buf_vaddf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 const char *buf_str(const struct buf *);
 
+/*
+ * Writing in place: buf_reserve() makes room for n more bytes (and the
+ * terminator after them) and returns where they go, right after the
+ * contents, or NULL past the cap (overflow set); buf_advance() then
+ * counts k <= n of them as written.  Until then the contents are as
+ * they were, except that the terminator may have been overwritten.
+ */
+void	*buf_reserve(struct buf *, size_t n);
+void	 buf_advance(struct buf *, size_t k);
+
 #endif

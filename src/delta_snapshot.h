@@ -4,12 +4,21 @@
  *
  * Opening a snapshot reads what the version's segment needs for the
  * protocol and metadata: the newest ones in the commits after the
- * checkpoint, else the checkpoint's (reading only those columns).
- * delta_snapshot_files() then replays the live files: the commits after
- * the checkpoint newest first, then the checkpoint's adds, skipping any
- * file (path plus deletion vector id) already decided by a newer action.
- * The checkpoint is streamed, so memory grows with the commits after it,
- * not with the table.
+ * checkpoint, else the checkpoint's (reading only those columns, and
+ * only until it has both).  delta_snapshot_files() then replays the
+ * live files: the commits after the checkpoint newest first, then the
+ * checkpoint's adds, skipping any file (path plus deletion vector id)
+ * already decided by a newer action.
+ *
+ * Memory: the checkpoint is streamed.  The commits after it are parsed
+ * when the snapshot is opened and held (so a broken one fails the open,
+ * before anything is answered) when they take at most 16 MiB; beyond
+ * that (a long log without checkpoints) they are streamed too: the open
+ * reads them newest first, parsing only lines that may be a protocol or
+ * metaData, until it has both, and delta_snapshot_files() reads them
+ * again a window at a time, so that a broken line fails the replay
+ * instead.  What grows with the table is then the set of files already
+ * decided (their reconciliation ids).
  */
 #ifndef DS_DELTA_SNAPSHOT_H
 #define DS_DELTA_SNAPSHOT_H
@@ -35,7 +44,8 @@ struct delta_snapshot {
 	 * from a Parquet checkpoint come without it.
 	 */
 	bool			 raw;
-	/* The parsed commits of the segment, oldest first. */
+	/* The parsed commits of the segment, oldest first; NULL when
+	   they are streamed. */
 	struct delta_action	**acts;
 	size_t			*nacts;
 };
@@ -54,7 +64,9 @@ int	delta_snapshot_at(struct delta_table *, int64_t ts,
 
 /*
  * Call fn on every live add action of the snapshot.  Actions that come
- * from a Parquet checkpoint live only during the call.
+ * from a Parquet checkpoint or a streamed commit live only during the
+ * call.  fn may return DELTA_STOP to end the replay early (the result
+ * is then 0); its errors are passed on as it set them.
  */
 int	delta_snapshot_files(struct delta_snapshot *, delta_action_fn fn,
 	    void *ctx, struct err *);

@@ -5,10 +5,12 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
 #include "jsonw.h"
+#include "strutil.h"
 
 void
 jsonw_init(struct jsonw *w, struct buf *b)
@@ -156,36 +158,57 @@ jsonw_raw_compact(struct jsonw *w, const char *json, size_t n)
 	buf_add(w->b, json + run, n - run);
 }
 
+/*
+ * The escape of each byte: 0 for none, the letter of a two-byte escape
+ * ("\\n"), or 'u' for \u00XX.
+ */
+static const char esc_of[256] = {
+	['\0'] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u',
+	[6] = 'u', [7] = 'u', ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+	[11] = 'u', ['\f'] = 'f', ['\r'] = 'r', [14] = 'u', [15] = 'u',
+	[16] = 'u', [17] = 'u', [18] = 'u', [19] = 'u', [20] = 'u', [21] = 'u',
+	[22] = 'u', [23] = 'u', [24] = 'u', [25] = 'u', [26] = 'u', [27] = 'u',
+	[28] = 'u', [29] = 'u', [30] = 'u', [31] = 'u', ['"'] = '"',
+	['\\'] = '\\',
+};
+
+/*
+ * One pass counts the bytes the escapes add, then the string is written
+ * in place (buf_reserve) in a second: runs without escapes are copied
+ * whole.  Past the buf's cap nothing is written (the overflow flag
+ * says so).
+ */
 void
 jsonw_quote(struct buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, run = 0;
-	unsigned char		 c;
-	char			 esc[7];
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, run, extra = 0;
+	char			*o, e;
 
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_add(b, s + run, i - run);
+	/* str_json_plain() stops at exactly the bytes esc_of[] escapes. */
+	for (i = 0; (i += str_json_plain(s + i, n - i)) < n; i++)
+		extra += esc_of[u[i]] == 'u' ? 5 : 1;
+	if (n > SIZE_MAX / 2 - extra ||
+	    (o = buf_reserve(b, n + extra + 2)) == NULL)
+		return;
+	*o++ = '"';
+	for (i = run = 0; (i += str_json_plain(s + i, n - i)) < n; i++) {
+		e = esc_of[u[i]];
+		memcpy(o, s + run, i - run);
+		o += i - run;
 		run = i + 1;
-		switch (c) {
-		case '"':  buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\b': buf_add(b, "\\b", 2); break;
-		case '\f': buf_add(b, "\\f", 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			buf_add(b, esc, 6);
+		*o++ = '\\';
+		*o++ = e;
+		if (e == 'u') {
+			memcpy(o, "00", 2);
+			o[2] = hex[u[i] >> 4];
+			o[3] = hex[u[i] & 15];
+			o += 4;
 		}
 	}
-	buf_add(b, s + run, n - run);
-	buf_addc(b, '"');
+	memcpy(o, s + run, n - run);
+	o += n - run;
+	*o++ = '"';
+	buf_advance(b, n + extra + 2);
 }

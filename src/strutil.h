@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct arena;
 
@@ -43,6 +44,50 @@ int	 str_parse_i64(const char *, int64_t min, int64_t max, int64_t *out);
 
 /* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
 bool	 str_utf8_valid(const char *, size_t);
+
+/*
+ * The offset of the first byte of s[0..n) that a JSON string cannot hold
+ * as it is (a quote, a backslash, or a control character below 0x20),
+ * or n: eight bytes at a time.  Inline: the scanners call it for every
+ * run between two escapes.
+ */
+static inline size_t
+str_json_plain(const char *str, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	const uint64_t		 ones = 0x0101010101010101ULL;
+	const uint64_t		 highs = 0x8080808080808080ULL;
+	uint64_t		 w, q, b, m;
+	size_t			 i = 0;
+
+	/*
+	 * The high bit of each byte of m is set where w holds a quote, a
+	 * backslash or a byte below 0x20 -- the lowest one surely, those
+	 * above it maybe (a borrow): on a little-endian machine the lowest
+	 * is the first.
+	 */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		q = w ^ (0x22 * ones);
+		b = w ^ (0x5c * ones);
+		m = (((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((w - 0x20 * ones) & ~w)) & highs;
+		if (m == 0)
+			continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return i + (size_t)__builtin_ctzll(m) / 8;
+#else
+		break;
+#endif
+	}
+	for (; i < n; i++)
+		if (s[i] == '"' || s[i] == '\\' || s[i] < 0x20)
+			break;
+	return i;
+}
+
+/* Write code point cp (at most U+10FFFF) as UTF-8; the 1 to 4 bytes. */
+size_t	 str_utf8_put(char *out, uint32_t cp);
 
 /* Replace the bytes of invalid UTF-8 sequences with '?', in place. */
 void	 str_utf8_sanitize(char *);
