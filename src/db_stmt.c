@@ -459,10 +459,14 @@ static const struct {
 	    "AND ($7::timestamptz IS NULL OR at < $7::timestamptz) "
 	    "ORDER BY id DESC LIMIT $2::int" },
 
+	/* A batch of records: one array per column, in order. */
 	[STMT_SHARING_LOG_INSERT] = { "sharing_log_insert", 7,
 	    "INSERT INTO sharing_log (at, recipient, share, schema_name, "
-	    "table_name, status, line) VALUES ($1::timestamptz, $2, $3, $4, "
-	    "$5, $6::int, $7::json)" },
+	    "table_name, status, line) SELECT at, recipient, share, sc, tb, "
+	    "status, line FROM unnest($1::timestamptz[], $2::text[], "
+	    "$3::text[], $4::text[], $5::text[], $6::int[], $7::json[]) "
+	    "WITH ORDINALITY AS x(at, recipient, share, sc, tb, status, line, "
+	    "n) ORDER BY n" },
 	[STMT_SHARING_LOG_PRUNE] = { "sharing_log_prune", 1,
 	    "DELETE FROM sharing_log WHERE id IN (SELECT id FROM sharing_log "
 	    "WHERE at < now() - $1::int * interval '1 day' ORDER BY id "
