@@ -142,6 +142,13 @@
 	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
 	"WHERE t.id = " p "::uuid) tk"
 #define TOKEN_COLS	"tk.kind, tk.pid, tk.pname, tk.revoked, tk.expired"
+/* The same for the recipients' reads: an admin token has no name. */
+#define RCP_TOKEN_ROW(p)						\
+	"(SELECT t.kind, t.recipient_id AS pid, r.name AS pname, "	\
+	"t.revoked_at IS NOT NULL AS revoked, "				\
+	"t.expires_at <= now() AS expired FROM token t "		\
+	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
+	"WHERE t.id = " p "::uuid) tk"
 #define LIVE_RECIPIENT							\
 	"tk.kind = 'recipient' AND NOT tk.revoked AND NOT tk.expired"
 
@@ -186,23 +193,23 @@ static const struct {
 
 	[STMT_CAT_SHARES] = { "cat_shares", 3,
 	    "SELECT " TOKEN_COLS ", s.id, s.uuid, s.name, s.comment FROM "
-	    TOKEN_ROW("$1") " LEFT JOIN LATERAL (SELECT s.id, s.uuid, s.name, "
+	    RCP_TOKEN_ROW("$1") " LEFT JOIN LATERAL (SELECT s.id, s.uuid, s.name, "
 	    "s.comment FROM share s JOIN share_grant g ON g.share_id = s.id "
 	    "WHERE " LIVE_RECIPIENT " AND g.recipient_id = tk.pid "
 	    "AND s.id > $2::bigint ORDER BY s.id LIMIT $3::int) s ON true "
 	    "ORDER BY s.id" },
 	[STMT_CAT_SHARE] = { "cat_share", 2,
-	    "SELECT " TOKEN_COLS ", " SHARE_COLS " FROM " TOKEN_ROW("$1")
+	    "SELECT " TOKEN_COLS ", " SHARE_COLS " FROM " RCP_TOKEN_ROW("$1")
 	    GRANTED_SHARE("$2") },
 	[STMT_CAT_SCHEMAS] = { "cat_schemas", 4,
 	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", sc.id, sc.name FROM "
-	    TOKEN_ROW("$1") GRANTED_SHARE("$2") " LEFT JOIN LATERAL (SELECT "
+	    RCP_TOKEN_ROW("$1") GRANTED_SHARE("$2") " LEFT JOIN LATERAL (SELECT "
 	    "id, name FROM share_schema WHERE share_id = s.id "
 	    "AND id > $3::bigint ORDER BY id LIMIT $4::int) sc ON true "
 	    "ORDER BY sc.id" },
 	[STMT_CAT_TABLES] = { "cat_tables", 5,
 	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", sc.id, sc.name, st.id, "
-	    "st.name, st.uuid FROM " TOKEN_ROW("$1") GRANTED_SHARE("$2")
+	    "st.name, st.uuid FROM " RCP_TOKEN_ROW("$1") GRANTED_SHARE("$2")
 	    " LEFT JOIN LATERAL (SELECT id, name FROM share_schema "
 	    "WHERE share_id = s.id AND name_key = ds_name_key($3)) sc ON true "
 	    "LEFT JOIN LATERAL (SELECT st.id, st.name, t.uuid "
@@ -211,7 +218,7 @@ static const struct {
 	    "ORDER BY st.id LIMIT $5::int) st ON true ORDER BY st.id" },
 	[STMT_CAT_ALL_TABLES] = { "cat_all_tables", 5,
 	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", x.id, x.name, x.uuid, "
-	    "x.schema_id, x.schema_name FROM " TOKEN_ROW("$1")
+	    "x.schema_id, x.schema_name FROM " RCP_TOKEN_ROW("$1")
 	    GRANTED_SHARE("$2") " LEFT JOIN LATERAL (SELECT st.id, st.name, "
 	    "t.uuid, sc.id AS schema_id, sc.name AS schema_name "
 	    "FROM share_schema sc JOIN share_table st ON st.schema_id = sc.id "
@@ -221,7 +228,7 @@ static const struct {
 	    "ORDER BY sc.id, st.id LIMIT $5::int) x ON true "
 	    "ORDER BY x.schema_id, x.id" },
 	[STMT_CAT_DATA_TABLE] = { "cat_data_table", 4,
-	    "SELECT " TOKEN_COLS ", d.* FROM " TOKEN_ROW("$1")
+	    "SELECT " TOKEN_COLS ", d.* FROM " RCP_TOKEN_ROW("$1")
 	    " LEFT JOIN LATERAL (SELECT st.id AS member_id, t.id AS table_id, "
 	    "s.name AS share_name, sc.name AS schema_name, "
 	    "st.name AS table_name, t.uuid, t.location, t.history_shared, "

@@ -106,6 +106,26 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
 }
 
+/*
+ * Request ids: unique within the worker and unlikely to repeat across
+ * workers, but no secret (X-Request-Id, logs), so one random draw per
+ * worker and a counter mixed so that ids do not look sequential; not a
+ * trip through the random generator per request.
+ */
+static uint64_t	 id_next;
+
+static void
+request_id(char out[17])
+{
+	uint64_t	 v = str_mix64(id_next++);
+	unsigned char	 b[8];
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
+	str_hex(b, sizeof(b), out);
+}
+
 static int64_t
 now_ms(void)
 {
@@ -124,7 +144,6 @@ static void
 handle(const struct conf *c, struct db *db, struct arena *a,
     const struct req_io *io, struct req *r)
 {
-	unsigned char	 rid[8];
 	int64_t		 t0 = metrics_now_us(), us;
 
 	memset(r, 0, sizeof(*r));
@@ -135,8 +154,7 @@ handle(const struct conf *c, struct db *db, struct arena *a,
 	r->now_ms = now_ms();
 	err_clear(&r->err);
 	audit_init(r);
-	crypto_random(rid, sizeof(rid));
-	str_hex(rid, sizeof(rid), r->id);
+	request_id(r->id);
 	resp_init(r);
 	if (req_parse(r) == -1 || route_dispatch(r) == -1)
 		resp_error(r);
@@ -270,7 +288,8 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
 	handle(c, db, a, io, &r);
 	fcgi_finish(fr);
 	done(&r);
-	if (!pending(LISTEN_FD) || audit_due(metrics_now_ms()))
+	if (audit_waiting() && (!pending(LISTEN_FD) ||
+	    audit_due(metrics_now_ms())))
 		flush_audit(c, db, a);
 	metrics_worker_busy(false);
 }
@@ -331,6 +350,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	int			 rc = 0, err;
 
 	a = arena_new();
+	crypto_random(&id_next, sizeof(id_next));
 	metrics_open(c->path);
 	if (FCGX_IsCGI()) {
 		rc = serve_cgi(c, db, a);
