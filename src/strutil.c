@@ -385,6 +385,15 @@ str_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+uint64_t
+str_mix64(uint64_t x)
+{
+	x += UINT64_C(0x9e3779b97f4a7c15);
+	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
 void
 str_iso8601_ms(int64_t ms, char *out, size_t outsz)
 {

@@ -111,6 +111,8 @@ long	 str_b64url_decode(const char *, size_t, unsigned char *out);
 
 /* Lowercase hex: out needs 2 * n + 1 bytes. */
 void	 str_hex(const unsigned char *, size_t, char *out);
+/* splitmix64's step: a bijection of 64-bit values that looks random. */
+uint64_t str_mix64(uint64_t);
 
 /*
  * Copy s into out (outsz >= 8) for an error message: at most outsz - 1
