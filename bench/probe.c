@@ -8,19 +8,35 @@
  *				tokener, paths only (newest first, a set of
  *				seen paths): the live files
  *	probe emit DIR		replay keeping each live add's raw JSON, then
- *				per live file: a SigV4 presigned URL (key
- *				cached), an md5 file id and an NDJSON line
- *				into a buffer flushed to /dev/null
- *	probe sign N		N SigV4 presigned URLs (key cached)
+ *				per live file: a SigV4 presigned URL (the
+ *				sign floor's), an md5 file id and an NDJSON
+ *				line into a buffer flushed to /dev/null
+ *	probe sign N		N SigV4 presigned GET URLs, the floor: the
+ *				signing key, HMAC pads and everything the
+ *				URLs share prepared once (probe_sign.c)
+ *	probe sign-ds N		the same N URLs through deltashare:
+ *				storage_presign() on an S3 storage with a
+ *				fake credential, as a query signs its files
+ *	probe sign-az N		N Azure blob SAS URLs, the floor
+ *	probe sign-az-ds N	the same through deltashare's Azure storage
+ *	probe sign-local-ds N	N file URLs of a local table (fileurl.c),
+ *				as a query makes them
+ *	probe jwt N		token_verify() of one bearer token, N times
+ *				with HS256, N / 10 times with RS256 (RSA
+ *				2048) and ES256 (P-256), keys made at start
  *
- * Each prints one JSON object: {"probe", "seconds", ...counts}.  The
- * times cover the work only (not reading the directory listing).
+ * Each prints one JSON object: {"probe", "seconds", ...counts}; the sign
+ * probes {"probe", "seconds", "urls", "us_per_url"}, jwt one line per
+ * algorithm {"probe", "alg", "seconds", "tokens", "us_per_token"}.  The
+ * times cover the work only (not reading the directory listing).  A sign
+ * floor first checks that its URL is deltashare's, byte for byte.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +45,11 @@
 
 #include <json-c/json.h>
 
-#include "arena.h"
 #include "buf.h"
 #include "crypto.h"
 #include "err.h"
 #include "hset.h"
-#include "sigv4.h"
+#include "probe.h"
 #include "strutil.h"
 #include "xmalloc.h"
 
@@ -43,13 +58,26 @@ struct commits {
 	size_t		 n;
 };
 
-static double
-now_s(void)
+double
+probe_now(void)
 {
 	struct timespec	 ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+probe_die(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	fputs("probe: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
 }
 
 static int
@@ -118,13 +146,13 @@ probe_read(const char *dir)
 
 	list_commits(dir, &c);
 	buf_init(&b, 0);
-	t0 = now_s();
+	t0 = probe_now();
 	for (i = 0; i < c.n; i++) {
 		slurp(c.path[i], &b);
 		bytes += b.len;
 	}
 	printf("{\"probe\":\"read\",\"seconds\":%.6f,\"commits\":%zu,"
-	    "\"bytes\":%" PRIu64 "}\n", now_s() - t0, c.n, bytes);
+	    "\"bytes\":%" PRIu64 "}\n", probe_now() - t0, c.n, bytes);
 	buf_release(&b);
 	return 0;
 }
@@ -200,44 +228,11 @@ probe_replay(const char *dir)
 	double		 t0;
 
 	list_commits(dir, &c);
-	t0 = now_s();
+	t0 = probe_now();
 	live = replay(&c, NULL);
 	printf("{\"probe\":\"replay\",\"seconds\":%.6f,\"commits\":%zu,"
-	    "\"live\":%zu}\n", now_s() - t0, c.n, live);
+	    "\"live\":%zu}\n", probe_now() - t0, c.n, live);
 	return 0;
-}
-
-/* One presigned URL with a cached signing key, into the arena. */
-static const char *
-presign(struct arena *a, struct sigv4_creds *cr, const char *key)
-{
-	struct sigv4_req	 rq;
-	struct sigv4_signed	 s;
-	struct err		 e;
-
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.host = "bench-bucket.s3.us-east-1.amazonaws.com";
-	rq.path = arena_printf(a, "/tables/bench/%s", key);
-	rq.payload_hash = "UNSIGNED-PAYLOAD";
-	rq.now = 1780000000;
-	if (sigv4_presign(&rq, cr, 3600, a, &s, &e) == -1) {
-		fprintf(stderr, "presign: %s\n", e.msg);
-		exit(1);
-	}
-	return arena_printf(a, "https://%s%s?%s", rq.host, s.path, s.query);
-}
-
-static void
-creds(struct sigv4_creds *cr, struct sigv4_kcache *kc)
-{
-	memset(kc, 0, sizeof(*kc));
-	cr->access_key = "AKIAIOSFODNN7EXAMPLE";
-	cr->secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-	cr->session_token = NULL;
-	cr->region = "us-east-1";
-	cr->service = "s3";
-	cr->cache = kc;
 }
 
 static int
@@ -245,26 +240,25 @@ probe_emit(const char *dir)
 {
 	struct commits	 c;
 	struct live	 keep = { NULL, 0, 0 };
-	struct sigv4_creds cr;
-	struct sigv4_kcache kc;
-	struct arena	*a = arena_new();
 	struct buf	 out;
 	unsigned char	 h[CRYPTO_MD5_LEN];
-	char		 id[2 * CRYPTO_MD5_LEN + 1];
-	const char	*url;
+	char		 id[2 * CRYPTO_MD5_LEN + 1], url[PROBE_URL_MAX];
+	char		 key[512];
 	uint64_t	 bytes = 0;
 	double		 t0, t1;
 	size_t		 i;
 	FILE		*devnull = fopen("/dev/null", "w");
 
 	list_commits(dir, &c);
-	creds(&cr, &kc);
 	buf_init(&out, 0);
-	t0 = now_s();
+	t0 = probe_now();
 	replay(&c, &keep);
-	t1 = now_s();
+	t1 = probe_now();
 	for (i = 0; i < keep.n; i++) {
-		url = presign(a, &cr, keep.add[i] + 9);	/* any key text */
+		/* The path, as it stands in the JSON: {"path":"..." */
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(keep.add[i] +
+		    9, "\""), keep.add[i] + 9);
+		probe_s3_url(key, url);
 		crypto_md5(keep.add[i], strlen(keep.add[i]), h);
 		str_hex(h, sizeof(h), id);
 		buf_addf(&out, "{\"file\":{\"url\":\"%s\",\"id\":\"%s\","
@@ -274,54 +268,44 @@ probe_emit(const char *dir)
 			fwrite(out.data, 1, out.len, devnull);
 			bytes += out.len;
 			buf_reset(&out);
-			arena_reset(a);
 		}
 	}
 	fwrite(out.data, 1, out.len, devnull);
 	bytes += out.len;
 	printf("{\"probe\":\"emit\",\"seconds\":%.6f,\"replay_seconds\":%.6f,"
 	    "\"emit_seconds\":%.6f,\"live\":%zu,\"bytes_out\":%" PRIu64 "}\n",
-	    now_s() - t0, t1 - t0, now_s() - t1, keep.n, bytes);
+	    probe_now() - t0, t1 - t0, probe_now() - t1, keep.n, bytes);
 	fclose(devnull);
 	buf_release(&out);
-	arena_free(a);
-	return 0;
-}
-
-static int
-probe_sign(long n)
-{
-	struct sigv4_creds cr;
-	struct sigv4_kcache kc;
-	struct arena	*a = arena_new();
-	double		 t0, t;
-	long		 i;
-
-	creds(&cr, &kc);
-	t0 = now_s();
-	for (i = 0; i < n; i++) {
-		presign(a, &cr, "part=7/part-00000-1b3c.c000.snappy.parquet");
-		if ((i & 1023) == 0)
-			arena_reset(a);
-	}
-	t = now_s() - t0;
-	printf("{\"probe\":\"sign\",\"seconds\":%.6f,\"urls\":%ld,"
-	    "\"us_per_url\":%.3f}\n", t, n, t * 1e6 / (double)n);
-	arena_free(a);
 	return 0;
 }
 
 int
 main(int argc, char *argv[])
 {
+	long	 n;
+
 	if (argc == 3 && strcmp(argv[1], "read") == 0)
 		return probe_read(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "replay") == 0)
 		return probe_replay(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "emit") == 0)
 		return probe_emit(argv[2]);
-	if (argc == 3 && strcmp(argv[1], "sign") == 0)
-		return probe_sign(atol(argv[2]) > 0 ? atol(argv[2]) : 100000);
-	fprintf(stderr, "usage: probe read|replay|emit DIR | probe sign N\n");
+	if (argc != 3)
+		goto usage;
+	if ((n = atol(argv[2])) <= 0)
+		n = 100000;
+	if (strcmp(argv[1], "sign") == 0 || strcmp(argv[1], "sign-az") == 0)
+		return probe_sign(argv[1], n);
+	if (strcmp(argv[1], "sign-ds") == 0 ||
+	    strcmp(argv[1], "sign-az-ds") == 0)
+		return probe_sign_ds(argv[1], n);
+	if (strcmp(argv[1], "sign-local-ds") == 0)
+		return probe_sign_local_ds(n);
+	if (strcmp(argv[1], "jwt") == 0)
+		return probe_jwt(n);
+usage:
+	fprintf(stderr, "usage: probe read|replay|emit DIR | probe sign|"
+	    "sign-ds|sign-az|sign-az-ds|sign-local-ds|jwt N\n");
 	return 2;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "db.h"
 #include "http_req.h"
 #include "strutil.h"
@@ -62,6 +63,8 @@ admin_audit_sharing_list(struct req *r)
 		"recipient", "share", "schema", "table", "since", "until"
 	};
 
+	/* This worker's own records first (see audit_flush). */
+	(void)audit_flush(r->conf, r->db, r->arena);
 	return filtered(r, STMT_SHARING_LOG_LIST, ADMIN_LIST_SHARING_LOG,
 	    names, 6);
 }

@@ -198,9 +198,8 @@ sign(struct lines *l, const char *key, const char **url)
 {
 	struct req	*r = l->r;
 	struct fileurl	 f;
-	const char	*ep = l->endpoint, *tok;
-	size_t		 n = strlen(ep), plen, tlen;
-	char		*u;
+	const char	*ep = l->endpoint;
+	size_t		 n = strlen(ep);
 
 	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
 		l->min_expiry = l->expires_ms;
@@ -208,23 +207,20 @@ sign(struct lines *l, const char *key, const char **url)
 		return storage_presign(l->st, key, l->expires_ms / 1000 -
 		    r->conf->url_ttl, r->conf->url_ttl, l->scratch, url,
 		    &r->err);
-	if (l->files_url == NULL) {
-		while (n > 0 && ep[n - 1] == '/')
-			n--;
-		l->files_url = arena_printf(r->arena, "%.*s/files/", (int)n,
-		    ep);
+	while (n > 0 && ep[n - 1] == '/')
+		n--;
+	if (l->fk == NULL) {
+		/* In the request's arena, wiped before it goes. */
+		l->fk = arena_alloc(r->arena, sizeof(*l->fk));
+		fileurl_key_init(l->fk, r->conf->secret.data,
+		    r->conf->secret.len);
+		arena_defer(r->arena, (arena_cleanup_fn)fileurl_key_wipe,
+		    l->fk);
 	}
 	f.table_id = l->ct->table_id;
 	f.expires_ms = l->expires_ms;
 	f.key = key;
-	tok = fileurl_token(l->scratch, r->conf->secret.data,
-	    r->conf->secret.len, &f);
-	plen = strlen(l->files_url);
-	tlen = strlen(tok);
-	u = arena_alloc(l->scratch, plen + tlen + 1);
-	memcpy(u, l->files_url, plen);
-	memcpy(u + plen, tok, tlen + 1);
-	*url = u;
+	*url = fileurl_url(l->scratch, l->fk, ep, n, &f);
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct delta_action;
 struct delta_file;
 struct delta_metadata;
 struct delta_protocol;
+struct fileurl_key;
 struct arena;
 struct req;
 struct storage;
@@ -39,8 +40,8 @@ struct lines {
 	struct storage			*st;	/* the table's storage */
 	const char			*root;	/* storage root of the table */
 	const char			*endpoint;
-	const char			*files_url; /* endpoint/files/, once */
 	struct arena			*scratch; /* per file line */
+	struct fileurl_key		*fk;	/* file URLs: prepared once */
 	enum caps_format		 fmt;
 	bool				 sha256; /* file ids */
 	bool				 real_protocol; /* delta: pass through */

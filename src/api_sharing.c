@@ -48,6 +48,12 @@ table_json(struct jsonw *w, const struct cat_table *t, const char *schema,
 	jsonw_obj_close(w);
 }
 
+/*
+ * Each handler makes one catalog read, which also checks the caller's
+ * token (see catalog.h); the listing's parameters are parsed before and
+ * their errors reported after it, in the order of the reference: 401,
+ * 404 for the share (schema), then 400.
+ */
 int
 sharing_list_shares(struct req *r)
 {
@@ -55,9 +61,10 @@ sharing_list_shares(struct req *r)
 	struct cat_share *s;
 	int		 n, i;
 
-	if (listing_begin(r, &l, PT_SHARES, r->who.id, 0, 0) == -1 ||
-	    catalog_shares(r->db, r->arena, r->who.id, l.after1, l.fetch, &s,
-	    &n, &r->err) == -1)
+	listing_parse(r, &l, PT_SHARES);
+	if (catalog_shares(r->db, r->arena, &r->who, l.after1, l.fetch, &s,
+	    &n, &r->err) == -1 ||
+	    listing_check(r, &l, r->who.id, 0, 0) == -1)
 		return -1;
 	for (i = 0; i < n && i < l.limit; i++)
 		share_json(listing_item(&l), &s[i]);
@@ -73,7 +80,7 @@ sharing_get_share(struct req *r)
 	struct jsonw	 w;
 	int		 rc;
 
-	if (catalog_share(r->db, r->arena, r->who.id, r->args[0], &s,
+	if (catalog_share(r->db, r->arena, &r->who, r->args[0], &s,
 	    &r->err) == -1)
 		return -1;
 	buf_init(&b, 0);
@@ -96,11 +103,10 @@ sharing_list_schemas(struct req *r)
 	struct jsonw	*w;
 	int		 n, i;
 
-	if (catalog_share(r->db, r->arena, r->who.id, r->args[0], &s,
-	    &r->err) == -1 ||
-	    listing_begin(r, &l, PT_SCHEMAS, r->who.id, s.id, 0) == -1 ||
-	    catalog_schemas(r->db, r->arena, s.id, l.after1, l.fetch, &sc, &n,
-	    &r->err) == -1)
+	listing_parse(r, &l, PT_SCHEMAS);
+	if (catalog_schemas(r->db, r->arena, &r->who, r->args[0], l.after1,
+	    l.fetch, &s, &sc, &n, &r->err) == -1 ||
+	    listing_check(r, &l, r->who.id, s.id, 0) == -1)
 		return -1;
 	for (i = 0; i < n && i < l.limit; i++) {
 		w = listing_item(&l);
@@ -124,13 +130,10 @@ sharing_list_tables(struct req *r)
 	struct listing	 l;
 	int		 n, i;
 
-	if (catalog_share(r->db, r->arena, r->who.id, r->args[0], &s,
-	    &r->err) == -1 ||
-	    catalog_schema(r->db, r->arena, s.id, r->args[1], &sc,
-	    &r->err) == -1 ||
-	    listing_begin(r, &l, PT_TABLES, r->who.id, s.id, sc.id) == -1 ||
-	    catalog_tables(r->db, r->arena, sc.id, l.after1, l.fetch, &t, &n,
-	    &r->err) == -1)
+	listing_parse(r, &l, PT_TABLES);
+	if (catalog_tables(r->db, r->arena, &r->who, r->args[0], r->args[1],
+	    l.after1, l.fetch, &s, &sc, &t, &n, &r->err) == -1 ||
+	    listing_check(r, &l, r->who.id, s.id, sc.id) == -1)
 		return -1;
 	for (i = 0; i < n && i < l.limit; i++)
 		table_json(listing_item(&l), &t[i], r->args[1], r->args[0], &s);
@@ -147,11 +150,10 @@ sharing_list_all_tables(struct req *r)
 	int		 n, i;
 	int64_t		 pos1, pos2;
 
-	if (catalog_share(r->db, r->arena, r->who.id, r->args[0], &s,
-	    &r->err) == -1 ||
-	    listing_begin(r, &l, PT_ALL_TABLES, r->who.id, s.id, 0) == -1 ||
-	    catalog_all_tables(r->db, r->arena, s.id, l.after1, l.after2,
-	    l.fetch, &t, &n, &r->err) == -1)
+	listing_parse(r, &l, PT_ALL_TABLES);
+	if (catalog_all_tables(r->db, r->arena, &r->who, r->args[0],
+	    l.after1, l.after2, l.fetch, &s, &t, &n, &r->err) == -1 ||
+	    listing_check(r, &l, r->who.id, s.id, 0) == -1)
 		return -1;
 	for (i = 0; i < n && i < l.limit; i++)
 		table_json(listing_item(&l), &t[i], t[i].schema, r->args[0],

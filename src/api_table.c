@@ -78,7 +78,7 @@ tq_open(struct tq *q)
 
 	const struct cred *c;
 
-	if (catalog_data_table(r->db, r->arena, r->who.id, r->args[0],
+	if (catalog_data_table(r->db, r->arena, &r->who, r->args[0],
 	    r->args[1], r->args[2], &q->ct, &r->err) == -1 ||
 	    tq_cred(r, &q->ct.cred, &c) == -1 ||
 	    delta_table_open_cred(q->ct.location, c, r->arena, &q->t,

@@ -7,7 +7,14 @@
  * captures ({share}, {schema}, {table}), the versions asked from the
  * handlers (the query body) or from the query string, the rest from the
  * request as it ended.  A worker prunes rows past audit.retention_days
- * now and then (one record in PRUNE_EVERY, a bounded batch each time).
+ * now and then (every PRUNE_EVERY records, a bounded batch each time).
+ *
+ * The file gets each line at once.  Database rows wait in the worker
+ * (see audit_flush) and go in one INSERT per batch: a single statement
+ * for up to BATCH_MAX records instead of a round trip and a commit for
+ * each, which is most of what an audited call costs PostgreSQL.  If a
+ * batch is refused, its records are tried one by one, so a bad record
+ * costs only itself.
  */
 #include "config.h"
 
@@ -17,6 +24,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,9 +41,25 @@
 #include "metrics.h"
 #include "route.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define UA_MAX		256
 #define PRUNE_EVERY	500
+#define BATCH_MAX	64		/* records per INSERT */
+#define BATCH_MS	AUDIT_FLUSH_MS	/* the oldest record's longest wait */
+
+/* A record waiting for the database: the columns of sharing_log. */
+struct row {
+	char		*col[7];	/* at, recipient, share, schema, table,
+					   status, line */
+};
+
+static struct {
+	struct row	 v[BATCH_MAX];
+	size_t		 n;
+	int64_t		 first_ms;	/* when v[0] was queued */
+	int64_t		 until_prune;
+} batch;
 
 /* Query-string parameters that say which versions a call asks for. */
 static const char *const version_params[] = {
@@ -269,47 +293,126 @@ to_file(const struct conf *c, const char *line)
 }
 
 static void
-prune(struct req *r)
+prune(const struct conf *c, struct db *db, struct arena *a, size_t stored)
 {
-	unsigned char	 die[2];
 	const char	*p[1];
 	struct err	 e;
+	uint16_t	 start;
 
-	crypto_random(die, sizeof(die));
-	if (r->conf->audit_retention_days == 0 ||
-	    (die[0] | die[1] << 8) % PRUNE_EVERY != 0)
+	if (c->audit_retention_days == 0)
 		return;
-	p[0] = arena_printf(r->arena, "%" PRId64,
-	    r->conf->audit_retention_days);
+	if (batch.until_prune == 0) {
+		/* Workers started together prune at different times. */
+		crypto_random(&start, sizeof(start));
+		batch.until_prune = 1 + start % PRUNE_EVERY;
+	}
+	if ((batch.until_prune -= (int64_t)stored) > 0)
+		return;
+	batch.until_prune = PRUNE_EVERY;
+	p[0] = arena_printf(a, "%" PRId64, c->audit_retention_days);
 	err_clear(&e);
-	if (db_exec(r->db, r->arena, STMT_SHARING_LOG_PRUNE, p, NULL,
-	    &e) == -1)
+	if (db_exec(db, a, STMT_SHARING_LOG_PRUNE, p, NULL, &e) == -1)
 		log_warn("audit: pruning old records: %s", e.msg);
 }
 
-static void
-to_db(struct req *r, const char *at, const char *line)
+/* Insert records [i, j) of the batch with one statement. */
+static int
+insert(struct db *db, struct arena *a, size_t i, size_t j, struct err *e)
 {
+	struct buf	 arr[7];
 	const char	*p[7];
-	struct err	 e;
-	bool		 rcp = r->who.kind == AUTH_RECIPIENT && r->who.id > 0;
+	size_t		 k, c;
+	int		 rc;
 
-	p[0] = at;
-	p[1] = rcp ? r->who.name : NULL;
-	p[2] = capture(r, "{share}");
-	p[3] = capture(r, "{schema}");
-	p[4] = capture(r, "{table}");
-	p[5] = arena_printf(r->arena, "%d", r->status);
-	p[6] = line;
-	err_clear(&e);
-	if (db_exec(r->db, r->arena, STMT_SHARING_LOG_INSERT, p, NULL,
-	    &e) == -1) {
-		log_error("audit: record not stored (%s): %s", e.msg, p[6]);
-		metrics_add(MX_AUDIT_FAILED, 1);
-		return;
+	for (c = 0; c < 7; c++) {
+		buf_init(&arr[c], 0);
+		buf_addc(&arr[c], '{');
+		for (k = i; k < j; k++)
+			db_array_add(&arr[c], batch.v[k].col[c]);
+		buf_addc(&arr[c], '}');
+		p[c] = buf_str(&arr[c]);
 	}
-	metrics_add(MX_AUDIT_STORED, 1);
-	prune(r);
+	err_clear(e);
+	rc = db_exec(db, a, STMT_SHARING_LOG_INSERT, p, NULL, e);
+	for (c = 0; c < 7; c++)
+		buf_release(&arr[c]);
+	return rc;
+}
+
+static void
+refused(const struct err *e, const struct row *row)
+{
+	log_error("audit: record not stored (%s): %s", e->msg, row->col[6]);
+	metrics_add(MX_AUDIT_FAILED, 1);
+}
+
+int
+audit_flush(const struct conf *c, struct db *db, struct arena *a)
+{
+	struct err	 e;
+	size_t		 i, c7, stored = 0;
+
+	if (batch.n == 0)
+		return 0;
+	if (insert(db, a, 0, batch.n, &e) == 0)
+		stored = batch.n;
+	else if (batch.n == 1 || e.kind == ERR_UNAVAILABLE)
+		for (i = 0; i < batch.n; i++)
+			refused(&e, &batch.v[i]);
+	else
+		for (i = 0; i < batch.n; i++) {
+			if (insert(db, a, i, i + 1, &e) == 0)
+				stored++;
+			else
+				refused(&e, &batch.v[i]);
+		}
+	metrics_add(MX_AUDIT_STORED, stored);
+	for (i = 0; i < batch.n; i++)
+		for (c7 = 0; c7 < 7; c7++)
+			free(batch.v[i].col[c7]);
+	batch.n = 0;
+	if (stored > 0)
+		prune(c, db, a, stored);
+	return stored == 0 ? -1 : 0;
+}
+
+bool
+audit_due(int64_t now_ms)
+{
+	return batch.n > 0 && (batch.n == BATCH_MAX ||
+	    now_ms - batch.first_ms >= BATCH_MS);
+}
+
+bool
+audit_waiting(void)
+{
+	return batch.n > 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+/* Queue the record for the database (the batch has room). */
+static void
+queue(struct req *r)
+{
+	struct row	*row = &batch.v[batch.n];
+	bool		 rcp = r->who.kind == AUTH_RECIPIENT && r->who.id > 0;
+	char		 status[16];
+
+	snprintf(status, sizeof(status), "%d", r->status);
+	row->col[0] = xstrdup(r->audit.at);
+	row->col[1] = dup_or_null(rcp ? r->who.name : NULL);
+	row->col[2] = dup_or_null(capture(r, "{share}"));
+	row->col[3] = dup_or_null(capture(r, "{schema}"));
+	row->col[4] = dup_or_null(capture(r, "{table}"));
+	row->col[5] = xstrdup(status);
+	row->col[6] = xstrdup(r->audit.line);
+	if (batch.n++ == 0)
+		batch.first_ms = metrics_now_ms();
 }
 
 void
@@ -337,6 +440,9 @@ audit_store(struct req *r)
 		return;
 	if (*r->conf->audit_file != '\0')
 		to_file(r->conf, r->audit.line);
-	if (r->conf->audit_database)
-		to_db(r, r->audit.at, r->audit.line);
+	if (!r->conf->audit_database)
+		return;
+	if (batch.n == BATCH_MAX)
+		(void)audit_flush(r->conf, r->db, r->arena);
+	queue(r);
 }

@@ -16,7 +16,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct arena;
+struct conf;
+struct db;
 struct req;
+
+/* How long a queued record may wait for its INSERT, at most. */
+#define AUDIT_FLUSH_MS	1000
 
 #define AUDIT_HINT_JSON_PREDICATE	0x1	/* jsonPredicateHints */
 #define AUDIT_HINT_PREDICATE		0x2	/* predicateHints */
@@ -47,9 +53,20 @@ void	audit_file(struct req *, int64_t size);
 void	audit_prepare(struct req *, int64_t duration_ms);
 
 /*
- * Store it, once the answer has gone out.  A record the database
- * refuses is logged in full instead.
+ * Store it, once the answer has gone out: to audit.file at once, and
+ * into the worker's batch for the database.
  */
 void	audit_store(struct req *);
+
+/*
+ * Insert the batch (the request loop calls it when no request is
+ * waiting, when audit_due(), and before the worker ends).  A record
+ * the database refuses is logged in full instead.  Results go to the
+ * arena.  -1 if nothing was stored.
+ */
+int	audit_flush(const struct conf *, struct db *, struct arena *);
+/* Records wait; the batch is full or its oldest waited AUDIT_FLUSH_MS. */
+bool	audit_waiting(void);
+bool	audit_due(int64_t now_ms);
 
 #endif

@@ -30,6 +30,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define SIG_LEN		45	/* base64 of 32 bytes and NUL */
 #define LOWER_DIGIT	"abcdefghijklmnopqrstuvwxyz0123456789"
@@ -201,14 +202,29 @@ sign(const struct azsign_key *k, const char *s, char out[SIG_LEN])
 	b64_encode(mac, sizeof(mac), out);
 }
 
-/* True if none of the n bytes of s is a control character (C0, DEL). */
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/*
+ * True if none of the n bytes of s is a control character (C0, DEL).
+ * Eight bytes at a time while none is: w - 0x20 in every byte borrows
+ * into a byte's high bit that was clear in w only where a byte was
+ * below 0x20, and w ^ 0x7f has a zero byte only where w had DEL.
+ */
 static bool
 no_ctl(const char *s, size_t n, bool tab_ok)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i;
+	uint64_t	 w, d;
+	size_t		 i = 0;
 
-	for (i = 0; i < n; i++)
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, p + i, 8);
+		d = w ^ (0x7f * ONES);
+		if ((((w - 0x20 * ONES) & ~w) | ((d - ONES) & ~d)) & HIGHS)
+			break;
+	}
+	for (; i < n; i++)
 		if ((p[i] < 0x20 && !(tab_ok && p[i] == '\t')) || p[i] == 0x7f)
 			return false;
 	return true;
@@ -449,27 +465,29 @@ valid_container(const char *s)
 static int
 check_name(const char *name, bool dir, struct err *e)
 {
-	size_t	 n, segs = 1, i;
-	char	 tmp[64];
+	const char	*p;
+	size_t		 n, segs = 1;
+	char		 tmp[64];
 
 	if (name == NULL || (n = strlen(name)) == 0)
 		return err_set(e, ERR_BAD_PARAM, "empty Azure blob name");
-	str_shorten(name, tmp, sizeof(tmp));
-	if (!str_utf8_valid(name, n) || !no_ctl(name, n, false))
+	for (p = name; (p = memchr(p, '/', n - (size_t)(p - name))) != NULL;
+	    p++)
+		segs++;
+	if (!no_ctl(name, n, false) || !str_utf8_valid(name, n))
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is not "
-		    "UTF-8 without control characters", tmp);
-	for (i = 0; i < n; i++)
-		if (name[i] == '/')
-			segs++;
-	if (str_utf8_len(name, n) > AZSIGN_NAME_MAX ||
+		    "UTF-8 without control characters",
+		    str_shorten(name, tmp, sizeof(tmp)));
+	if ((n > AZSIGN_NAME_MAX && str_utf8_len(name, n) > AZSIGN_NAME_MAX) ||
 	    segs > AZSIGN_SEGMENTS_MAX)
 		return err_set(e, ERR_BAD_PARAM, "Azure blob name '%s' is over "
-		    "%d characters or %d segments", tmp, AZSIGN_NAME_MAX,
+		    "%d characters or %d segments",
+		    str_shorten(name, tmp, sizeof(tmp)), AZSIGN_NAME_MAX,
 		    AZSIGN_SEGMENTS_MAX);
 	if (dir && (name[0] == '/' || name[n - 1] == '/' ||
 	    strstr(name, "//") != NULL))
 		return err_set(e, ERR_BAD_PARAM, "Azure directory '%s' has an "
-		    "empty segment", tmp);
+		    "empty segment", str_shorten(name, tmp, sizeof(tmp)));
 	return 0;
 }
 
@@ -483,8 +501,9 @@ valid_perm(const char *p, enum azsign_resource r)
 	    strcmp(p, "rl") == 0);
 }
 
+/* The SAS's fields; its name too unless it comes later (presigner). */
 static int
-check_sas(const struct azsign_sas *s, struct err *e)
+check_sas(const struct azsign_sas *s, bool name, struct err *e)
 {
 	char	 tmp[40];
 
@@ -497,7 +516,7 @@ check_sas(const struct azsign_sas *s, struct err *e)
 	if (s->resource == AZSIGN_CONTAINER && s->name != NULL)
 		return err_set(e, ERR_BAD_PARAM, "a container SAS has no "
 		    "blob name");
-	if (s->resource != AZSIGN_CONTAINER &&
+	if (name && s->resource != AZSIGN_CONTAINER &&
 	    check_name(s->name, s->resource == AZSIGN_DIRECTORY, e) == -1)
 		return -1;
 	if (s->permissions == NULL || !valid_perm(s->permissions, s->resource))
@@ -562,36 +581,137 @@ sas_query(struct arena *a, const struct azsign_sas *s, const char *st,
 	return out;
 }
 
+/*
+ * The string to sign before and after "/" name: sp st se, the resource
+ * up to its container, then si sip spr sv sr and 7 empty fields.
+ */
+static void
+sas_to_sign(struct arena *a, const struct azsign_key *k,
+    const struct azsign_sas *s, const char *st, const char *se,
+    const char **head, const char **tail)
+{
+	*head = arena_printf(a, "%s\n%s\n%s\n/blob/%s/%s", s->permissions, st,
+	    se, k->account, s->container);
+	*tail = arena_printf(a, "\n\n\n%s\n%s\n%s\n\n\n\n\n\n\n",
+	    s->protocol != NULL ? s->protocol : "", AZSIGN_VERSION,
+	    sr_names[s->resource]);
+}
+
+/* The SAS's times: st ("" without a start) and se. */
+static void
+sas_times(const struct azsign_sas *s, char st[32], char se[32])
+{
+	*st = '\0';
+	if (s->start != 0)
+		iso_time(s->start, st);
+	iso_time(s->expiry, se);
+}
+
 int
 azsign_sas(const struct azsign_key *k, const struct azsign_sas *s,
     struct arena *a, struct azsign_signed *out, struct err *e)
 {
-	const char	*res;
-	char		 st[32] = "", se[32], sig[SIG_LEN];
+	const char	*head, *tail;
+	char		 st[32], se[32], sig[SIG_LEN];
 
 	memset(out, 0, sizeof(*out));
-	if (check_key(k, e) == -1 || check_sas(s, e) == -1)
+	if (check_key(k, e) == -1 || check_sas(s, true, e) == -1)
 		return -1;
-	if (s->start != 0)
-		iso_time(s->start, st);
-	iso_time(s->expiry, se);
+	sas_times(s, st, se);
+	sas_to_sign(a, k, s, st, se, &head, &tail);
 	if (s->resource == AZSIGN_CONTAINER) {
-		res = arena_printf(a, "/blob/%s/%s", k->account, s->container);
+		out->to_sign = arena_printf(a, "%s%s", head, tail);
 		out->path = arena_printf(a, "/%s", s->container);
 	} else {
-		res = arena_printf(a, "/blob/%s/%s/%s", k->account,
-		    s->container, s->name);
+		out->to_sign = arena_printf(a, "%s/%s%s", head, s->name, tail);
 		out->path = arena_printf(a, "/%s/%s", s->container,
 		    str_pct_encode(a, s->name, "/"));
 	}
-	/* sp st se resource si sip spr sv sr, then 7 empty fields. */
-	out->to_sign = arena_printf(a, "%s\n%s\n%s\n%s\n\n\n%s\n%s\n%s"
-	    "\n\n\n\n\n\n\n", s->permissions, st, se, res,
-	    s->protocol != NULL ? s->protocol : "", AZSIGN_VERSION,
-	    sr_names[s->resource]);
 	sign(k, out->to_sign, sig);
 	out->value = sas_query(a, s, st, se, sig);
 	return 0;
+}
+
+int
+azsign_presigner_init(struct azsign_presigner *p, const struct azsign_key *k,
+    const struct azsign_sas *s, const char *origin, struct arena *a,
+    struct err *e)
+{
+	const char	*head, *tail;
+	char		 st[32], se[32];
+
+	memset(p, 0, sizeof(*p));
+	if (check_key(k, e) == -1 || check_sas(s, false, e) == -1)
+		return -1;
+	if (s->resource != AZSIGN_BLOB)
+		return err_set(e, ERR_BAD_PARAM, "a presigner signs blobs");
+	sas_times(s, st, se);
+	sas_to_sign(a, k, s, st, se, &head, &tail);
+	p->head = xasprintf("%s/%s/", origin, s->container);
+	p->headlen = strlen(p->head);
+	p->prefix = xstrdup(s->name != NULL ? s->name : "");
+	p->prefixlen = strlen(p->prefix);
+	p->tail = xstrdup(tail);
+	p->taillen = strlen(p->tail);
+	p->query = xasprintf("?%s", sas_query(a, s, st, se, ""));
+	p->querylen = strlen(p->query);
+	crypto_hmac_init(&p->mac, k->key, k->keylen);
+	crypto_hmac_update(&p->mac, head, strlen(head));
+	crypto_hmac_update(&p->mac, "/", 1);
+	return 0;
+}
+
+/* A base64 signature in a query: "+" and "=" encoded, "/" kept. */
+static char *
+sig_encode(char *out, const char *sig)
+{
+	for (; *sig != '\0'; sig++)
+		if (*sig == '+' || *sig == '=') {
+			*out++ = '%';
+			*out++ = *sig == '+' ? '2' : '3';
+			*out++ = *sig == '+' ? 'B' : 'D';
+		} else
+			*out++ = *sig;
+	return out;
+}
+
+int
+azsign_presigner_url(const struct azsign_presigner *p, const char *name,
+    struct arena *a, const char **url, struct err *e)
+{
+	struct crypto_hmac m = p->mac;
+	unsigned char	 mac[CRYPTO_SHA256_LEN];
+	size_t		 n = strlen(name);
+	char		*full, *u, *o, sig[SIG_LEN];
+
+	full = arena_alloc(a, p->prefixlen + n + 1);
+	memcpy(full, p->prefix, p->prefixlen);
+	memcpy(full + p->prefixlen, name, n + 1);
+	n += p->prefixlen;
+	if (check_name(full, false, e) == -1)
+		return -1;
+	crypto_hmac_update(&m, full, n);
+	crypto_hmac_update(&m, p->tail, p->taillen);
+	crypto_hmac_final(&m, mac);
+	b64_encode(mac, sizeof(mac), sig);
+	u = arena_alloc(a, p->headlen + 3 * n + p->querylen + 3 * SIG_LEN);
+	memcpy(u, p->head, p->headlen);
+	o = str_pct_encode_to(u + p->headlen, full, n, "/");
+	memcpy(o, p->query, p->querylen);
+	o = sig_encode(o + p->querylen, sig);
+	*o = '\0';
+	*url = u;
+	return 0;
+}
+
+void
+azsign_presigner_wipe(struct azsign_presigner *p)
+{
+	free(p->head);
+	free(p->prefix);
+	free(p->tail);
+	free(p->query);
+	crypto_wipe(p, sizeof(*p));
 }
 
 void

@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto.h"
+
 struct arena;
 struct err;
 
@@ -136,6 +138,36 @@ int	azsign_shared_key(const struct azsign_key *,
  */
 int	azsign_sas(const struct azsign_key *, const struct azsign_sas *,
 	    struct arena *, struct azsign_signed *out, struct err *);
+
+/*
+ * Blob SAS URLs that share all but the blob's name (a query's files):
+ * azsign_presigner_init() takes a blob SAS whose name is the prefix of
+ * the names to come (NULL or "": none) and the endpoint's URL
+ * ("https://acct.blob.core.windows.net"), and makes the query and the
+ * MAC of the string to sign's head once; azsign_presigner_url() then
+ * checks and signs one name (the prefix followed by name) into a whole
+ * URL, the same as azsign_sas() gives.  The presigner holds key material
+ * and memory: azsign_presigner_wipe() it (also after a failed init, or
+ * on a zeroed one).
+ */
+struct azsign_presigner {
+	char			*head;		/* origin "/container/" */
+	size_t			 headlen;
+	char			*prefix;	/* of names, decoded */
+	size_t			 prefixlen;
+	char			*tail;		/* string to sign after a name */
+	size_t			 taillen;
+	char			*query;		/* "?se=...&sig=" */
+	size_t			 querylen;
+	struct crypto_hmac	 mac;		/* its head fed */
+};
+
+int	azsign_presigner_init(struct azsign_presigner *,
+	    const struct azsign_key *, const struct azsign_sas *,
+	    const char *origin, struct arena *, struct err *);
+int	azsign_presigner_url(const struct azsign_presigner *,
+	    const char *name, struct arena *, const char **url, struct err *);
+void	azsign_presigner_wipe(struct azsign_presigner *);
 
 /* The x-ms-date value of a time: "Tue, 02 Jan 2024 03:04:05 GMT". */
 void	azsign_http_date(int64_t, char out[AZSIGN_DATE_LEN]);

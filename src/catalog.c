@@ -1,5 +1,11 @@
 /*
  * catalog.c: recipient-scoped catalog reads (see catalog.h).
+ *
+ * Each read is one statement (db_stmt.c) whose rows start with the
+ * caller's token columns, then the share (and schema) named in the
+ * URL, then the listed objects, LEFT JOINed so that a row comes back
+ * as long as the token exists: a NULL share id says "not granted or
+ * missing", a NULL listed id "nothing to list".
  */
 #include "config.h"
 
@@ -7,9 +13,14 @@
 #include <string.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "catalog.h"
 #include "db.h"
 #include "err.h"
+
+/* Columns after the token's: the share, then what each read adds. */
+#define C_SHARE		AUTH_TOKEN_NCOLS
+#define C_AFTER_SHARE	(C_SHARE + 4)
 
 static const char *
 num(struct arena *a, int64_t v)
@@ -17,131 +28,154 @@ num(struct arena *a, int64_t v)
 	return arena_printf(a, "%lld", (long long)v);
 }
 
+/* Run a read and settle the caller's token with it. */
+static int
+read_as(struct db *db, struct arena *a, struct principal *who,
+    enum db_stmt id, const char *const *p, struct db_res **res,
+    struct err *e)
+{
+	if (db_exec(db, a, id, p, res, e) == -1)
+		return -1;
+	return auth_settle(who, *res, a, e);
+}
+
 static void
-share_row(struct arena *a, const struct db_res *res, int i,
+share_row(struct arena *a, const struct db_res *res, int i, int col,
     struct cat_share *s)
 {
-	s->id = db_i64(res, i, 0);
-	s->uuid = arena_strdup(a, db_val(res, i, 1));
-	s->name = arena_strdup(a, db_val(res, i, 2));
-	s->comment = arena_strdup(a, db_val(res, i, 3));
+	s->id = db_i64(res, i, col);
+	s->uuid = arena_strdup(a, db_val(res, i, col + 1));
+	s->name = arena_strdup(a, db_val(res, i, col + 2));
+	s->comment = arena_strdup(a, db_val(res, i, col + 3));
+}
+
+/* The share of row 0, or 404. */
+static int
+the_share(struct arena *a, const struct db_res *res, const char *name,
+    struct cat_share *s, struct err *e)
+{
+	if (db_val(res, 0, C_SHARE) == NULL)
+		return err_set(e, ERR_NOT_FOUND, "share '%s' not found", name);
+	share_row(a, res, 0, C_SHARE, s);
+	return 0;
+}
+
+/* Rows whose column col is set: all of them, or none. */
+static int
+listed(const struct db_res *res, int col)
+{
+	return db_val(res, 0, col) == NULL ? 0 : db_rows(res);
 }
 
 int
-catalog_share(struct db *db, struct arena *a, int64_t recipient,
+catalog_share(struct db *db, struct arena *a, struct principal *who,
     const char *name, struct cat_share *out, struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[2] = { num(a, recipient), name };
+	const char	*p[2] = { who->token_id, name };
 
-	if (db_exec(db, a, STMT_CAT_SHARE, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_SHARE, p, &res, e) == -1)
 		return -1;
-	if (db_rows(res) != 1)
-		return err_set(e, ERR_NOT_FOUND, "share '%s' not found", name);
-	share_row(a, res, 0, out);
-	return 0;
+	return the_share(a, res, name, out, e);
 }
 
 int
-catalog_schema(struct db *db, struct arena *a, int64_t share,
-    const char *name, struct cat_schema *out, struct err *e)
-{
-	struct db_res	*res;
-	const char	*p[2] = { num(a, share), name };
-
-	if (db_exec(db, a, STMT_CAT_SCHEMA, p, &res, e) == -1)
-		return -1;
-	if (db_rows(res) != 1)
-		return err_set(e, ERR_NOT_FOUND, "schema '%s' not found", name);
-	out->id = db_i64(res, 0, 0);
-	out->name = arena_strdup(a, db_val(res, 0, 1));
-	return 0;
-}
-
-int
-catalog_shares(struct db *db, struct arena *a, int64_t recipient,
+catalog_shares(struct db *db, struct arena *a, struct principal *who,
     const char *after, const char *fetch, struct cat_share **out, int *n,
     struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[3] = { num(a, recipient), after, fetch };
+	const char	*p[3] = { who->token_id, after, fetch };
 	int		 i;
 
-	if (db_exec(db, a, STMT_CAT_SHARES, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_SHARES, p, &res, e) == -1)
 		return -1;
-	*n = db_rows(res);
+	*n = listed(res, C_SHARE);
 	*out = arena_calloc(a, (size_t)*n + 1, sizeof(**out));
 	for (i = 0; i < *n; i++)
-		share_row(a, res, i, &(*out)[i]);
+		share_row(a, res, i, C_SHARE, &(*out)[i]);
 	return 0;
 }
 
 int
-catalog_schemas(struct db *db, struct arena *a, int64_t share,
-    const char *after, const char *fetch, struct cat_schema **out, int *n,
-    struct err *e)
+catalog_schemas(struct db *db, struct arena *a, struct principal *who,
+    const char *share, const char *after, const char *fetch,
+    struct cat_share *s, struct cat_schema **out, int *n, struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[3] = { num(a, share), after, fetch };
+	const char	*p[4] = { who->token_id, share, after, fetch };
 	int		 i;
 
-	if (db_exec(db, a, STMT_CAT_SCHEMAS, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_SCHEMAS, p, &res, e) == -1 ||
+	    the_share(a, res, share, s, e) == -1)
 		return -1;
-	*n = db_rows(res);
+	*n = listed(res, C_AFTER_SHARE);
 	*out = arena_calloc(a, (size_t)*n + 1, sizeof(**out));
 	for (i = 0; i < *n; i++) {
-		(*out)[i].id = db_i64(res, i, 0);
-		(*out)[i].name = arena_strdup(a, db_val(res, i, 1));
+		(*out)[i].id = db_i64(res, i, C_AFTER_SHARE);
+		(*out)[i].name = arena_strdup(a, db_val(res, i,
+		    C_AFTER_SHARE + 1));
 	}
 	return 0;
 }
 
+/* Table rows from column col: id, name, uuid[, schema id, schema]. */
 static void
-table_rows(struct arena *a, const struct db_res *res, struct cat_table **out,
-    int *n, int64_t schema_id)
+table_rows(struct arena *a, const struct db_res *res, int col,
+    struct cat_table **out, int *n, int64_t schema_id)
 {
 	int	 i;
 
-	*n = db_rows(res);
+	*n = listed(res, col);
 	*out = arena_calloc(a, (size_t)*n + 1, sizeof(**out));
 	for (i = 0; i < *n; i++) {
-		(*out)[i].id = db_i64(res, i, 0);
-		(*out)[i].name = arena_strdup(a, db_val(res, i, 1));
-		(*out)[i].uuid = arena_strdup(a, db_val(res, i, 2));
-		if (db_val(res, i, 3) != NULL) {
-			(*out)[i].schema_id = db_i64(res, i, 3);
-			(*out)[i].schema = arena_strdup(a, db_val(res, i, 4));
+		(*out)[i].id = db_i64(res, i, col);
+		(*out)[i].name = arena_strdup(a, db_val(res, i, col + 1));
+		(*out)[i].uuid = arena_strdup(a, db_val(res, i, col + 2));
+		if (schema_id == 0) {
+			(*out)[i].schema_id = db_i64(res, i, col + 3);
+			(*out)[i].schema = arena_strdup(a,
+			    db_val(res, i, col + 4));
 		} else
 			(*out)[i].schema_id = schema_id;
 	}
 }
 
 int
-catalog_tables(struct db *db, struct arena *a, int64_t schema,
-    const char *after, const char *fetch, struct cat_table **out, int *n,
-    struct err *e)
+catalog_tables(struct db *db, struct arena *a, struct principal *who,
+    const char *share, const char *schema, const char *after,
+    const char *fetch, struct cat_share *s, struct cat_schema *sc,
+    struct cat_table **out, int *n, struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[3] = { num(a, schema), after, fetch };
+	const char	*p[5] = { who->token_id, share, schema, after, fetch };
 
-	if (db_exec(db, a, STMT_CAT_TABLES, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_TABLES, p, &res, e) == -1 ||
+	    the_share(a, res, share, s, e) == -1)
 		return -1;
-	table_rows(a, res, out, n, schema);
+	if (db_val(res, 0, C_AFTER_SHARE) == NULL)
+		return err_set(e, ERR_NOT_FOUND, "schema '%s' not found",
+		    schema);
+	sc->id = db_i64(res, 0, C_AFTER_SHARE);
+	sc->name = arena_strdup(a, db_val(res, 0, C_AFTER_SHARE + 1));
+	table_rows(a, res, C_AFTER_SHARE + 2, out, n, sc->id);
 	return 0;
 }
 
 int
-catalog_all_tables(struct db *db, struct arena *a, int64_t share,
-    const char *after_schema, const char *after_table, const char *fetch,
-    struct cat_table **out, int *n, struct err *e)
+catalog_all_tables(struct db *db, struct arena *a, struct principal *who,
+    const char *share, const char *after_schema, const char *after_table,
+    const char *fetch, struct cat_share *s, struct cat_table **out, int *n,
+    struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[4] = { num(a, share), after_schema, after_table,
-			    fetch };
+	const char	*p[5] = { who->token_id, share, after_schema,
+			    after_table, fetch };
 
-	if (db_exec(db, a, STMT_CAT_ALL_TABLES, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_ALL_TABLES, p, &res, e) == -1 ||
+	    the_share(a, res, share, s, e) == -1)
 		return -1;
-	table_rows(a, res, out, n, 0);
+	table_rows(a, res, C_AFTER_SHARE, out, n, 0);
 	return 0;
 }
 
@@ -159,31 +193,32 @@ cred_cols(struct arena *a, struct db_res *res, int col, struct cat_cred *c)
 }
 
 int
-catalog_data_table(struct db *db, struct arena *a, int64_t recipient,
+catalog_data_table(struct db *db, struct arena *a, struct principal *who,
     const char *share, const char *schema, const char *table,
     struct cat_data_table *t, struct err *e)
 {
 	struct db_res	*res;
-	const char	*p[4] = { num(a, recipient), share, schema, table };
+	const char	*p[4] = { who->token_id, share, schema, table };
+	int		 c = AUTH_TOKEN_NCOLS;
 
-	if (db_exec(db, a, STMT_CAT_DATA_TABLE, p, &res, e) == -1)
+	if (read_as(db, a, who, STMT_CAT_DATA_TABLE, p, &res, e) == -1)
 		return -1;
-	if (db_rows(res) != 1)
+	if (db_val(res, 0, c) == NULL)
 		return err_set(e, ERR_NOT_FOUND, "[Share/Schema/Table] "
 		    "'%.255s/%.255s/%.255s' does not exist, please contact "
 		    "your share provider for further information.", share,
 		    schema, table);
-	t->id = db_i64(res, 0, 0);
-	t->table_id = db_i64(res, 0, 1);
-	t->share = arena_strdup(a, db_val(res, 0, 2));
-	t->schema = arena_strdup(a, db_val(res, 0, 3));
-	t->name = arena_strdup(a, db_val(res, 0, 4));
-	t->uuid = arena_strdup(a, db_val(res, 0, 5));
-	t->location = arena_strdup(a, db_val(res, 0, 6));
-	t->history_shared = db_val(res, 0, 7)[0] == 't';
-	t->start_version = db_i64(res, 0, 8);
-	t->proxy = strcmp(db_val(res, 0, 9), "proxy") == 0;
-	cred_cols(a, res, 10, &t->cred);
+	t->id = db_i64(res, 0, c);
+	t->table_id = db_i64(res, 0, c + 1);
+	t->share = arena_strdup(a, db_val(res, 0, c + 2));
+	t->schema = arena_strdup(a, db_val(res, 0, c + 3));
+	t->name = arena_strdup(a, db_val(res, 0, c + 4));
+	t->uuid = arena_strdup(a, db_val(res, 0, c + 5));
+	t->location = arena_strdup(a, db_val(res, 0, c + 6));
+	t->history_shared = db_val(res, 0, c + 7)[0] == 't';
+	t->start_version = db_i64(res, 0, c + 8);
+	t->proxy = strcmp(db_val(res, 0, c + 9), "proxy") == 0;
+	cred_cols(a, res, c + 10, &t->cred);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 struct arena;
 struct db;
 struct err;
+struct principal;
 
 struct cat_share {
 	int64_t		 id;
@@ -56,33 +57,41 @@ struct cat_data_table {
 	struct cat_cred	 cred;
 };
 
-int	catalog_share(struct db *, struct arena *, int64_t recipient,
+/*
+ * Every read names the caller by its principal, pending or not
+ * (auth.h): the token is checked by the read's own statement, which
+ * settles the principal (401 on failure) before anything else is
+ * looked at.  Then 404 for a share (schema) not granted or missing.
+ */
+int	catalog_share(struct db *, struct arena *, struct principal *,
 	    const char *name, struct cat_share *, struct err *);
-int	catalog_schema(struct db *, struct arena *, int64_t share,
-	    const char *name, struct cat_schema *, struct err *);
 
 /*
  * Lists: up to fetch rows after the keyset position; *out is an arena
- * array of *n entries.
+ * array of *n entries.  The share (and schema) they belong to are
+ * looked up by name on the way and returned in s (sc).
  */
-int	catalog_shares(struct db *, struct arena *, int64_t recipient,
+int	catalog_shares(struct db *, struct arena *, struct principal *,
 	    const char *after, const char *fetch, struct cat_share **out,
 	    int *n, struct err *);
-int	catalog_schemas(struct db *, struct arena *, int64_t share,
-	    const char *after, const char *fetch, struct cat_schema **out,
-	    int *n, struct err *);
-int	catalog_tables(struct db *, struct arena *, int64_t schema,
-	    const char *after, const char *fetch, struct cat_table **out,
-	    int *n, struct err *);
-int	catalog_all_tables(struct db *, struct arena *, int64_t share,
-	    const char *after_schema, const char *after_table,
-	    const char *fetch, struct cat_table **out, int *n, struct err *);
+int	catalog_schemas(struct db *, struct arena *, struct principal *,
+	    const char *share, const char *after, const char *fetch,
+	    struct cat_share *s, struct cat_schema **out, int *n,
+	    struct err *);
+int	catalog_tables(struct db *, struct arena *, struct principal *,
+	    const char *share, const char *schema, const char *after,
+	    const char *fetch, struct cat_share *s, struct cat_schema *sc,
+	    struct cat_table **out, int *n, struct err *);
+int	catalog_all_tables(struct db *, struct arena *, struct principal *,
+	    const char *share, const char *after_schema,
+	    const char *after_table, const char *fetch, struct cat_share *s,
+	    struct cat_table **out, int *n, struct err *);
 
 /*
- * The table share.schema.table as granted to recipient; 404 with the
+ * The table share.schema.table as granted to the caller; 404 with the
  * reference's message (names as the caller spelled them) otherwise.
  */
-int	catalog_data_table(struct db *, struct arena *, int64_t recipient,
+int	catalog_data_table(struct db *, struct arena *, struct principal *,
 	    const char *share, const char *schema, const char *table,
 	    struct cat_data_table *, struct err *);
 

@@ -1,10 +1,11 @@
 /*
  * codec.c: block compression for Parquet pages (see codec.h).
  *
- * Every codec works in a scratch allocation, sized from the codec's
- * bound to compress and from the expected size (checked against the
- * caller's max first) to decompress, and the result is appended to the
- * caller's buf in one go, so a failure appends nothing.  No size a
+ * Compression works in a scratch allocation sized from the codec's
+ * bound, and the result is appended to the caller's buf in one go;
+ * decompression writes straight into room made in the caller's buf for
+ * the expected size (checked against the caller's max first), counted
+ * only on success.  Either way a failure appends nothing.  No size a
  * stream claims is ever used to allocate: a snappy length header must
  * equal the expected size before anything is decoded, and the zlib,
  * zstd and LZ4 decoders write into the fixed scratch and fail when it
@@ -336,7 +337,11 @@ codec_decompress(enum codec c, const void *src, size_t n, size_t expected,
 			    expected);
 		return append(out, src, n, c, err);
 	}
-	dst = xmalloc(expected + 1);
+	/* Straight into out, which has room for expected + 1 bytes. */
+	if ((dst = buf_reserve(out, expected)) == NULL)
+		return err_set(err, ERR_INTERNAL,
+		    "%s page of %zu bytes does not fit the output buffer",
+		    names[c], expected);
 	switch (c) {
 	case CODEC_SNAPPY:
 		rc = dec_snappy(src, n, dst, expected, err);
@@ -356,8 +361,7 @@ codec_decompress(enum codec c, const void *src, size_t n, size_t expected,
 		rc = unsupported(c, err);
 		break;
 	}
-	if (rc == 0)
-		rc = append(out, dst, expected, c, err);
-	free(dst);
+	/* A failure appends nothing. */
+	buf_advance(out, rc == 0 ? expected : 0);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "conf.h"
 #include "db.h"
 #include "err.h"
@@ -347,6 +348,24 @@ const char *
 db_sqlstate(const struct db *db)
 {
 	return db->sqlstate;
+}
+
+void
+db_array_add(struct buf *b, const char *v)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '{')
+		buf_addc(b, ',');
+	if (v == NULL) {
+		buf_adds(b, "NULL");
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *v);
+	}
+	buf_addc(b, '"');
 }
 
 int

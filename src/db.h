@@ -18,6 +18,7 @@
 #include "db_stmt.h"
 
 struct arena;
+struct buf;
 struct conf;
 struct err;
 struct db;
@@ -51,6 +52,13 @@ int		 db_script(struct db *, const char *sql, struct err *);
 
 /* SQLSTATE of the last failure, or "" (e.g. "23505"). */
 const char	*db_sqlstate(const struct db *);
+
+/*
+ * Append v (NULL: SQL NULL) as one element of a text array literal
+ * being built in b between '{' and '}': a parameter that a statement
+ * casts to an array ("$1::text[]"), for many rows in one statement.
+ */
+void		 db_array_add(struct buf *, const char *v);
 
 int		 db_rows(const struct db_res *);
 /* Column value as text, or NULL for SQL NULL. */

@@ -126,18 +126,47 @@
 
 #define BY_NAME	"name_key = ds_name_key($1)"
 
+/*
+ * The bearer token's row (jti in parameter p) as tk, and its columns as
+ * auth_settle() reads them, first in every statement that checks a
+ * token: the recipient's catalog reads carry the check with them, so a
+ * sharing call costs one round trip, and a token revoked a moment ago
+ * is refused by the very statement that would have listed its shares.
+ */
+#define TOKEN_ROW(p)							\
+	"(SELECT t.kind, coalesce(t.account_id, t.recipient_id) AS pid, "\
+	"coalesce(a.name, r.name) AS pname, "				\
+	"t.revoked_at IS NOT NULL AS revoked, "				\
+	"t.expires_at <= now() AS expired FROM token t "		\
+	"LEFT JOIN account a ON a.id = t.account_id "			\
+	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
+	"WHERE t.id = " p "::uuid) tk"
+#define TOKEN_COLS	"tk.kind, tk.pid, tk.pname, tk.revoked, tk.expired"
+/* The same for the recipients' reads: an admin token has no name. */
+#define RCP_TOKEN_ROW(p)						\
+	"(SELECT t.kind, t.recipient_id AS pid, r.name AS pname, "	\
+	"t.revoked_at IS NOT NULL AS revoked, "				\
+	"t.expires_at <= now() AS expired FROM token t "		\
+	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
+	"WHERE t.id = " p "::uuid) tk"
+#define LIVE_RECIPIENT							\
+	"tk.kind = 'recipient' AND NOT tk.revoked AND NOT tk.expired"
+
+/* The share named by parameter p, if granted to tk's recipient, as s. */
+#define GRANTED_SHARE(p)						\
+	" LEFT JOIN LATERAL (SELECT s.id, s.uuid, s.name, s.comment "	\
+	"FROM share s JOIN share_grant g ON g.share_id = s.id "		\
+	"WHERE " LIVE_RECIPIENT " AND g.recipient_id = tk.pid "		\
+	"AND s.name_key = ds_name_key(" p ")) s ON true"
+#define SHARE_COLS	"s.id, s.uuid, s.name, s.comment"
+
 static const struct {
 	const char	*name;
 	int		 nparams;
 	const char	*sql;
 } stmts[DB_STMT__MAX] = {
 	[STMT_TOKEN_LOOKUP] = { "token_lookup", 1,
-	    "SELECT t.kind, coalesce(t.account_id, t.recipient_id), "
-	    "coalesce(a.name, r.name), t.revoked_at IS NOT NULL, "
-	    "t.expires_at <= now() FROM token t "
-	    "LEFT JOIN account a ON a.id = t.account_id "
-	    "LEFT JOIN recipient r ON r.id = t.recipient_id "
-	    "WHERE t.id = $1::uuid" },
+	    "SELECT " TOKEN_COLS " FROM " TOKEN_ROW("$1") },
 	[STMT_TOKEN_INSERT_ADMIN] = { "token_insert_admin", 3,
 	    "INSERT INTO token (id, kind, account_id, expires_at) "
 	    "VALUES ($1::uuid, 'admin', $2::bigint, to_timestamp($3::bigint))" },
@@ -163,45 +192,56 @@ static const struct {
 	    "AND ($2::uuid IS NULL OR t.id <> $2::uuid)" },
 
 	[STMT_CAT_SHARES] = { "cat_shares", 3,
-	    "SELECT s.id, s.uuid, s.name, s.comment FROM share s "
-	    "JOIN share_grant g ON g.share_id = s.id "
-	    "WHERE g.recipient_id = $1::bigint AND s.id > $2::bigint "
-	    "ORDER BY s.id LIMIT $3::int" },
+	    "SELECT " TOKEN_COLS ", s.id, s.uuid, s.name, s.comment FROM "
+	    RCP_TOKEN_ROW("$1") " LEFT JOIN LATERAL (SELECT s.id, s.uuid, s.name, "
+	    "s.comment FROM share s JOIN share_grant g ON g.share_id = s.id "
+	    "WHERE " LIVE_RECIPIENT " AND g.recipient_id = tk.pid "
+	    "AND s.id > $2::bigint ORDER BY s.id LIMIT $3::int) s ON true "
+	    "ORDER BY s.id" },
 	[STMT_CAT_SHARE] = { "cat_share", 2,
-	    "SELECT s.id, s.uuid, s.name, s.comment FROM share s "
-	    "JOIN share_grant g ON g.share_id = s.id "
-	    "WHERE g.recipient_id = $1::bigint "
-	    "AND s.name_key = ds_name_key($2)" },
-	[STMT_CAT_SCHEMAS] = { "cat_schemas", 3,
-	    "SELECT id, name FROM share_schema WHERE share_id = $1::bigint "
-	    "AND id > $2::bigint ORDER BY id LIMIT $3::int" },
-	[STMT_CAT_SCHEMA] = { "cat_schema", 2,
-	    "SELECT id, name FROM share_schema WHERE share_id = $1::bigint "
-	    "AND name_key = ds_name_key($2)" },
-	[STMT_CAT_TABLES] = { "cat_tables", 3,
-	    "SELECT st.id, st.name, t.uuid FROM share_table st "
-	    "JOIN delta_table t ON t.id = st.table_id "
-	    "WHERE st.schema_id = $1::bigint AND st.id > $2::bigint "
-	    "ORDER BY st.id LIMIT $3::int" },
-	[STMT_CAT_ALL_TABLES] = { "cat_all_tables", 4,
-	    "SELECT st.id, st.name, t.uuid, sc.id, sc.name "
+	    "SELECT " TOKEN_COLS ", " SHARE_COLS " FROM " RCP_TOKEN_ROW("$1")
+	    GRANTED_SHARE("$2") },
+	[STMT_CAT_SCHEMAS] = { "cat_schemas", 4,
+	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", sc.id, sc.name FROM "
+	    RCP_TOKEN_ROW("$1") GRANTED_SHARE("$2") " LEFT JOIN LATERAL (SELECT "
+	    "id, name FROM share_schema WHERE share_id = s.id "
+	    "AND id > $3::bigint ORDER BY id LIMIT $4::int) sc ON true "
+	    "ORDER BY sc.id" },
+	[STMT_CAT_TABLES] = { "cat_tables", 5,
+	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", sc.id, sc.name, st.id, "
+	    "st.name, st.uuid FROM " RCP_TOKEN_ROW("$1") GRANTED_SHARE("$2")
+	    " LEFT JOIN LATERAL (SELECT id, name FROM share_schema "
+	    "WHERE share_id = s.id AND name_key = ds_name_key($3)) sc ON true "
+	    "LEFT JOIN LATERAL (SELECT st.id, st.name, t.uuid "
+	    "FROM share_table st JOIN delta_table t ON t.id = st.table_id "
+	    "WHERE st.schema_id = sc.id AND st.id > $4::bigint "
+	    "ORDER BY st.id LIMIT $5::int) st ON true ORDER BY st.id" },
+	[STMT_CAT_ALL_TABLES] = { "cat_all_tables", 5,
+	    "SELECT " TOKEN_COLS ", " SHARE_COLS ", x.id, x.name, x.uuid, "
+	    "x.schema_id, x.schema_name FROM " RCP_TOKEN_ROW("$1")
+	    GRANTED_SHARE("$2") " LEFT JOIN LATERAL (SELECT st.id, st.name, "
+	    "t.uuid, sc.id AS schema_id, sc.name AS schema_name "
 	    "FROM share_schema sc JOIN share_table st ON st.schema_id = sc.id "
 	    "JOIN delta_table t ON t.id = st.table_id "
-	    "WHERE sc.share_id = $1::bigint "
-	    "AND (sc.id, st.id) > ($2::bigint, $3::bigint) "
-	    "ORDER BY sc.id, st.id LIMIT $4::int" },
+	    "WHERE sc.share_id = s.id "
+	    "AND (sc.id, st.id) > ($3::bigint, $4::bigint) "
+	    "ORDER BY sc.id, st.id LIMIT $5::int) x ON true "
+	    "ORDER BY x.schema_id, x.id" },
 	[STMT_CAT_DATA_TABLE] = { "cat_data_table", 4,
-	    "SELECT st.id, t.id, s.name, sc.name, st.name, t.uuid, t.location, "
-	    "t.history_shared, t.start_version, t.file_access, c.name, "
-	    "c.kind, c.settings, c.secret FROM share s "
+	    "SELECT " TOKEN_COLS ", d.* FROM " RCP_TOKEN_ROW("$1")
+	    " LEFT JOIN LATERAL (SELECT st.id AS member_id, t.id AS table_id, "
+	    "s.name AS share_name, sc.name AS schema_name, "
+	    "st.name AS table_name, t.uuid, t.location, t.history_shared, "
+	    "t.start_version, t.file_access, c.name AS cred_name, c.kind, "
+	    "c.settings, c.secret FROM share s "
 	    "JOIN share_grant g ON g.share_id = s.id "
 	    "JOIN share_schema sc ON sc.share_id = s.id "
 	    "JOIN share_table st ON st.schema_id = sc.id "
 	    "JOIN delta_table t ON t.id = st.table_id "
 	    "LEFT JOIN credential c ON c.id = t.credential_id "
-	    "WHERE g.recipient_id = $1::bigint "
+	    "WHERE " LIVE_RECIPIENT " AND g.recipient_id = tk.pid "
 	    "AND s.name_key = ds_name_key($2) AND sc.name_key = ds_name_key($3) "
-	    "AND st.name_key = ds_name_key($4)" },
+	    "AND st.name_key = ds_name_key($4)) d ON true" },
 	[STMT_CAT_TABLE_LOCATION] = { "cat_table_location", 1,
 	    "SELECT t.location, c.name, c.kind, c.settings, c.secret "
 	    "FROM delta_table t LEFT JOIN credential c ON c.id = "
@@ -426,10 +466,14 @@ static const struct {
 	    "AND ($7::timestamptz IS NULL OR at < $7::timestamptz) "
 	    "ORDER BY id DESC LIMIT $2::int" },
 
+	/* A batch of records: one array per column, in order. */
 	[STMT_SHARING_LOG_INSERT] = { "sharing_log_insert", 7,
 	    "INSERT INTO sharing_log (at, recipient, share, schema_name, "
-	    "table_name, status, line) VALUES ($1::timestamptz, $2, $3, $4, "
-	    "$5, $6::int, $7::json)" },
+	    "table_name, status, line) SELECT at, recipient, share, sc, tb, "
+	    "status, line FROM unnest($1::timestamptz[], $2::text[], "
+	    "$3::text[], $4::text[], $5::text[], $6::int[], $7::json[]) "
+	    "WITH ORDINALITY AS x(at, recipient, share, sc, tb, status, line, "
+	    "n) ORDER BY n" },
 	[STMT_SHARING_LOG_PRUNE] = { "sharing_log_prune", 1,
 	    "DELETE FROM sharing_log WHERE id IN (SELECT id FROM sharing_log "
 	    "WHERE at < now() - $1::int * interval '1 day' ORDER BY id "

@@ -5,8 +5,11 @@
  * Each line is checked three ways before any field is read: UTF-8
  * (str_utf8_valid), strict RFC 8259 syntax with a depth limit
  * (jsonv_check), then parsed by json-c with one tokener reused across
- * the lines of a file.  json-c gives the typed fields; a small scanner
- * over the same (already validated) text gives the byte spans of the
+ * the lines of a file -- except lines that are only an add, remove or
+ * cdc (nearly all of a log), whose fields are read from the checked
+ * text directly (see "without json-c" below), with the same rules.
+ * json-c gives the typed fields; a small scanner over the same (already
+ * validated) text gives the byte spans of the
  * values kept as JSON text (the action itself, partitionValues, tags,
  * configuration, format options, operationMetrics), so they are copied,
  * never re-serialised.  The scanner also counts members, and a count
@@ -63,10 +66,22 @@ struct fields {
 };
 
 /* What the scanner found of the action: its text, members, spans. */
+/* A member of an object: its key (inside the quotes) and value. */
+struct fmember {
+	struct span	 k;
+	struct span	 v;
+};
+
+/* Members of an action object that the add and remove reader takes. */
+#define FAST_MAX	32
+
 struct found {
 	struct span	 raw;
 	size_t		 nmembers;
 	struct span	 sp[NWANT];	/* the values of the kind's want[] */
+	struct fmember	*mem;		/* NULL, or room for FAST_MAX
+					   members, noted as they are
+					   walked */
 };
 
 /* The members each kind keeps as JSON text, found in the same pass. */
@@ -107,21 +122,17 @@ sc_ws(struct scan *c)
 static void
 sc_string(struct scan *c)
 {
-	const char	*q;
-	size_t		 k;
-
 	c->i++;
-	while (c->i < c->n) {
-		if ((q = memchr(c->s + c->i, '"', c->n - c->i)) == NULL) {
-			c->i = c->n;
+	for (;;) {
+		c->i += str_json_plain(c->s + c->i, c->n - c->i);
+		if (c->i >= c->n)
+			return;
+		if (c->s[c->i] == '"') {
+			c->i++;
 			return;
 		}
-		c->i = (size_t)(q - c->s) + 1;
-		/* Escaped when an odd number of backslashes precede it. */
-		for (k = 0; q - k > c->s && q[-(ptrdiff_t)k - 1] == '\\'; k++)
-			;
-		if (k % 2 == 0)
-			return;
+		/* A backslash (checked text has no control character). */
+		c->i += c->s[c->i] == '\\' ? 2 : 1;
 	}
 }
 
@@ -284,8 +295,11 @@ key_is(const struct span *k, const char *name, size_t len)
 {
 	char	 buf[32];
 
-	if (memchr(k->p, '\\', k->n) == NULL)
-		return k->n == len && memcmp(k->p, name, len) == 0;
+	if (k->n == len && memcmp(k->p, name, len) == 0)
+		return true;
+	/* Names have no backslash; an escaped key is longer than it reads. */
+	if (k->n <= len || memchr(k->p, '\\', k->n) == NULL)
+		return false;
 	return key_ascii(k, buf, sizeof(buf)) == len &&
 	    memcmp(buf, name, len) == 0;
 }
@@ -293,10 +307,12 @@ key_is(const struct span *k, const char *name, size_t len)
 /*
  * Walk the object at the cursor, leaving the cursor after it: count its
  * members and note the values of the keys in want[] (their spans stay
- * NULL when absent).
+ * NULL when absent) and, when mem is not NULL, the first FAST_MAX
+ * members.
  */
 static size_t
-sc_members(struct scan *c, const char *const *want, struct span *got)
+sc_members(struct scan *c, const char *const *want, struct span *got,
+    struct fmember *mem)
 {
 	struct span	 k = { NULL, 0 }, val = { NULL, 0 };
 	size_t		 n = 0, w, nw = 0, len[NWANT];
@@ -309,6 +325,10 @@ sc_members(struct scan *c, const char *const *want, struct span *got)
 	if (!sc_object(c))
 		return 0;
 	while (sc_member(c, &k, &val)) {
+		if (mem != NULL && n < FAST_MAX) {
+			mem[n].k = k;
+			mem[n].v = val;
+		}
 		n++;
 		for (w = 0; w < nw; w++)
 			if (key_is(&k, want[w], len[w])) {
@@ -328,7 +348,7 @@ members(const struct span *v, const char *const *want, struct span *got)
 {
 	struct scan	 c = { v->p, v->n, 0 };
 
-	return sc_members(&c, want, got);
+	return sc_members(&c, want, got, NULL);
 }
 
 /* --- errors and typed getters ------------------------------------------ */
@@ -713,6 +733,408 @@ parse_kind(struct fields *f, enum delta_action_kind kind,
 	}
 }
 
+/* --- add, remove and cdc without json-c -------------------------------- */
+
+/*
+ * The bulk of a log is add and remove lines: they are read straight
+ * from the checked text, member by member, with the rules and messages
+ * of the json-c readers above (a duplicate key in the action is an
+ * error, in the deletion vector the last one counts, as json-c has it).
+ * What this path does not take (FAST_NO: a line with keys beside the
+ * action, an object of more than FAST_MAX members, keys escaped past
+ * KEY_MAX bytes) goes through json-c.
+ */
+#define KEY_MAX		64
+#define FAST_NO		(-2)
+
+enum jtype { J_NULL, J_STR, J_OBJ, J_ARR, J_BOOL, J_INT, J_DOUBLE };
+
+/* An object's members, for the typed getters below. */
+struct fobj {
+	struct fmember	 m[FAST_MAX];
+	size_t		 n;
+	const char	*what;
+	struct parser	*p;
+};
+
+/* The type of the value text v (checked by jsonv_check()). */
+static enum jtype
+jtype(const struct span *v)
+{
+	switch (v->p[0]) {
+	case '"':
+		return J_STR;
+	case '{':
+		return J_OBJ;
+	case '[':
+		return J_ARR;
+	case 't':
+	case 'f':
+		return J_BOOL;
+	case 'n':
+		return J_NULL;
+	default:
+		/* json-c: a number with a fraction or exponent is a double. */
+		return memchr(v->p, '.', v->n) != NULL ||
+		    memchr(v->p, 'e', v->n) != NULL ||
+		    memchr(v->p, 'E', v->n) != NULL ? J_DOUBLE : J_INT;
+	}
+}
+
+/*
+ * Decode the body of a checked JSON string, s[0..n), into out (room for
+ * n + 1 bytes: no escape decodes longer than it is); its length.
+ */
+static size_t
+unescape(const char *s, size_t n, char *out)
+{
+	const char	*q, *end = s + n;
+	size_t		 o = 0;
+	long		 cp, lo;
+
+	while ((q = memchr(s, '\\', (size_t)(end - s))) != NULL) {
+		memcpy(out + o, s, (size_t)(q - s));
+		o += (size_t)(q - s);
+		switch (q[1]) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u':
+			cp = hex4(q + 2);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				/* The checker saw its low half follow. */
+				lo = hex4(q + 8);
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				q += 6;
+			}
+			o += str_utf8_put(out + o, (uint32_t)cp);
+			q += 4;
+			break;
+		default:
+			out[o++] = q[1];
+			break;
+		}
+		s = q + 2;
+	}
+	memcpy(out + o, s, (size_t)(end - s));
+	o += (size_t)(end - s);
+	out[o] = '\0';
+	return o;
+}
+
+/* The string value v (with its quotes) decoded into the arena. */
+static const char *
+fstring(struct arena *a, const struct span *v)
+{
+	char	*out;
+
+	if (memchr(v->p, '\\', v->n) == NULL)
+		return arena_strndup(a, v->p + 1, v->n - 2);
+	out = arena_alloc(a, v->n);
+	unescape(v->p + 1, v->n - 2, out);
+	return out;
+}
+
+/* Are two keys the same once decoded?  FAST_NO when one is too long. */
+static int
+key_same(const struct span *a, const struct span *b)
+{
+	char	 x[KEY_MAX + 1], y[KEY_MAX + 1];
+	size_t	 nx, ny;
+
+	if (memchr(a->p, '\\', a->n) == NULL &&
+	    memchr(b->p, '\\', b->n) == NULL)
+		return a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+	if (a->n > KEY_MAX || b->n > KEY_MAX)
+		return FAST_NO;
+	nx = unescape(a->p, a->n, x);
+	ny = unescape(b->p, b->n, y);
+	return nx == ny && memcmp(x, y, nx) == 0;
+}
+
+/*
+ * Does member i have the key of a later one (dup: of any other)?  1, 0,
+ * or FAST_NO.
+ */
+static int
+later_same(const struct fobj *o, size_t i)
+{
+	size_t	 j;
+	int	 rc;
+
+	for (j = i + 1; j < o->n; j++)
+		if ((rc = key_same(&o->m[i].k, &o->m[j].k)) != 0)
+			return rc;
+	return 0;
+}
+
+/* Load the members of the object text v: 0, or FAST_NO if too many. */
+static int
+fobj_load(struct fobj *o, const struct span *v)
+{
+	struct scan	 c = { v->p, v->n, 0 };
+	struct fmember	 mb;
+
+	o->n = 0;
+	if (!sc_object(&c))
+		return FAST_NO;
+	while (sc_member(&c, &mb.k, &mb.v)) {
+		if (o->n == FAST_MAX)
+			return FAST_NO;
+		o->m[o->n++] = mb;
+	}
+	return 0;
+}
+
+static int
+fbad(struct fobj *o, const char *key, const char *why)
+{
+	return err_set(o->p->e, ERR_UPSTREAM, "%s: '%s' %s", o->what, key,
+	    why);
+}
+
+/* As get(): 1 when present as type t, 0 when absent or null, or -1. */
+static int
+fget(struct fobj *o, const char *key, bool required, enum jtype t,
+    const struct span **v)
+{
+	size_t	 i, len = strlen(key);
+
+	*v = NULL;
+	for (i = o->n; i > 0 && *v == NULL; i--)
+		if (key_is(&o->m[i - 1].k, key, len))
+			*v = &o->m[i - 1].v;
+	if (*v == NULL || jtype(*v) == J_NULL) {
+		if (required)
+			return err_set(o->p->e, ERR_UPSTREAM, "%s: missing "
+			    "'%s'", o->what, key);
+		return 0;
+	}
+	if (jtype(*v) == t)
+		return 1;
+	switch (t) {
+	case J_STR:
+		return fbad(o, key, "must be a string");
+	case J_INT:
+		return fbad(o, key, "must be an integer");
+	case J_BOOL:
+		return fbad(o, key, "must be true or false");
+	default:
+		return fbad(o, key, "must be an object");
+	}
+}
+
+static int
+fget_str(struct fobj *o, const char *key, bool required, const char **out)
+{
+	const struct span	*v;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = fget(o, key, required, J_STR, &v)) <= 0)
+		return rc;
+	*out = fstring(o->p->a, v);
+	return 0;
+}
+
+/*
+ * An integer in [min, max], as json-c reads it: saturated at the ends of
+ * int64, which are then out of range too.
+ */
+static int
+fget_i64(struct fobj *o, const char *key, bool required, int64_t min,
+    int64_t max, int64_t *out)
+{
+	const struct span	*v;
+	uint64_t		 u = 0, d;
+	size_t			 i;
+	int64_t			 n;
+	bool			 neg, over = false;
+	int			 rc;
+
+	if ((rc = fget(o, key, required, J_INT, &v)) <= 0)
+		return rc;
+	neg = v->p[0] == '-';
+	for (i = neg ? 1 : 0; i < v->n; i++) {
+		d = (uint64_t)(v->p[i] - '0');
+		if (u > (UINT64_MAX - d) / 10)
+			over = true;
+		else
+			u = u * 10 + d;
+	}
+	if (neg)
+		n = over || u > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)u;
+	else
+		n = over || u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
+	if (n < min || n > max || n == INT64_MAX || n == INT64_MIN)
+		return fbad(o, key, "is out of range");
+	*out = n;
+	return 0;
+}
+
+static int
+fget_bool(struct fobj *o, const char *key, bool required, bool *out)
+{
+	const struct span	*v;
+	int			 rc;
+
+	if ((rc = fget(o, key, required, J_BOOL, &v)) <= 0)
+		return rc;
+	*out = v->p[0] == 't';
+	return 0;
+}
+
+/* As get_map(): values checked as json-c keeps them (the last of a key). */
+static int
+fget_map(struct fobj *o, const char *key, bool required, bool nulls,
+    const char *dflt, const char **out)
+{
+	const struct span	*v;
+	struct fobj		 mo, *m = &mo;
+	enum jtype		 t;
+	size_t			 i;
+	int			 rc;
+
+	*out = dflt;
+	if ((rc = fget(o, key, required, J_OBJ, &v)) <= 0)
+		return rc;
+	if (fobj_load(m, v) == FAST_NO)
+		return FAST_NO;
+	for (i = 0; i < m->n; i++) {
+		if ((rc = later_same(m, i)) != 0) {
+			if (rc == FAST_NO)
+				return FAST_NO;
+			continue;
+		}
+		t = jtype(&m->m[i].v);
+		if (t != J_STR && (t != J_NULL || !nulls))
+			return fbad(o, key, nulls ? "must map to strings or "
+			    "null" : "must map to strings");
+	}
+	for (i = 0; i < m->n; i++)
+		if (later_same(m, i) == 1)
+			return fbad(o, key, "has a duplicate key");
+	*out = arena_strndup(o->p->a, v->p, v->n);
+	return 0;
+}
+
+static int
+fparse_dv(struct fobj *file, struct delta_dv *dv)
+{
+	const struct span	*v;
+	struct fobj		 dvo, *o = &dvo;
+	const char		*type;
+	int64_t			 n;
+	int			 rc;
+
+	if ((rc = fget(file, "deletionVector", false, J_OBJ, &v)) <= 0)
+		return rc;
+	if (fobj_load(o, v) == FAST_NO)
+		return FAST_NO;
+	o->p = file->p;
+	o->what = arena_printf(file->p->a, "%s.deletionVector", file->what);
+	if (fget_str(o, "storageType", true, &type) == -1)
+		return -1;
+	if (strlen(type) != 1)
+		return fbad(o, "storageType", "must be one character");
+	dv->storage_type = type[0];
+	if (fget_str(o, "pathOrInlineDv", true, &dv->path_or_inline) == -1)
+		return -1;
+	n = -1;
+	if (fget_i64(o, "offset", false, 0, INT32_MAX, &n) == -1)
+		return -1;
+	dv->offset = (int32_t)n;
+	if (fget_i64(o, "sizeInBytes", true, 0, INT32_MAX, &n) == -1)
+		return -1;
+	dv->size = (int32_t)n;
+	if (fget_i64(o, "cardinality", true, 0, INT64_MAX, &dv->cardinality)
+	    == -1 || fget_i64(o, "maxRowIndex", false, 0, INT64_MAX,
+	    &dv->max_row_index) == -1)
+		return -1;
+	if (delta_dv_validate(dv, file->p->e) == -1)
+		return prefixed(file->p->e, file->what);
+	return 0;
+}
+
+/* As parse_file(); FAST_NO when the line must go through json-c. */
+static int
+fparse_file(struct fobj *f, enum delta_action_kind kind, struct delta_file *x)
+{
+	bool	 add = kind == DELTA_ADD;
+	bool	 rm = kind == DELTA_REMOVE;
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < f->n; i++)
+		if ((rc = later_same(f, i)) != 0)
+			return rc == FAST_NO ? FAST_NO : err_set(f->p->e,
+			    ERR_UPSTREAM, "%s: duplicate key", f->what);
+	x->size = x->modification_time = x->deletion_timestamp = -1;
+	x->base_row_id = x->default_row_commit_version = -1;
+	x->dv.offset = -1;
+	x->dv.max_row_index = -1;
+	x->data_change = rm;
+	if (fget_str(f, "path", true, &x->path) == -1)
+		return -1;
+	if (x->path[0] == '\0')
+		return fbad(f, "path", "is empty");
+	if ((rc = fget_map(f, "partitionValues", !rm, true, "{}",
+	    &x->partition_values)) != 0)
+		return rc;
+	if (fget_i64(f, "size", !rm, 0, INT64_MAX, &x->size) == -1 ||
+	    fget_i64(f, "modificationTime", add, INT64_MIN, INT64_MAX,
+	    &x->modification_time) == -1 ||
+	    fget_bool(f, "dataChange", !rm, &x->data_change) == -1 ||
+	    fget_str(f, "stats", false, &x->stats) == -1)
+		return -1;
+	if ((rc = fget_map(f, "tags", false, true, NULL, &x->tags)) != 0)
+		return rc;
+	if (fget_i64(f, "baseRowId", false, 0, INT64_MAX, &x->base_row_id) ==
+	    -1 || fget_i64(f, "defaultRowCommitVersion", false, 0, INT64_MAX,
+	    &x->default_row_commit_version) == -1)
+		return -1;
+	if (rm && (fget_i64(f, "deletionTimestamp", false, INT64_MIN,
+	    INT64_MAX, &x->deletion_timestamp) == -1 ||
+	    fget_bool(f, "extendedFileMetadata", false,
+	    &x->extended_file_metadata) == -1))
+		return -1;
+	return fparse_dv(f, &x->dv);
+}
+
+/*
+ * A line that is only an add, remove or cdc object, without json-c:
+ * 0, -1, or FAST_NO (act is then to be read again through json-c).
+ */
+static int
+fast_file(struct parser *p, size_t nkeys, size_t which,
+    const struct found *fd, struct delta_action *act)
+{
+	struct fobj	 fo, *f = &fo;
+	int		 rc;
+
+	if (nkeys != 1 || which == NACTIONS ||
+	    (actions[which].kind != DELTA_ADD &&
+	    actions[which].kind != DELTA_REMOVE &&
+	    actions[which].kind != DELTA_CDC) ||
+	    fd->raw.n == 0 || fd->raw.p[0] != '{' || fd->mem == NULL ||
+	    fd->nmembers > FAST_MAX)
+		return FAST_NO;
+	/* find_action() walked the members. */
+	memcpy(f->m, fd->mem, fd->nmembers * sizeof(*f->m));
+	f->n = fd->nmembers;
+	f->p = p;
+	f->what = actions[which].name;
+	act->kind = actions[which].kind;
+	if ((rc = fparse_file(f, act->kind, &act->u.file)) != 0)
+		return rc;
+	act->raw = arena_strndup(p->a, fd->raw.p, fd->raw.n);
+	act->rawlen = fd->raw.n;
+	return 0;
+}
+
 /* --- lines ------------------------------------------------------------ */
 
 /* Syntax and encoding of a line, before json-c sees it. */
@@ -773,7 +1195,8 @@ find_action(const char *line, size_t len, size_t *nkeys, size_t *which,
 		/* The action's members are walked in this same pass. */
 		start = c.i;
 		if (c.i < c.n && c.s[c.i] == '{')
-			fd->nmembers = sc_members(&c, actions[a].want, fd->sp);
+			fd->nmembers = sc_members(&c, actions[a].want, fd->sp,
+			    fd->mem);
 		else
 			sc_value(&c);
 		fd->raw.p = line + start;
@@ -805,15 +1228,21 @@ parse_line(struct parser *p, const char *line, size_t len,
 	struct json_object	*root = NULL;
 	struct fields		 f = { NULL, NULL, p };
 	struct found		 fd;
+	struct fmember		 mem[FAST_MAX];
 	size_t			 nkeys = 0, which = NACTIONS;
 	int			 rc = -1;
 
 	memset(act, 0, sizeof(*act));
 	memset(&fd, 0, sizeof(fd));
+	fd.mem = mem;
 	trim(&line, &len);
 	if (check_line(line, len, p->e) == -1 ||
 	    find_action(line, len, &nkeys, &which, &fd, p->e) == -1)
 		return -1;
+	if ((rc = fast_file(p, nkeys, which, &fd, act)) != FAST_NO)
+		return rc;
+	memset(act, 0, sizeof(*act));
+	rc = -1;
 	json_tokener_reset(p->tok);
 	root = json_tokener_parse_ex(p->tok, line, (int)len);
 	if (root == NULL ||
@@ -887,33 +1316,45 @@ blank(const char *s, size_t n)
 }
 
 int
-delta_action_each(struct arena *a, const char *buf, size_t len,
-    delta_action_fn fn, void *ctx, struct err *e)
+delta_action_lines(struct arena *a, const char *buf, size_t len,
+    size_t *lineno, delta_action_fn fn, void *ctx, struct err *e)
 {
 	struct parser		 p = { NULL, a, e };
 	struct delta_action	 act;
 	const char		*s = buf, *end = buf + len, *nl;
-	size_t			 n, lineno = 0;
+	size_t			 n;
 	char			 where[32];
 	int			 rc = -1;
 
 	if ((p.tok = tokener(e)) == NULL)
 		return -1;
 	for (; s < end; s = nl != NULL ? nl + 1 : end) {
-		lineno++;
+		++*lineno;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
 		if (blank(s, n))
 			continue;
 		if (parse_line(&p, s, n, &act) == -1 ||
-		    fn(ctx, &act, e) == -1) {
-			snprintf(where, sizeof(where), "line %zu", lineno);
+		    (rc = fn(ctx, &act, e)) == -1) {
+			snprintf(where, sizeof(where), "line %zu", *lineno);
 			prefixed(e, where);
+			rc = -1;
 			goto out;
 		}
+		if (rc == DELTA_STOP)
+			goto out;
 	}
 	rc = 0;
 out:
 	json_tokener_free(p.tok);
 	return rc;
+}
+
+int
+delta_action_each(struct arena *a, const char *buf, size_t len,
+    delta_action_fn fn, void *ctx, struct err *e)
+{
+	size_t	 lineno = 0;
+
+	return delta_action_lines(a, buf, len, &lineno, fn, ctx, e);
 }

@@ -158,17 +158,30 @@ struct delta_action {
 int	delta_action_parse(struct arena *, const char *line, size_t len,
 	    struct delta_action *, struct err *);
 
+/*
+ * A callback on actions: 0 to go on, DELTA_STOP to stop early (no
+ * error; the reader returns DELTA_STOP), -1 on error.
+ */
 typedef int (*delta_action_fn)(void *ctx, const struct delta_action *,
     struct err *);
+#define DELTA_STOP	1
 
 /*
  * Parse every non-blank line of buf (a whole commit file) and call fn on
  * each action in order; stops at the first error (fn's or the parser's),
- * whose message then names the line number.  One json-c tokener serves
+ * whose message then names the line number, or when fn returns
+ * DELTA_STOP (then returned, the lines after it unparsed).  One json-c tokener serves
  * all the lines.  The struct given to fn is valid during the call only
  * (copy it to keep it); the strings it points to live in the arena.
  */
 int	delta_action_each(struct arena *, const char *buf, size_t len,
 	    delta_action_fn fn, void *ctx, struct err *);
+
+/*
+ * The same over a piece of a file read in parts: *lineno is the number
+ * of lines before buf, and counts buf's (to where it stopped).
+ */
+int	delta_action_lines(struct arena *, const char *buf, size_t len,
+	    size_t *lineno, delta_action_fn fn, void *ctx, struct err *);
 
 #endif

@@ -10,14 +10,13 @@
 #include "buf.h"
 #include "delta_action.h"
 #include "delta_changes.h"
+#include "delta_commit.h"
 #include "delta_dv.h"
 #include "delta_log.h"
 #include "delta_path.h"
 #include "delta_table.h"
 #include "err.h"
 #include "storage.h"
-
-#define COMMIT_MAX	((size_t)512 * 1024 * 1024)
 
 struct range {
 	struct delta_table		*t;
@@ -71,7 +70,7 @@ delta_changes(struct delta_table *t, const struct delta_metadata *latest,
 			goto out;
 		}
 		buf_reset(&b);
-		if (storage_read(t->st, r.c->key, 0, -1, COMMIT_MAX, &b,
+		if (storage_read(t->st, r.c->key, 0, -1, DELTA_COMMIT_MAX, &b,
 		    e) == -1)
 			goto out;
 		if (delta_action_each(t->a, buf_str(&b), b.len, one, &r,

@@ -68,14 +68,12 @@ read_json(struct ckread *r, const char *key, struct err *e)
 	buf_init(&b, 0);
 	if (storage_read(r->t->st, key, 0, -1, JSON_CKPT_MAX, &b, e) == -1)
 		goto out;
-	if (delta_action_each(r->t->a, buf_str(&b), b.len, filter, r,
-	    e) == -1) {
+	if ((rc = delta_action_each(r->t->a, buf_str(&b), b.len, filter, r,
+	    e)) == -1) {
 		struct err inner = *e;
 
 		err_set(e, inner.kind, "%s: %s", key, inner.msg);
-		goto out;
 	}
-	rc = 0;
 out:
 	buf_release(&b);
 	return rc;
@@ -96,15 +94,14 @@ delta_checkpoint_read(struct delta_table *t, const struct delta_ckpt *c,
 {
 	struct ckread	 r = { t, want, schema, fn, ctx, NULL, 0 };
 	size_t		 i;
+	int		 rc = 0;
 
-	for (i = 0; i < c->nparts; i++)
-		if ((c->json ? read_json(&r, c->keys[i], e) :
-		    read_parquet(&r, c->keys[i], e)) == -1)
-			return -1;
+	for (i = 0; i < c->nparts && rc == 0; i++)
+		rc = c->json ? read_json(&r, c->keys[i], e) :
+		    read_parquet(&r, c->keys[i], e);
 	if (!(want & (DELTA_WANT(DELTA_ADD) | DELTA_WANT(DELTA_REMOVE))))
-		return 0;
-	for (i = 0; i < r.nsidecars; i++)
-		if (read_parquet(&r, r.sidecars[i], e) == -1)
-			return -1;
-	return 0;
+		return rc == -1 ? -1 : 0;
+	for (i = 0; i < r.nsidecars && rc == 0; i++)
+		rc = read_parquet(&r, r.sidecars[i], e);
+	return rc == -1 ? -1 : 0;
 }

@@ -29,7 +29,9 @@ struct parquet_read;
 /*
  * Call fn on each action of kind in want (DELTA_WANT bits).  schema is
  * the table's schemaString (to render stats_parsed timestamps), or NULL.
- * Actions from Parquet live only during the call of fn.
+ * Actions from Parquet live only during the call of fn.  When fn returns
+ * DELTA_STOP, the rest of the checkpoint is not read and the result is
+ * 0.
  */
 int	delta_checkpoint_read(struct delta_table *, const struct delta_ckpt *,
 	    unsigned want, const char *schema, delta_action_fn fn, void *ctx,
@@ -37,7 +39,8 @@ int	delta_checkpoint_read(struct delta_table *, const struct delta_ckpt *,
 
 /*
  * The same over one Parquet part or sidecar (delta_checkpoint_pq.c):
- * sidecar actions are produced like the others, when wanted.
+ * sidecar actions are produced like the others, when wanted; a stop
+ * returns DELTA_STOP.
  */
 int	delta_checkpoint_pq_read(struct delta_table *, const char *key,
 	    unsigned want, const char *schema, delta_action_fn fn, void *ctx,

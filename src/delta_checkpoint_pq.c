@@ -40,6 +40,7 @@
 #include "parquet_read.h"
 #include "storage.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define ROW_MAX		((size_t)256 * 1024 * 1024)
 
@@ -72,16 +73,38 @@ src_read(void *ctx, int64_t off, size_t len, struct buf *out, struct err *e)
 	return storage_read(s->st, s->key, off, (int64_t)len, len, out, e);
 }
 
-/* The table schema, to tell timestamp from timestamp_ntz columns. */
+/*
+ * The table schema, to tell timestamp from timestamp_ntz columns:
+ * parsed (into a) the first time stats_parsed needs it.
+ */
 struct schema {
+	const char		*text;		/* schemaString, or NULL */
+	struct arena		*a;
+	bool			 parsed;
 	struct json_object	*fields;	/* the top-level "fields" */
 };
 
+/* The schema's top-level fields, or NULL. */
+static struct json_object *
+schema_fields(struct schema *sc)
+{
+	struct json_object	*o, *v;
+	struct err		 ignore;
+
+	if (!sc->parsed && sc->text != NULL && (o = jsonu_parse(sc->a,
+	    sc->text, strlen(sc->text), 64, &ignore)) != NULL &&
+	    json_object_object_get_ex(o, "fields", &v) &&
+	    json_object_is_type(v, json_type_array))
+		sc->fields = v;
+	sc->parsed = true;
+	return sc->fields;
+}
+
 /* The type of a (possibly physical) dotted column path, or NULL. */
 static const char *
-column_type(const struct schema *sc, const char *path)
+column_type(struct schema *sc, const char *path)
 {
-	struct json_object	*fields = sc->fields, *f, *v, *md, *t;
+	struct json_object	*fields = schema_fields(sc), *f, *v, *md, *t;
 	const char		*seg = path, *end, *name, *phys;
 	size_t			 i, n, len;
 
@@ -118,11 +141,10 @@ column_type(const struct schema *sc, const char *path)
 static int
 stats_utc(void *ctx, const struct parquet_value *v)
 {
-	const struct schema	*sc = ctx;
+	struct schema		*sc = ctx;
 	const char		*p = v->node->path, *col, *type;
 
-	if (sc->fields == NULL ||
-	    ((col = strstr(p, ".minValues.")) == NULL &&
+	if (((col = strstr(p, ".minValues.")) == NULL &&
 	    (col = strstr(p, ".maxValues.")) == NULL))
 		return -1;
 	if ((type = column_type(sc, col + 11)) == NULL)
@@ -135,17 +157,16 @@ stats_utc(void *ctx, const struct parquet_value *v)
 }
 
 /*
- * The stats JSON text of an add's stats_parsed (malloc'd, *len bytes),
- * or NULL when it has none.
+ * The stats JSON text of an add's stats_parsed value (malloc'd, *len
+ * bytes), or NULL when it has none.
  */
 static char *
-stats_text(const struct parquet_value *act, struct schema *sc, size_t *len)
+stats_text(const struct parquet_value *parsed, struct schema *sc,
+    size_t *len)
 {
-	const struct parquet_value	*parsed;
 	struct buf			 b;
 	struct jsonw			 w;
 
-	parsed = parquet_value_get(act, "stats_parsed");
 	if (parquet_value_is_null(parsed))
 		return NULL;
 	buf_init(&b, 0);
@@ -187,7 +208,8 @@ action_json(struct jsonw *w, const struct parquet_value *act,
 		parquet_value_json(w, f, PARQUET_VALUE_DELTA);
 	}
 	if (parquet_value_is_null(parquet_value_get(act, "stats")) &&
-	    (stats = stats_text(act, sc, &len)) != NULL) {
+	    (stats = stats_text(parquet_value_get(act, "stats_parsed"), sc,
+	    &len)) != NULL) {
 		jsonw_key(w, "stats");
 		jsonw_strn(w, stats, len);
 		free(stats);
@@ -197,18 +219,88 @@ action_json(struct jsonw *w, const struct parquet_value *act,
 
 /* --- add and remove rows, field by field ------------------------------ */
 
+/* The fields read from add and remove structs and their deletion vectors. */
+enum fld {
+	F_PATH,
+	F_PARTITION_VALUES,
+	F_PARTITION_VALUES_PARSED,
+	F_SIZE,
+	F_MODIFICATION_TIME,
+	F_DATA_CHANGE,
+	F_STATS,
+	F_STATS_PARSED,
+	F_TAGS,
+	F_BASE_ROW_ID,
+	F_DEFAULT_ROW_COMMIT_VERSION,
+	F_DELETION_VECTOR,
+	F_DELETION_TIMESTAMP,
+	F_EXTENDED_FILE_METADATA,
+	F_STORAGE_TYPE,			/* deletionVector's */
+	F_PATH_OR_INLINE_DV,
+	F_OFFSET,
+	F_SIZE_IN_BYTES,
+	F_CARDINALITY,
+	F_MAX_ROW_INDEX,
+	F__MAX
+};
+
+static const char *const fld_names[F__MAX] = {
+	"path", "partitionValues", "partitionValues_parsed", "size",
+	"modificationTime", "dataChange", "stats", "stats_parsed", "tags",
+	"baseRowId", "defaultRowCommitVersion", "deletionVector",
+	"deletionTimestamp", "extendedFileMetadata", "storageType",
+	"pathOrInlineDv", "offset", "sizeInBytes", "cardinality",
+	"maxRowIndex",
+};
+
+/*
+ * Where a field was found in the struct value of the node parent: the
+ * rows of one projection all have the same fields, so after the first
+ * row a field is found by comparing two pointers, not names.
+ */
+struct fslot {
+	const struct parquet_meta_node	*parent;
+	const struct parquet_meta_node	*node;	/* NULL: not a field */
+	size_t				 at;
+};
+
 /* Reading one struct of a row, as delta_action.c reads a JSON object. */
 struct conv {
 	const struct parquet_value	*o;
 	const char			*what;	/* "add", "add.deletionVector" */
 	struct arena			*a;
 	struct err			*e;
+	struct fslot			*cache;	/* F__MAX of them */
+	struct buf			*tmp;	/* for map text */
 };
 
 static int
-cv_bad(struct conv *c, const char *key, const char *why)
+cv_bad(struct conv *c, enum fld f, const char *why)
 {
-	return err_set(c->e, ERR_UPSTREAM, "%s: '%s' %s", c->what, key, why);
+	return err_set(c->e, ERR_UPSTREAM, "%s: '%s' %s", c->what,
+	    fld_names[f], why);
+}
+
+/* The field f of the struct being read, or NULL. */
+static const struct parquet_value *
+cv_field(struct conv *c, enum fld f)
+{
+	const struct parquet_value	*o = c->o, *v;
+	struct fslot			*s = &c->cache[f];
+
+	if (o->kind != PARQUET_VALUE_STRUCT)
+		return NULL;
+	if (s->parent == o->node && o->node != NULL) {
+		if (s->node == NULL)
+			return NULL;
+		if (s->at < o->u.kids.n && o->u.kids.v[s->at].node == s->node)
+			return &o->u.kids.v[s->at];
+	}
+	v = parquet_value_get(o, fld_names[f]);
+	s->parent = o->node;
+	s->node = v != NULL ? v->node : NULL;
+	s->at = v != NULL ? (size_t)(v - o->u.kids.v) : 0;
+	return v;
 }
 
 /*
@@ -245,14 +337,14 @@ cv_kind(const struct parquet_value *v)
  * missing required field or another kind.
  */
 static int
-cv_get(struct conv *c, const char *key, bool required,
+cv_get(struct conv *c, enum fld key, bool required,
     enum parquet_value_kind k, const struct parquet_value **v)
 {
-	*v = parquet_value_get(c->o, key);
+	*v = cv_field(c, key);
 	if (parquet_value_is_null(*v)) {
 		if (required)
 			return err_set(c->e, ERR_UPSTREAM, "%s: missing '%s'",
-			    c->what, key);
+			    c->what, fld_names[key]);
 		return 0;
 	}
 	if (cv_kind(*v) == k)
@@ -279,7 +371,7 @@ cv_text(const struct parquet_value *v)
 }
 
 static int
-cv_str(struct conv *c, const char *key, bool required, const char **out)
+cv_str(struct conv *c, enum fld key, bool required, const char **out)
 {
 	const struct parquet_value	*v;
 	int				 rc;
@@ -296,7 +388,7 @@ cv_str(struct conv *c, const char *key, bool required, const char **out)
 
 /* An integer in [min, max]; *out is left alone when absent. */
 static int
-cv_i64(struct conv *c, const char *key, bool required, int64_t min,
+cv_i64(struct conv *c, enum fld key, bool required, int64_t min,
     int64_t max, int64_t *out)
 {
 	const struct parquet_value	*v;
@@ -319,7 +411,7 @@ cv_i64(struct conv *c, const char *key, bool required, int64_t min,
 }
 
 static int
-cv_bool(struct conv *c, const char *key, bool required, bool *out)
+cv_bool(struct conv *c, enum fld key, bool required, bool *out)
 {
 	const struct parquet_value	*v;
 	int				 rc;
@@ -356,13 +448,11 @@ cv_dup_key(const struct parquet_value *m, size_t i, struct hset **seen)
 
 /* A map of strings to strings or null, as JSON object text. */
 static int
-cv_map(struct conv *c, const char *key, bool required, const char *dflt,
+cv_map(struct conv *c, enum fld key, bool required, const char *dflt,
     const char **out)
 {
 	const struct parquet_value	*m, *k, *v;
 	struct hset			*seen = NULL;
-	struct buf			 b;
-	struct jsonw			 w;
 	size_t				 i;
 	int				 rc;
 
@@ -382,11 +472,24 @@ cv_map(struct conv *c, const char *key, bool required, const char *dflt,
 	hset_free(seen);
 	if (rc == -1)
 		return -1;
-	buf_init(&b, 0);
-	jsonw_init(&w, &b);
-	parquet_value_json(&w, m, PARQUET_VALUE_DELTA);
-	*out = arena_strndup(c->a, buf_str(&b), b.len);
-	buf_release(&b);
+	/* Checked to be text or null: as parquet_value_json() has it. */
+	buf_reset(c->tmp);
+	buf_addc(c->tmp, '{');
+	for (i = 0; i < m->u.kids.n; i++) {
+		k = &m->u.kids.v[2 * i];
+		v = &m->u.kids.v[2 * i + 1];
+		if (i > 0)
+			buf_addc(c->tmp, ',');
+		jsonw_quote(c->tmp, (const char *)k->u.bytes.p, k->u.bytes.len);
+		buf_addc(c->tmp, ':');
+		if (parquet_value_is_null(v))
+			buf_add(c->tmp, "null", 4);
+		else
+			jsonw_quote(c->tmp, (const char *)v->u.bytes.p,
+			    v->u.bytes.len);
+	}
+	buf_addc(c->tmp, '}');
+	*out = arena_strndup(c->a, buf_str(c->tmp), c->tmp->len);
 	return 0;
 }
 
@@ -398,26 +501,26 @@ cv_dv(struct conv *file, struct delta_dv *dv)
 	int64_t		 v;
 	int		 rc;
 
-	if ((rc = cv_get(file, "deletionVector", false, PARQUET_VALUE_STRUCT,
+	if ((rc = cv_get(file, F_DELETION_VECTOR, false, PARQUET_VALUE_STRUCT,
 	    &c.o)) <= 0)
 		return rc;
 	c.what = arena_printf(c.a, "%s.deletionVector", file->what);
-	if (cv_str(&c, "storageType", true, &type) == -1)
+	if (cv_str(&c, F_STORAGE_TYPE, true, &type) == -1)
 		return -1;
 	if (strlen(type) != 1)
-		return cv_bad(&c, "storageType", "must be one character");
+		return cv_bad(&c, F_STORAGE_TYPE, "must be one character");
 	dv->storage_type = type[0];
-	if (cv_str(&c, "pathOrInlineDv", true, &dv->path_or_inline) == -1)
+	if (cv_str(&c, F_PATH_OR_INLINE_DV, true, &dv->path_or_inline) == -1)
 		return -1;
 	v = -1;
-	if (cv_i64(&c, "offset", false, 0, INT32_MAX, &v) == -1)
+	if (cv_i64(&c, F_OFFSET, false, 0, INT32_MAX, &v) == -1)
 		return -1;
 	dv->offset = (int32_t)v;
-	if (cv_i64(&c, "sizeInBytes", true, 0, INT32_MAX, &v) == -1)
+	if (cv_i64(&c, F_SIZE_IN_BYTES, true, 0, INT32_MAX, &v) == -1)
 		return -1;
 	dv->size = (int32_t)v;
-	if (cv_i64(&c, "cardinality", true, 0, INT64_MAX, &dv->cardinality)
-	    == -1 || cv_i64(&c, "maxRowIndex", false, 0, INT64_MAX,
+	if (cv_i64(&c, F_CARDINALITY, true, 0, INT64_MAX, &dv->cardinality)
+	    == -1 || cv_i64(&c, F_MAX_ROW_INDEX, false, 0, INT64_MAX,
 	    &dv->max_row_index) == -1)
 		return -1;
 	if (delta_dv_validate(dv, c.e) == -1) {
@@ -466,44 +569,44 @@ file_action(struct conv *c, enum delta_action_kind kind, struct schema *sc,
 	x->dv.offset = -1;
 	x->dv.max_row_index = -1;
 	x->data_change = rm;
-	if (cv_str(c, "path", true, &x->path) == -1)
+	if (cv_str(c, F_PATH, true, &x->path) == -1)
 		return -1;
 	if (x->path[0] == '\0')
-		return cv_bad(c, "path", "is empty");
-	pv = parquet_value_get(c->o, "partitionValues_parsed");
-	if (parquet_value_is_null(parquet_value_get(c->o, "partitionValues")) &&
+		return cv_bad(c, F_PATH, "is empty");
+	pv = cv_field(c, F_PARTITION_VALUES_PARSED);
+	if (parquet_value_is_null(cv_field(c, F_PARTITION_VALUES)) &&
 	    !parquet_value_is_null(pv)) {
-		struct buf	 b;
 		struct jsonw	 w;
 
 		if (!flat_struct(pv))
-			return cv_bad(c, "partitionValues_parsed", "must be a "
+			return cv_bad(c, F_PARTITION_VALUES_PARSED, "must be a "
 			    "struct of single values");
-		buf_init(&b, 0);
-		jsonw_init(&w, &b);
+		buf_reset(c->tmp);
+		jsonw_init(&w, c->tmp);
 		parquet_value_json(&w, pv, PARQUET_VALUE_PARTITION);
-		x->partition_values = arena_strndup(c->a, buf_str(&b), b.len);
-		buf_release(&b);
-	} else if (cv_map(c, "partitionValues", !rm, "{}",
+		x->partition_values = arena_strndup(c->a, buf_str(c->tmp),
+		    c->tmp->len);
+	} else if (cv_map(c, F_PARTITION_VALUES, !rm, "{}",
 	    &x->partition_values) == -1)
 		return -1;
-	if (cv_i64(c, "size", !rm, 0, INT64_MAX, &x->size) == -1 ||
-	    cv_i64(c, "modificationTime", add, INT64_MIN, INT64_MAX,
+	if (cv_i64(c, F_SIZE, !rm, 0, INT64_MAX, &x->size) == -1 ||
+	    cv_i64(c, F_MODIFICATION_TIME, add, INT64_MIN, INT64_MAX,
 	    &x->modification_time) == -1 ||
-	    cv_bool(c, "dataChange", !rm, &x->data_change) == -1 ||
-	    cv_str(c, "stats", false, &x->stats) == -1 ||
-	    cv_map(c, "tags", false, NULL, &x->tags) == -1 ||
-	    cv_i64(c, "baseRowId", false, 0, INT64_MAX, &x->base_row_id) ==
-	    -1 || cv_i64(c, "defaultRowCommitVersion", false, 0, INT64_MAX,
+	    cv_bool(c, F_DATA_CHANGE, !rm, &x->data_change) == -1 ||
+	    cv_str(c, F_STATS, false, &x->stats) == -1 ||
+	    cv_map(c, F_TAGS, false, NULL, &x->tags) == -1 ||
+	    cv_i64(c, F_BASE_ROW_ID, false, 0, INT64_MAX, &x->base_row_id) ==
+	    -1 || cv_i64(c, F_DEFAULT_ROW_COMMIT_VERSION, false, 0, INT64_MAX,
 	    &x->default_row_commit_version) == -1)
 		return -1;
-	if (x->stats == NULL && (stats = stats_text(c->o, sc, &len)) != NULL) {
+	if (x->stats == NULL && (stats = stats_text(cv_field(c,
+	    F_STATS_PARSED), sc, &len)) != NULL) {
 		x->stats = arena_strndup(c->a, stats, len);
 		free(stats);
 	}
-	if (rm && (cv_i64(c, "deletionTimestamp", false, INT64_MIN,
+	if (rm && (cv_i64(c, F_DELETION_TIMESTAMP, false, INT64_MIN,
 	    INT64_MAX, &x->deletion_timestamp) == -1 ||
-	    cv_bool(c, "extendedFileMetadata", false,
+	    cv_bool(c, F_EXTENDED_FILE_METADATA, false,
 	    &x->extended_file_metadata) == -1))
 		return -1;
 	return cv_dv(c, &x->dv);
@@ -511,15 +614,75 @@ file_action(struct conv *c, enum delta_action_kind kind, struct schema *sc,
 
 /* --- rows ------------------------------------------------------------------ */
 
-static int
-select_fields(struct parquet_read *r, unsigned want, struct err *e)
-{
-	const char	*paths[NACTIONS];
-	size_t		 i, n = 0;
+/* The fields of an add or remove that file_action() reads. */
+#define FILE_FIELDS	(F_EXTENDED_FILE_METADATA + 1)
 
-	for (i = 0; i < NACTIONS; i++)
-		if (want & DELTA_WANT(actions[i].kind))
-			paths[n++] = actions[i].field;
+/*
+ * Has every row with the action field (add or remove) its stats, by the
+ * column chunk statistics: the same count of non-null paths and stats
+ * in every row group?  Then stats_parsed, which only stands in for a
+ * missing stats, need not be read.  Every action has a path (a row
+ * without one is an error), so equal counts mean the same rows.
+ */
+static bool
+stats_everywhere(struct parquet_read *r, const char *field, struct arena *a)
+{
+	const struct parquet_meta	*m = parquet_read_meta(r);
+	const struct parquet_meta_node	*p, *st;
+	const struct parquet_meta_chunk	*cp, *cs;
+	size_t				 g;
+
+	p = parquet_read_lookup(r, arena_printf(a, "%s.path", field));
+	st = parquet_read_lookup(r, arena_printf(a, "%s.stats", field));
+	if (p == NULL || st == NULL || p->shape != PARQUET_SHAPE_LEAF ||
+	    st->shape != PARQUET_SHAPE_LEAF || p->max_rep != 0 ||
+	    st->max_rep != 0)
+		return false;
+	for (g = 0; g < m->nrow_groups; g++) {
+		cp = &m->row_groups[g].chunks[p->col];
+		cs = &m->row_groups[g].chunks[st->col];
+		if (!cp->has_stats || !cp->stats.has_null_count ||
+		    !cs->has_stats || !cs->stats.has_null_count ||
+		    cp->num_values - cp->stats.null_count !=
+		    cs->num_values - cs->stats.null_count)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The projection: the wanted actions; of adds and removes without their
+ * JSON text, only the fields file_action() reads (unless the file has
+ * no path column for them: then all, and the rows fail as they should);
+ * never a stats_parsed that no row needs.  1 when none of the wanted
+ * actions is in the file.
+ */
+static int
+select_fields(struct parquet_read *r, unsigned want, struct arena *a,
+    struct err *e)
+{
+	const char	*paths[NACTIONS * (FILE_FIELDS + 1)];
+	const char	*f;
+	size_t		 i, k, n = 0;
+	bool		 file;
+
+	for (i = 0; i < NACTIONS; i++) {
+		if (!(want & DELTA_WANT(actions[i].kind)))
+			continue;
+		f = actions[i].field;
+		file = actions[i].kind == DELTA_ADD ||
+		    actions[i].kind == DELTA_REMOVE;
+		if (!file || (want & DELTA_WANT_RAW) ||
+		    parquet_read_lookup(r, arena_printf(a, "%s.path", f)) ==
+		    NULL)
+			paths[n++] = f;
+		else
+			for (k = 0; k < FILE_FIELDS; k++)
+				paths[n++] = arena_printf(a, "%s.%s", f,
+				    fld_names[k]);
+		if (file && stats_everywhere(r, f, a))
+			paths[n++] = arena_printf(a, "-%s.stats_parsed", f);
+	}
 	if (n == 0)
 		return 0;
 	if (parquet_read_select(r, paths, n, e) == -1)
@@ -546,75 +709,81 @@ row_json(const struct parquet_value *f, const char *field, const char *key,
 	return 0;
 }
 
+/* Reading the rows of one part or sidecar. */
+struct rowread {
+	const char		*key;		/* its name, for errors */
+	unsigned		 want;
+	struct schema		*sc;
+	struct arena		*scratch;	/* per action */
+	struct buf		 line;		/* an action's JSON */
+	struct buf		 tmp;		/* map text */
+	struct fslot		 cache[NACTIONS][F__MAX];
+};
+
 /* One wanted action of a row into act (in the scratch arena). */
 static int
-row_action(const struct parquet_value *f, size_t i, unsigned want,
-    const char *key, struct schema *sc, struct arena *scratch,
-    struct buf *line, struct delta_action *act, struct err *e)
+row_action(struct rowread *rr, const struct parquet_value *f, size_t i,
+    struct delta_action *act, struct err *e)
 {
-	struct conv	 c = { f, actions[i].field, scratch, e };
+	struct conv	 c = { f, actions[i].field, rr->scratch, e,
+			    rr->cache[i], &rr->tmp };
 	bool		 file = actions[i].kind == DELTA_ADD ||
 			    actions[i].kind == DELTA_REMOVE;
+	bool		 raw = (rr->want & DELTA_WANT_RAW) != 0;
 
-	if (!file || (want & DELTA_WANT_RAW)) {
-		if (row_json(f, actions[i].field, key, sc, line, e) == -1)
+	if (!file || raw) {
+		if (row_json(f, actions[i].field, rr->key, rr->sc, &rr->line,
+		    e) == -1)
 			return -1;
 		if (!file)
-			return delta_action_parse(scratch, buf_str(line),
-			    line->len, act, e);
+			return delta_action_parse(rr->scratch,
+			    buf_str(&rr->line), rr->line.len, act, e);
 	}
 	memset(act, 0, sizeof(*act));
 	act->kind = actions[i].kind;
-	if (want & DELTA_WANT_RAW) {
+	if (raw) {
 		/* The value of the action key: the line without {"add": }. */
-		act->rawlen = line->len - strlen(actions[i].field) - 5;
-		act->raw = arena_strndup(scratch, buf_str(line) +
+		act->rawlen = rr->line.len - strlen(actions[i].field) - 5;
+		act->raw = arena_strndup(rr->scratch, buf_str(&rr->line) +
 		    strlen(actions[i].field) + 4, act->rawlen);
 	}
-	return file_action(&c, act->kind, sc, &act->u.file);
+	return file_action(&c, act->kind, rr->sc, &act->u.file);
 }
 
 static int
-rows(struct parquet_read *r, const char *key, unsigned want,
-    struct schema *sc, delta_action_fn fn, void *ctx, struct err *e)
+rows(struct parquet_read *r, struct rowread *rr, delta_action_fn fn,
+    void *ctx, struct err *e)
 {
 	const struct parquet_value	*row, *f;
 	struct delta_action		 act;
-	struct arena			*scratch;
-	struct buf			 line;
 	size_t				 i;
-	int				 rc = -1, more;
+	int				 more, rc;
 
-	scratch = arena_new();
-	buf_init(&line, ROW_MAX);
 	while ((more = parquet_read_next(r, &row, e)) == 1) {
 		for (i = 0; i < NACTIONS; i++) {
-			if (!(want & DELTA_WANT(actions[i].kind)) ||
+			if (!(rr->want & DELTA_WANT(actions[i].kind)) ||
 			    (f = parquet_value_get(row, actions[i].field)) ==
 			    NULL || parquet_value_is_null(f))
 				continue;
-			arena_reset(scratch);
-			if (row_action(f, i, want, key, sc, scratch, &line,
-			    &act, e) == -1 || fn(ctx, &act, e) == -1) {
+			arena_reset(rr->scratch);
+			if (row_action(rr, f, i, &act, e) == -1 ||
+			    (rc = fn(ctx, &act, e)) == -1) {
 				struct err inner = *e;
 
-				err_set(e, inner.kind, "%s: %s", key, inner.msg);
-				goto out;
+				return err_set(e, inner.kind, "%s: %s",
+				    rr->key, inner.msg);
 			}
+			if (rc == DELTA_STOP)
+				return DELTA_STOP;
 		}
 	}
 	if (more == -1) {
 		struct err inner = *e;
 
-		err_set(e, inner.kind == ERR_INTERNAL ? ERR_UPSTREAM :
-		    inner.kind, "%s: %s", key, inner.msg);
-		goto out;
+		return err_set(e, inner.kind == ERR_INTERNAL ? ERR_UPSTREAM :
+		    inner.kind, "%s: %s", rr->key, inner.msg);
 	}
-	rc = 0;
-out:
-	buf_release(&line);
-	arena_free(scratch);
-	return rc;
+	return 0;
 }
 
 int
@@ -622,18 +791,25 @@ delta_checkpoint_pq_rows(struct parquet_read *r, const char *name,
     unsigned want, const char *schema_string, struct arena *a,
     delta_action_fn fn, void *ctx, struct err *e)
 {
-	struct schema		 sc = { NULL };
-	struct json_object	*o, *v;
-	struct err		 ignore;
+	struct schema		 sc = { schema_string, a, false, NULL };
+	struct rowread		*rr;
+	int			 rc;
 
-	if (schema_string != NULL && (o = jsonu_parse(a, schema_string,
-	    strlen(schema_string), 64, &ignore)) != NULL &&
-	    json_object_object_get_ex(o, "fields", &v) &&
-	    json_object_is_type(v, json_type_array))
-		sc.fields = v;
-	if (select_fields(r, want, e) != 0)
-		return 0;	/* none of the wanted actions in this file */
-	return rows(r, name, want, &sc, fn, ctx, e);
+	rr = xcalloc(1, sizeof(*rr));
+	rr->key = name;
+	rr->want = want;
+	rr->sc = &sc;
+	rr->scratch = arena_new();
+	buf_init(&rr->line, ROW_MAX);
+	buf_init(&rr->tmp, 0);
+	/* 1: none of the wanted actions in this file. */
+	rc = select_fields(r, want, rr->scratch, e) == 1 ? 0 :
+	    rows(r, rr, fn, ctx, e);
+	buf_release(&rr->line);
+	buf_release(&rr->tmp);
+	arena_free(rr->scratch);
+	free(rr);
+	return rc;
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,8 +35,8 @@ struct uri {
 	const char	*path;
 };
 
-/* The root's parts, decoded. */
-struct root {
+/* The root's parts, decoded (struct delta_root of delta_path.h). */
+struct delta_root {
 	char		 family[8];	/* "file", "s3"...; "" when unknown */
 	const char	*scheme;
 	size_t		 nscheme;
@@ -130,13 +131,21 @@ fail(struct err *e, const char *path, const char *why)
 	    str_shorten(path, q, sizeof(q)), why);
 }
 
-/* Percent-decode n bytes of s into the arena; NULL if malformed or NUL. */
-static char *
+/*
+ * Percent-decode n bytes of s (NUL-terminated after them when n is
+ * strlen(s)) into the arena; NULL if malformed or NUL.  Without a '%'
+ * there is nothing to decode: s itself is the result.
+ */
+static const char *
 decode(struct arena *a, const char *s, size_t n, size_t *outlen)
 {
 	char	*out;
 	long	 m;
 
+	if (s[n] == '\0' && memchr(s, '%', n) == NULL) {
+		*outlen = n;
+		return s;
+	}
 	out = arena_alloc(a, n + 1);
 	if ((m = str_pct_decode(s, n, out, false)) < 0 ||
 	    memchr(out, '\0', (size_t)m) != NULL)
@@ -145,43 +154,74 @@ decode(struct arena *a, const char *s, size_t n, size_t *outlen)
 	return out;
 }
 
+/* Why the segment s[0..n) cannot be used, or NULL. */
+static const char *
+segment_bad(const unsigned char *s, size_t n)
+{
+	if (n == 0)
+		return "has an empty segment";
+	if (s[0] == '.' && n == 1)
+		return "has a '.' segment";
+	if (s[0] == '.' && n == 2 && s[1] == '.')
+		return "has a '..' segment";
+	return NULL;
+}
+
+/* Does s[0..n) hold a control character (below 0x20, or 0x7f)? */
+static bool
+has_control(const unsigned char *s, size_t n)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 highs = 0x8080808080808080ULL;
+	uint64_t	 w, x;
+	size_t		 i;
+
+	/* Eight at a time: a byte below 0x20, or one equal to 0x7f. */
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (0x7f * ones);
+		if (((w - 0x20 * ones) & ~w & highs) != 0 ||
+		    ((x - ones) & ~x & highs) != 0)
+			return true;
+	}
+	for (; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /*
  * Why the decoded path s[0..n) (segments separated by '/', a leading
- * '/' allowed when absolute) cannot be used, or NULL.
+ * '/' allowed when absolute) cannot be used, or NULL.  Bad UTF-8 is
+ * named first, then a control character, then the first bad segment.
  */
 static const char *
 segments_bad(const char *s, size_t n, bool absolute)
 {
-	size_t	 i, start, len;
+	const unsigned char	*u = (const unsigned char *)s, *p, *q;
+	const unsigned char	*end = u + n;
+	const char		*why;
 
-	if (!str_utf8_valid(s, n))
-		return "is not valid UTF-8 once decoded";
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "holds a control character";
-	i = 0;
 	if (absolute) {
 		if (n == 0 || s[0] != '/')
 			return "is not an absolute path";
-		i = 1;
+		u++;
 	}
-	for (start = i; i <= n; i++) {
-		if (i < n && s[i] != '/')
-			continue;
-		len = i - start;
-		if (len == 2 && s[start] == '.' && s[start + 1] == '.')
-			return "has a '..' segment";
-		if (len == 1 && s[start] == '.')
-			return "has a '.' segment";
-		if (len == 0)
-			return n == 0 ? "is empty" : "has an empty segment";
-		start = i + 1;
-	}
-	return NULL;
+	if (!str_utf8_valid(s, n))
+		return "is not valid UTF-8 once decoded";
+	if (has_control(u, (size_t)(end - u)))
+		return "holds a control character";
+	if (n == 0)
+		return "is empty";
+	for (p = u; (q = memchr(p, '/', (size_t)(end - p))) != NULL;
+	    p = q + 1)
+		if ((why = segment_bad(p, (size_t)(q - p))) != NULL)
+			return why;
+	return segment_bad(p, (size_t)(end - p));
 }
 
 static int
-root_parse(const char *root_uri, struct root *r, struct err *e)
+root_parse(const char *root_uri, struct delta_root *r, struct err *e)
 {
 	struct uri	 u;
 	char		*p = r->path;
@@ -223,18 +263,15 @@ root_parse(const char *root_uri, struct root *r, struct err *e)
  * the canonical URI when well-formed but elsewhere, -1 on error.
  */
 static int
-resolve(const char *root_uri, const char *path, struct arena *a,
+resolve_in(const struct delta_root *r, const char *path, struct arena *a,
     const char **key, struct err *e)
 {
-	struct root	 r;
 	struct uri	 u;
-	const char	*why, *auth;
-	char		 fam[8], *d;
+	const char	*why, *auth, *d;
+	char		 fam[8];
 	size_t		 n, nauth;
 	bool		 local;
 
-	if (root_parse(root_uri, &r, e) == -1)
-		return -1;
 	if (path[0] == '\0')
 		return err_set(e, ERR_UPSTREAM, "empty path in the log");
 	uri_split(path, &u);
@@ -250,7 +287,7 @@ resolve(const char *root_uri, const char *path, struct arena *a,
 	if (u.scheme != NULL)
 		scheme_family(u.scheme, u.nscheme, fam);
 	else
-		memcpy(fam, r.family, sizeof(fam));
+		memcpy(fam, r->family, sizeof(fam));
 	local = strcmp(fam, "file") == 0;
 	auth = u.auth;
 	nauth = u.nauth;
@@ -258,24 +295,36 @@ resolve(const char *root_uri, const char *path, struct arena *a,
 		/* "file:/x" and "/x": the root's store. */
 		if (!local && u.scheme != NULL)
 			return fail(e, path, "has no authority");
-		auth = r.auth;
-		nauth = r.nauth;
+		auth = r->auth;
+		nauth = r->nauth;
 	} else if (local && nauth == 9 && strncmp(auth, "localhost", 9) == 0)
 		nauth = 0;
 	if ((d = decode(a, u.path, strlen(u.path), &n)) == NULL)
 		return fail(e, path, "has a malformed %-escape");
 	if ((why = segments_bad(d, n, true)) != NULL)
 		return fail(e, path, why);
-	if (strcmp(fam, r.family) == 0 && nauth == r.nauth &&
-	    memcmp(auth, r.auth, nauth) == 0 && n > r.npath + 1 &&
-	    memcmp(d, r.path, r.npath) == 0 && d[r.npath] == '/') {
-		*key = d + r.npath + 1;
+	if (strcmp(fam, r->family) == 0 && nauth == r->nauth &&
+	    memcmp(auth, r->auth, nauth) == 0 && n > r->npath + 1 &&
+	    memcmp(d, r->path, r->npath) == 0 && d[r->npath] == '/') {
+		*key = d + r->npath + 1;
 		return 0;
 	}
 	if (fam[0] == '\0')
 		return fail(e, path, "has an unknown scheme");
 	*key = arena_printf(a, "%s://%.*s%s", fam, (int)nauth, auth, d);
 	return 1;
+}
+
+/* resolve_in() after parsing root_uri. */
+static int
+resolve(const char *root_uri, const char *path, struct arena *a,
+    const char **key, struct err *e)
+{
+	struct delta_root	 r;
+
+	if (root_parse(root_uri, &r, e) == -1)
+		return -1;
+	return resolve_in(&r, path, a, key, e);
 }
 
 int
@@ -295,15 +344,15 @@ delta_path_key(const char *root_uri, const char *path, struct arena *a,
 
 /* The key, then a tab and the DV's uniqueId when there is a DV. */
 static int
-file_key(const char *root_uri, const struct delta_file *f, struct arena *a,
-    bool outside_ok, const char **key, struct err *e)
+file_key(const struct delta_root *r, const struct delta_file *f,
+    struct arena *a, bool outside_ok, const char **key, struct err *e)
 {
 	const char	*k;
 	int		 rc;
 
 	if (f->path == NULL)
 		return err_set(e, ERR_UPSTREAM, "file action without a path");
-	if ((rc = resolve(root_uri, f->path, a, &k, e)) == -1)
+	if ((rc = resolve_in(r, f->path, a, &k, e)) == -1)
 		return -1;
 	if (rc == 1 && !outside_ok)
 		return fail(e, f->path, "is outside the table root");
@@ -318,12 +367,40 @@ int
 delta_path_file_key(const char *root_uri, const struct delta_file *f,
     struct arena *a, const char **key, struct err *e)
 {
-	return file_key(root_uri, f, a, false, key, e);
+	struct delta_root	 r;
+
+	if (root_parse(root_uri, &r, e) == -1)
+		return -1;
+	return file_key(&r, f, a, false, key, e);
 }
 
 int
 delta_path_file_id(const char *root_uri, const struct delta_file *f,
     struct arena *a, const char **key, struct err *e)
 {
-	return file_key(root_uri, f, a, true, key, e);
+	struct delta_root	 r;
+
+	if (root_parse(root_uri, &r, e) == -1)
+		return -1;
+	return file_key(&r, f, a, true, key, e);
+}
+
+int
+delta_path_root(const char *root_uri, struct arena *a,
+    const struct delta_root **out, struct err *e)
+{
+	struct delta_root	*r;
+
+	r = arena_alloc(a, sizeof(*r));
+	if (root_parse(root_uri, r, e) == -1)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+int
+delta_path_root_file_id(const struct delta_root *r, const struct delta_file *f,
+    struct arena *a, const char **key, struct err *e)
+{
+	return file_key(r, f, a, true, key, e);
 }

@@ -23,6 +23,7 @@
 
 struct arena;
 struct delta_file;
+struct delta_root;
 struct err;
 
 /*
@@ -54,5 +55,15 @@ int	delta_path_file_key(const char *root_uri, const struct delta_file *,
 int	delta_path_file_id(const char *root_uri, const struct delta_file *,
 	    struct arena *, const char **key, struct err *);
 
+/*
+ * The same for many files of one table (a replay): the root parsed
+ * once into the arena (an invalid root is ERR_INTERNAL, as above), then
+ * delta_path_file_id() against it.
+ */
+int	delta_path_root(const char *root_uri, struct arena *,
+	    const struct delta_root **, struct err *);
+int	delta_path_root_file_id(const struct delta_root *,
+	    const struct delta_file *, struct arena *, const char **key,
+	    struct err *);
 
 #endif

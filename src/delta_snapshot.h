@@ -4,12 +4,21 @@
  *
  * Opening a snapshot reads what the version's segment needs for the
  * protocol and metadata: the newest ones in the commits after the
- * checkpoint, else the checkpoint's (reading only those columns).
- * delta_snapshot_files() then replays the live files: the commits after
- * the checkpoint newest first, then the checkpoint's adds, skipping any
- * file (path plus deletion vector id) already decided by a newer action.
- * The checkpoint is streamed, so memory grows with the commits after it,
- * not with the table.
+ * checkpoint, else the checkpoint's (reading only those columns, and
+ * only until it has both).  delta_snapshot_files() then replays the
+ * live files: the commits after the checkpoint newest first, then the
+ * checkpoint's adds, skipping any file (path plus deletion vector id)
+ * already decided by a newer action.
+ *
+ * Memory: the checkpoint is streamed.  The commits after it are parsed
+ * when the snapshot is opened and held (so a broken one fails the open,
+ * before anything is answered) when they take at most 16 MiB; beyond
+ * that (a long log without checkpoints) they are streamed too: the open
+ * reads them newest first, parsing only lines that may be a protocol or
+ * metaData, until it has both, and delta_snapshot_files() reads them
+ * again a window at a time, so that a broken line fails the replay
+ * instead.  What grows with the table is then the set of files already
+ * decided (their reconciliation ids).
  *
  * A table opened with a cache_id (delta_table.h) goes through the
  * worker's snapshot cache (snapcache.h): a version replayed before comes
@@ -29,8 +38,8 @@ struct delta_table;
 struct err;
 
 /*
- * A live file of a snapshot, and its storage key (delta_path_key(),
- * checked under the table root).
+ * A live file of a snapshot, and its storage key (checked under the table
+ * root).  0 to go on, DELTA_STOP to stop, -1 on error.
  */
 typedef int (*delta_file_fn)(void *ctx, const struct delta_action *,
     const char *key, struct err *);
@@ -47,7 +56,8 @@ struct delta_snapshot {
 	 * from a Parquet checkpoint come without it.
 	 */
 	bool			 raw;
-	/* The parsed commits of the segment, oldest first. */
+	/* The parsed commits of the segment, oldest first; NULL when
+	   they are streamed. */
 	struct delta_action	**acts;
 	size_t			*nacts;
 	/* The snapshot cache: this version's key (NULL: not cached). */
@@ -69,10 +79,11 @@ int	delta_snapshot_at(struct delta_table *, int64_t ts,
 /*
  * Call fn on every live add action of the snapshot, in the same order
  * whether replayed or cached.  Actions that come from a Parquet
- * checkpoint live only during the call; cached ones carry no raw text
- * (a snapshot with raw set replays).  When fn returns -1 the call
- * returns -1 with fn's error, after finishing the replay if it is being
- * kept in the cache.
+ * checkpoint, a streamed commit or the cache live only during the call;
+ * cached ones carry no raw text (a snapshot with raw set replays).  fn
+ * may return DELTA_STOP to end early (the result is then 0); its errors
+ * are passed on as it set them.  A replay being kept in the cache goes
+ * on to the end after fn stopped or failed.
  */
 int	delta_snapshot_files(struct delta_snapshot *, delta_file_fn fn,
 	    void *ctx, struct err *);

@@ -6,6 +6,13 @@
  * allocation.  SIGTERM and SIGINT stop the loop between requests (the
  * request in flight is finished first); libfcgi's own shutdown flag is
  * raised too so a blocked accept returns.
+ *
+ * Audit records for the database wait in the worker while requests
+ * queue up, and go in one INSERT when none is waiting, when the batch
+ * is full or its oldest record is AUDIT_FLUSH_MS old, and before the
+ * worker ends.  accept(2) gives up after AUDIT_FLUSH_MS (SO_RCVTIMEO) so
+ * a worker that found a connection waiting, lost it to another worker
+ * and went idle still stores its batch in time.
  */
 #include "config.h"
 
@@ -18,6 +25,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +186,26 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
 }
 
+/*
+ * Request ids: unique within the worker and unlikely to repeat across
+ * workers, but no secret (X-Request-Id, logs), so one random draw per
+ * worker and a counter mixed so that ids do not look sequential; not a
+ * trip through the random generator per request.
+ */
+static uint64_t	 id_next;
+
+static void
+request_id(char out[17])
+{
+	uint64_t	 v = str_mix64(id_next++);
+	unsigned char	 b[8];
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
+	str_hex(b, sizeof(b), out);
+}
+
 static int64_t
 now_ms(void)
 {
@@ -197,7 +225,6 @@ static int64_t
 handle(const struct conf *c, struct db *db, struct arena *a,
     const struct req_io *io, struct req *r)
 {
-	unsigned char	 rid[8];
 	int64_t		 t0 = metrics_now_us(), us;
 
 	memset(r, 0, sizeof(*r));
@@ -208,8 +235,7 @@ handle(const struct conf *c, struct db *db, struct arena *a,
 	r->now_ms = now_ms();
 	err_clear(&r->err);
 	audit_init(r);
-	crypto_random(rid, sizeof(rid));
-	str_hex(rid, sizeof(rid), r->id);
+	request_id(r->id);
 	resp_init(r);
 	if (req_parse(r) == -1 || route_dispatch(r) == -1)
 		resp_error(r);
@@ -263,6 +289,15 @@ done(struct req *r)
 	audit_store(r);
 	db_rollback(r->db);
 	arena_reset(r->arena);
+}
+
+static void
+flush_audit(const struct conf *c, struct db *db, struct arena *a)
+{
+	if (!audit_waiting())
+		return;
+	(void)audit_flush(c, db, a);
+	arena_reset(a);
 }
 
 /* Is a connection already waiting on the listening socket? */
@@ -350,6 +385,7 @@ serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 	cgi_drain();
 	fclose(stdout);
 	done(&r);
+	flush_audit(c, db, a);
 	return 0;
 }
 
@@ -364,8 +400,24 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
 	us = handle(c, db, a, io, &r);
 	fcgi_finish(fr);
 	done(&r);
+	if (audit_waiting() && (!pending(LISTEN_FD) ||
+	    audit_due(metrics_now_ms())))
+		flush_audit(c, db, a);
 	settle_heap(us);
 	metrics_worker_busy(false);
+}
+
+/* Let accept(2) time out, so that idle workers store their batch. */
+static void
+accept_timeout(void)
+{
+	struct timeval	 tv;
+
+	tv.tv_sec = AUDIT_FLUSH_MS / 1000;
+	tv.tv_usec = AUDIT_FLUSH_MS % 1000 * 1000;
+	if (setsockopt(LISTEN_FD, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1)
+		log_warn("FastCGI socket: SO_RCVTIMEO: %s", strerror(errno));
 }
 
 #define SD_LISTEN_FDS_START	3
@@ -411,6 +463,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	int			 rc = 0, err;
 
 	a = arena_new();
+	crypto_random(&id_next, sizeof(id_next));
 	metrics_open(c->path);
 	if (FCGX_IsCGI()) {
 		rc = serve_cgi(c, db, a);
@@ -433,9 +486,15 @@ fcgi_run(const struct conf *c, struct db *db)
 	metrics_worker_start(now_ms());
 	snapcache_configure((size_t)c->snapshot_cache_bytes);
 	heap_base = (uintptr_t)sbrk(0);
+	accept_timeout();
 	log_info("worker ready");
 	while (!stopping) {
-		if ((err = FCGX_Accept_r(&fr)) < 0) {
+		if ((err = FCGX_Accept_r(&fr)) == -EAGAIN ||
+		    err == -EWOULDBLOCK) {
+			flush_audit(c, db, a);
+			continue;
+		}
+		if (err < 0) {
 			/* Not a stop: exit non-zero, for the supervisor. */
 			if (!stopping) {
 				log_error("FastCGI accept: %s", strerror(-err));
@@ -461,6 +520,7 @@ fcgi_run(const struct conf *c, struct db *db)
 			break;
 		}
 	}
+	flush_audit(c, db, a);
 	FCGX_Free(&fr, 1);
 	arena_free(a);
 	snapcache_configure(0);		/* its memory leaves the metrics */

@@ -21,38 +21,74 @@
 #define FU_TAG		16
 #define FU_LABEL	"deltashare file url v1"
 
-static void
-tag(const unsigned char *secret, size_t secretlen, const unsigned char *body,
-    size_t len, unsigned char out[FU_TAG])
+void
+fileurl_key_init(struct fileurl_key *k, const unsigned char *secret,
+    size_t secretlen)
 {
-	unsigned char	 mac[CRYPTO_SHA256_LEN];
-	unsigned char	 msg[sizeof(FU_LABEL) + FU_HEAD + FILEURL_MAX_KEY];
+	crypto_hmac_init(&k->mac, secret, secretlen);
+	crypto_hmac_update(&k->mac, FU_LABEL, sizeof(FU_LABEL));
+}
 
-	memcpy(msg, FU_LABEL, sizeof(FU_LABEL));
-	memcpy(msg + sizeof(FU_LABEL), body, len);
-	crypto_hmac_sha256(secret, secretlen, msg, sizeof(FU_LABEL) + len, mac);
+void
+fileurl_key_wipe(struct fileurl_key *k)
+{
+	crypto_hmac_wipe(&k->mac);
+}
+
+/* The tag of the len bytes of body: the label's MAC continued. */
+static void
+tag(const struct fileurl_key *k, const unsigned char *body, size_t len,
+    unsigned char out[FU_TAG])
+{
+	struct crypto_hmac m = k->mac;
+	unsigned char	 mac[CRYPTO_SHA256_LEN];
+
+	crypto_hmac_update(&m, body, len);
+	crypto_hmac_final(&m, mac);
 	memcpy(out, mac, FU_TAG);
+}
+
+/* The token of f after the n bytes of base and mid, in the arena. */
+static char *
+url(struct arena *a, const struct fileurl_key *k, const char *base,
+    size_t n, const char *mid, const struct fileurl *f)
+{
+	unsigned char	 raw[FU_HEAD + FILEURL_MAX_KEY + FU_TAG];
+	size_t		 klen = strlen(f->key), mlen = strlen(mid), len;
+	char		*out;
+
+	if (klen > FILEURL_MAX_KEY)
+		klen = FILEURL_MAX_KEY;		/* never signs a longer key */
+	len = FU_HEAD + klen;
+	raw[0] = FU_VERSION;
+	bytes_put_le64(raw + 1, (uint64_t)f->table_id);
+	bytes_put_le64(raw + 9, (uint64_t)f->expires_ms);
+	memcpy(raw + FU_HEAD, f->key, klen);
+	tag(k, raw, len, raw + len);
+	out = arena_alloc(a, n + mlen + (len + FU_TAG + 2) / 3 * 4 + 1);
+	memcpy(out, base, n);
+	memcpy(out + n, mid, mlen);
+	str_b64url_encode(raw, len + FU_TAG, out + n + mlen);
+	return out;
+}
+
+char *
+fileurl_url(struct arena *a, const struct fileurl_key *k, const char *base,
+    size_t baselen, const struct fileurl *f)
+{
+	return url(a, k, base, baselen, "/files/", f);
 }
 
 char *
 fileurl_token(struct arena *a, const unsigned char *secret, size_t secretlen,
     const struct fileurl *f)
 {
-	size_t		 klen = strlen(f->key), len;
-	unsigned char	*raw;
+	struct fileurl_key k;
 	char		*out;
 
-	if (klen > FILEURL_MAX_KEY)
-		klen = FILEURL_MAX_KEY;		/* never signs a longer key */
-	len = FU_HEAD + klen;
-	raw = arena_alloc(a, len + FU_TAG);
-	raw[0] = FU_VERSION;
-	bytes_put_le64(raw + 1, (uint64_t)f->table_id);
-	bytes_put_le64(raw + 9, (uint64_t)f->expires_ms);
-	memcpy(raw + FU_HEAD, f->key, klen);
-	tag(secret, secretlen, raw, len, raw + len);
-	out = arena_alloc(a, (len + FU_TAG + 2) / 3 * 4 + 1);
-	str_b64url_encode(raw, len + FU_TAG, out);
+	fileurl_key_init(&k, secret, secretlen);
+	out = url(a, &k, "", 0, "", f);
+	fileurl_key_wipe(&k);
 	return out;
 }
 
@@ -60,6 +96,7 @@ int
 fileurl_open(struct arena *a, const unsigned char *secret, size_t secretlen,
     const char *token, int64_t now_ms, struct fileurl *f, struct err *e)
 {
+	struct fileurl_key k;
 	unsigned char	*raw, expect[FU_TAG];
 	size_t		 tlen = strlen(token);
 	long		 n;
@@ -73,7 +110,9 @@ fileurl_open(struct arena *a, const unsigned char *secret, size_t secretlen,
 	if (n < FU_HEAD + FU_TAG + 1 || n > FU_HEAD + FILEURL_MAX_KEY + FU_TAG)
 		goto bad;
 	n -= FU_TAG;
-	tag(secret, secretlen, raw, (size_t)n, expect);
+	fileurl_key_init(&k, secret, secretlen);
+	tag(&k, raw, (size_t)n, expect);
+	fileurl_key_wipe(&k);
 	if (!crypto_equal(expect, raw + n, FU_TAG) || raw[0] != FU_VERSION)
 		goto bad;
 	f->table_id = (int64_t)bytes_get_le64(raw + 1);

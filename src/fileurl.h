@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto.h"
+
 struct arena;
 struct err;
 
@@ -28,6 +30,22 @@ struct fileurl {
 /* The token (base64url, no padding), in the arena. */
 char	*fileurl_token(struct arena *, const unsigned char *secret,
 	    size_t secretlen, const struct fileurl *);
+
+/*
+ * The secret prepared once for the URLs of a request (its HMAC key, the
+ * domain label fed); as secret as the secret: fileurl_key_wipe() it.
+ */
+struct fileurl_key {
+	struct crypto_hmac	 mac;
+};
+
+void	fileurl_key_init(struct fileurl_key *, const unsigned char *secret,
+	    size_t secretlen);
+void	fileurl_key_wipe(struct fileurl_key *);
+
+/* The URL "{base}/files/{token}" (base: baselen bytes), in the arena. */
+char	*fileurl_url(struct arena *, const struct fileurl_key *,
+	    const char *base, size_t baselen, const struct fileurl *);
 
 /*
  * Check and decode a token: ERR_FORBIDDEN when it was not made with

@@ -28,16 +28,31 @@ struct hset {
 	size_t		 pool_cap;
 };
 
+/*
+ * Eight bytes at a time: each word is mixed in with a multiply and a
+ * shift, and the result is finalised so its low bits (the slot index)
+ * depend on every byte.
+ */
 static uint64_t
 hash(const char *key, size_t len)
 {
-	uint64_t	 h = 14695981039346656037ULL;
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ len, w;
 	size_t		 i;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 1099511628211ULL;
+	for (i = 0; len - i >= 8; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, key + i, len - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h | 1;
 }
 

@@ -1,8 +1,8 @@
 /*
  * hset.h: a set of byte strings, for log replay's "seen" keys.
  *
- * Open addressing with linear probing over FNV-1a hashes; grows at 50%
- * load.  Keys are copied into the set's own storage, which the set frees
+ * Open addressing with linear probing over a hash that takes eight bytes
+ * at a time; grows at 50% load.  Keys are copied into the set's own storage, which the set frees
  * (it does not use an arena, so a replay of millions of keys does not
  * keep every old table when the set grows).
  */

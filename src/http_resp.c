@@ -68,6 +68,13 @@ resp_start(struct req *r, int status, const char *content_type)
 
 	if (r->started)
 		return 0;
+	if (r->who.pending && status < 400) {
+		/* A handler of ROUTE_TOKEN_IN_READ that skipped its read. */
+		log_error("answer refused: the token was not checked "
+		    "(request %s)", r->id);
+		memset(&r->who, 0, sizeof(r->who));
+		return req_fail(r, ERR_INTERNAL, "internal error");
+	}
 	r->started = true;
 	r->status = status;
 	buf_init(&h, 0);

@@ -3,13 +3,14 @@
  * table.
  *
  *	deltashare-inspect [--version N | --timestamp T] [--presign[=SECS]]
- *	    LOCATION
+ *	    [--summary] LOCATION
  *	deltashare-inspect --changes START[..END] LOCATION
  *
  * Prints NDJSON: the snapshot (version and, when known, commit
  * timestamp), protocol, metaData, the reader features the table
  * requires, then one line per live file (with --presign, and a store
- * that presigns, its "url" valid SECS seconds, default 3600); or, for
+ * that presigns, its "url" valid SECS seconds, default 3600; none with
+ * --summary, which leaves only the count at the end); or, for
  * --changes, one line
  * per action of each commit in the range with its version and
  * timestamp.  Exit 0 on success; otherwise one line
@@ -19,6 +20,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,7 @@ struct out {
 	int64_t			 bytes;
 	struct delta_table	*t;
 	int64_t			 presign;	/* URL lifetime; 0: none */
+	bool			 summary;	/* no line per file */
 };
 
 static void __attribute__((noreturn))
@@ -54,7 +57,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: deltashare-inspect [--version N | "
 	    "--timestamp T | --changes START[..END]] [--presign[=SECS]] "
-	    "LOCATION\n");
+	    "[--summary] LOCATION\n");
 	exit(2);
 }
 
@@ -116,6 +119,10 @@ print_file(void *ctx, const struct delta_action *act, const char *key,
 	const char		*url = NULL;
 	struct jsonw		*w;
 
+	o->files++;
+	o->bytes += f->size;
+	if (o->summary)
+		return 0;
 	if (o->presign > 0 && storage_presign(o->t->st, key,
 	    (int64_t)time(NULL), o->presign, o->t->a, &url, e) == -1)
 		return -1;
@@ -143,8 +150,6 @@ print_file(void *ctx, const struct delta_action *act, const char *key,
 	}
 	jsonw_obj_close(w);
 	line_end(o);
-	o->files++;
-	o->bytes += f->size;
 	return 0;
 }
 
@@ -278,6 +283,7 @@ main(int argc, char *argv[])
 		{ "timestamp", required_argument, NULL, 't' },
 		{ "changes", required_argument, NULL, 'c' },
 		{ "presign", optional_argument, NULL, 'p' },
+		{ "summary", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -309,12 +315,16 @@ main(int argc, char *argv[])
 			    604800, &o.presign) == -1)
 				usage();
 			break;
+		case 's':
+			o.summary = true;
+			break;
 		default:
 			usage();
 		}
 	}
 	if (argc - optind != 1 || (range != NULL && (version >= 0 ||
-	    when != NULL || o.presign > 0)) || (version >= 0 && when != NULL))
+	    when != NULL || o.presign > 0 || o.summary)) ||
+	    (version >= 0 && when != NULL) || (o.summary && o.presign > 0))
 		usage();
 	a = arena_new();
 	err_clear(&e);

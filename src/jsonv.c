@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "jsonv.h"
+#include "strutil.h"
 
 struct jv {
 	int			 nul;	/* saw \u0000 */
@@ -100,6 +101,8 @@ string(struct jv *v)
 
 	v->i++;				/* the opening quote */
 	for (;;) {
+		/* Runs of plain bytes at once. */
+		v->i += str_json_plain((const char *)v->s + v->i, v->n - v->i);
 		if (v->i >= v->n)
 			return fail(v, "unterminated string");
 		c = v->s[v->i];

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "jsonw.h"
+#include "strutil.h"
 
 void
 jsonw_init(struct jsonw *w, struct buf *b)
@@ -166,123 +167,75 @@ jsonw_raw_compact(struct jsonw *w, const char *json, size_t n)
 	buf_add(w->b, json + run, n - run);
 }
 
-/* The escape of c (a control character, '"' or '\\') at p; its length. */
-static size_t
-escape(unsigned char c, char *p)
-{
-	static const char	 hex[] = "0123456789abcdef";
-
-	p[0] = '\\';
-	switch (c) {
-	case '"':  p[1] = '"'; return 2;
-	case '\\': p[1] = '\\'; return 2;
-	case '\n': p[1] = 'n'; return 2;
-	case '\r': p[1] = 'r'; return 2;
-	case '\t': p[1] = 't'; return 2;
-	case '\b': p[1] = 'b'; return 2;
-	case '\f': p[1] = 'f'; return 2;
-	default:
-		memcpy(p + 1, "u00", 3);
-		p[4] = hex[c >> 4];
-		p[5] = hex[c & 15];
-		return 6;
-	}
-}
-
-static bool
-plain(unsigned char c)
-{
-	return c >= 0x20 && c != '"' && c != '\\';
-}
-
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
 /*
- * The bytes of w (little-endian order) that need escaping (< 0x20, '"',
- * '\\'), as their high bits.  A borrow may mark bytes after a marked
- * one too, never before it: the lowest mark is exact.
+ * The escape of each byte: 0 for none, the letter of a two-byte escape
+ * ("\\n"), or 'u' for \u00XX.
  */
-static uint64_t
-word_special(uint64_t w)
-{
-	uint64_t	 q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
-
-	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
-	    ((b - ONES) & ~b)) & HIGHS;
-}
-
-/* Bytes a JSON string cannot hold as they are: 1 for '"' and '\\', 2 below 0x20. */
-static const unsigned char special[256] = {
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	['"'] = 1, ['\\'] = 1,
+static const char esc_of[256] = {
+	['\0'] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u',
+	[6] = 'u', [7] = 'u', ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+	[11] = 'u', ['\f'] = 'f', ['\r'] = 'r', [14] = 'u', [15] = 'u',
+	[16] = 'u', [17] = 'u', [18] = 'u', [19] = 'u', [20] = 'u', [21] = 'u',
+	[22] = 'u', [23] = 'u', [24] = 'u', [25] = 'u', [26] = 'u', [27] = 'u',
+	[28] = 'u', [29] = 'u', [30] = 'u', [31] = 'u', ['"'] = '"',
+	['\\'] = '\\',
 };
 
-/*
- * Quote n bytes of s at p (room for 6 * n + 2); returns the end.  Eight
- * bytes at a time: stored whole, then the output moves on to the first
- * byte to escape (the room reserved covers the bytes stored past it).
- */
+/* Quote n bytes of s at o, runs without escapes copied whole; the end. */
 static char *
-quote_into(char *p, const char *s, size_t n)
+quote_into(char *o, const char *s, size_t n)
 {
-	uint64_t	 w, m;
-	size_t		 i = 0, k;
-	unsigned char	 c;
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, k;
+	char			 e;
 
 	for (;;) {
-		if (n - i >= 8) {
-			memcpy(&w, s + i, 8);
-			memcpy(p, &w, 8);
-			if ((m = word_special(w)) == 0) {
-				p += 8;
-				i += 8;
-				continue;
-			}
-			k = (size_t)__builtin_ctzll(m) / 8;
-			p += k;
-			i += k;
-		} else if (i == n)
-			break;
-		c = (unsigned char)s[i++];
-		if (special[c] == 0)
-			*p++ = (char)c;
-		else if (special[c] == 1) {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else
-			p += escape(c, p);
+		k = str_json_plain(s + i, n - i);
+		memcpy(o, s + i, k);
+		o += k;
+		if ((i += k) == n)
+			return o;
+		e = esc_of[u[i]];
+		*o++ = '\\';
+		*o++ = e;
+		if (e == 'u') {
+			memcpy(o, "00", 2);
+			o[2] = hex[u[i] >> 4];
+			o[3] = hex[u[i] & 15];
+			o += 4;
+		}
+		i++;
 	}
-	return p;
 }
 
+/*
+ * The string is written in place (buf_reserve) in one pass, with room
+ * for the worst case (every byte \u00XX); a capped buf with less room
+ * than that gets a first pass counting what the escapes add.  Past the
+ * cap nothing is written (the overflow flag says so).
+ */
 void
 jsonw_quote(struct buf *b, const char *s, size_t n)
 {
-	char		*start, *p, esc[6];
-	size_t		 i, run = 0;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, extra;
+	char			*start, *o;
 
-	/* Room for the worst case (every byte \u00XX), written in place. */
-	if (n < SIZE_MAX / 8 && (b->max == 0 ||
-	    6 * n + 2 <= b->max - b->len) &&
-	    (start = buf_reserve(b, 6 * n + 2)) != NULL) {
-		p = start;
-		*p++ = '"';
-		p = quote_into(p, s, n);
-		*p++ = '"';
-		buf_advance(b, (size_t)(p - start));
+	if (n > SIZE_MAX / 8) {
+		b->overflow = true;
 		return;
 	}
-	/* A capped buffer near its cap: piece by piece. */
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		if (plain((unsigned char)s[i]))
-			continue;
-		buf_add(b, s + run, i - run);
-		buf_add(b, esc, escape((unsigned char)s[i], esc));
-		run = i + 1;
-	}
-	buf_add(b, s + run, n - run);
-	buf_addc(b, '"');
+	extra = 5 * n;
+	if (b->max != 0 && n + extra + 2 > b->max - b->len)
+		for (i = extra = 0; (i += str_json_plain(s + i, n - i)) < n;
+		    i++)
+			extra += esc_of[u[i]] == 'u' ? 5 : 1;
+	if ((start = buf_reserve(b, n + extra + 2)) == NULL)
+		return;
+	o = start;
+	*o++ = '"';
+	o = quote_into(o, s, n);
+	*o++ = '"';
+	buf_advance(b, (size_t)(o - start));
 }

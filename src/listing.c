@@ -21,20 +21,13 @@ release_items(void *p)
 	buf_release(p);
 }
 
-int
-listing_begin(struct req *r, struct listing *l, enum pagetoken_kind kind,
-    int64_t owner, int64_t scope1, int64_t scope2)
+static int
+parse(struct req *r, struct listing *l)
 {
 	const char	*v;
 	int64_t		 n;
 	int		 rc;
 
-	memset(l, 0, sizeof(*l));
-	l->pt.kind = kind;
-	l->pt.owner = owner;
-	l->pt.scope1 = scope1;
-	l->pt.scope2 = scope2;
-	l->limit = LISTING_MAX;
 	if ((rc = req_query(r, "maxResults", &v)) == -1)
 		return -1;
 	if (rc == 1) {
@@ -49,9 +42,33 @@ listing_begin(struct req *r, struct listing *l, enum pagetoken_kind kind,
 	}
 	if ((rc = req_query(r, "pageToken", &v)) == -1)
 		return -1;
-	if (rc == 1 && *v != '\0' && pagetoken_decode(r->conf->secret.data,
-	    r->conf->secret.len, v, &l->pt) == -1)
-		return req_fail(r, ERR_BAD_PARAM, "invalid 'nextPageToken'");
+	if (rc == 1 && *v != '\0') {
+		if (pagetoken_read(r->conf->secret.data, r->conf->secret.len,
+		    v, &l->got) == -1)
+			return req_fail(r, ERR_BAD_PARAM,
+			    "invalid 'nextPageToken'");
+		l->has_token = true;
+	}
+	return 0;
+}
+
+void
+listing_parse(struct req *r, struct listing *l, enum pagetoken_kind kind)
+{
+	memset(l, 0, sizeof(*l));
+	l->pt.kind = kind;
+	l->limit = LISTING_MAX;
+	if (parse(r, l) == -1) {
+		l->bad = true;
+		l->why = r->err;
+		err_clear(&r->err);
+		l->limit = -1;		/* fetch nothing */
+		l->has_token = false;
+	}
+	if (l->has_token) {
+		l->pt.pos1 = l->got.pos1;
+		l->pt.pos2 = l->got.pos2;
+	}
 	snprintf(l->fetch, sizeof(l->fetch), "%d", l->limit + 1);
 	snprintf(l->after1, sizeof(l->after1), "%lld", (long long)l->pt.pos1);
 	snprintf(l->after2, sizeof(l->after2), "%lld", (long long)l->pt.pos2);
@@ -60,7 +77,34 @@ listing_begin(struct req *r, struct listing *l, enum pagetoken_kind kind,
 	arena_defer(r->arena, release_items, l->items);
 	jsonw_init(&l->w, l->items);
 	jsonw_arr_open(&l->w);
+}
+
+int
+listing_check(struct req *r, struct listing *l, int64_t owner,
+    int64_t scope1, int64_t scope2)
+{
+	const struct pagetoken *g = &l->got;
+
+	if (l->bad) {
+		r->err = l->why;
+		return -1;
+	}
+	if (l->has_token && (g->kind != l->pt.kind || g->owner != owner ||
+	    g->scope1 != scope1 || g->scope2 != scope2 || g->pos1 < 0 ||
+	    g->pos2 < 0))
+		return req_fail(r, ERR_BAD_PARAM, "invalid 'nextPageToken'");
+	l->pt.owner = owner;
+	l->pt.scope1 = scope1;
+	l->pt.scope2 = scope2;
 	return 0;
+}
+
+int
+listing_begin(struct req *r, struct listing *l, enum pagetoken_kind kind,
+    int64_t owner, int64_t scope1, int64_t scope2)
+{
+	listing_parse(r, l, kind);
+	return listing_check(r, l, owner, scope1, scope2);
 }
 
 struct jsonw *

@@ -8,6 +8,13 @@
  * with listing_item(), then listing_finish() sends
  * {"items":[...],"nextPageToken":"..."}, leaving out an empty items
  * array and an absent token as the reference does.
+ *
+ * listing_begin() is listing_parse() then listing_check().  The
+ * discovery handlers call them apart, around the statement that checks
+ * the caller's token and finds the listed share (schema): a bad
+ * maxResults or pageToken is reported after a 401 or a 404, as when
+ * those were separate statements, and the token's owner and scope are
+ * checked against what that statement found.
  */
 #ifndef DS_LISTING_H
 #define DS_LISTING_H
@@ -16,6 +23,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "err.h"
 #include "jsonw.h"
 #include "pagetoken.h"
 
@@ -25,6 +33,10 @@ struct req;
 
 struct listing {
 	struct pagetoken pt;		/* pos1/pos2: where to resume */
+	struct pagetoken got;		/* the pageToken, its tag checked */
+	bool		 has_token;
+	bool		 bad;		/* parsing failed: error in why */
+	struct err	 why;
 	int		 limit;		/* items wanted (0..500) */
 	char		 fetch[16];	/* limit + 1, as a SQL parameter */
 	char		 after1[24];	/* pt.pos1 as a SQL parameter */
@@ -37,6 +49,15 @@ struct listing {
 int		 listing_begin(struct req *, struct listing *,
 		    enum pagetoken_kind, int64_t owner, int64_t scope1,
 		    int64_t scope2);
+/*
+ * maxResults and pageToken (its tag only): never fails, a bad one is
+ * kept for listing_check() and fetches nothing.
+ */
+void		 listing_parse(struct req *, struct listing *,
+		    enum pagetoken_kind);
+/* The parse error, or a token of another kind, owner or scope: -1. */
+int		 listing_check(struct req *, struct listing *, int64_t owner,
+		    int64_t scope1, int64_t scope2);
 /* Returns the writer positioned for one more item (a JSON value). */
 struct jsonw	*listing_item(struct listing *);
 /* more: another row exists past the last item, which was at pos1/pos2. */

@@ -41,6 +41,8 @@ enum metrics_cache {
 	MC_HTTP_CONNECTION,	/* a store connection reused (curl) */
 	MC_GCS_TOKEN,		/* an OAuth2 access token reused */
 	MC_S3_SIGNING_KEY,	/* a SigV4 signing key reused */
+	MC_AUTH_KEY,		/* a parsed token verification key reused */
+	MC_GCS_KEY,		/* a parsed GCS service account key reused */
 	MC_SNAPSHOT,		/* a table version's live files reused */
 	MC__N
 };

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "mktable.h"
+#include "strutil.h"
 #include "xmalloc.h"
 
 void
@@ -35,10 +36,7 @@ mktable_die(const char *fmt, ...)
 uint64_t
 mktable_mix(uint64_t x)
 {
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
+	return str_mix64(x);
 }
 
 uint64_t

@@ -374,6 +374,18 @@ next_page(struct parquet_page *pg, struct err *err)
 	return 0;
 }
 
+/* The next level: in an RLE run without a call, else decoded. */
+static inline int
+level(struct parquet_decode_rle *r, uint32_t *v, struct err *err)
+{
+	if (r->rle_left > 0) {
+		r->rle_left--;
+		*v = r->rle_value;
+		return 0;
+	}
+	return parquet_decode_rle_next(r, v, err);
+}
+
 int
 parquet_page_peek(struct parquet_page *pg, uint32_t *def, uint32_t *rep,
     struct err *err)
@@ -385,10 +397,8 @@ parquet_page_peek(struct parquet_page *pg, uint32_t *def, uint32_t *rep,
 			if ((rc = next_page(pg, err)) != 1)
 				return rc;
 		pg->prep = pg->pdef = 0;
-		if ((pg->max_rep > 0 &&
-		    parquet_decode_rle_next(&pg->rep, &pg->prep, err) == -1) ||
-		    (pg->max_def > 0 &&
-		    parquet_decode_rle_next(&pg->def, &pg->pdef, err) == -1))
+		if ((pg->max_rep > 0 && level(&pg->rep, &pg->prep, err) == -1) ||
+		    (pg->max_def > 0 && level(&pg->def, &pg->pdef, err) == -1))
 			return fail(pg, pg->page_at, err);
 		if (pg->prep > (uint32_t)pg->max_rep ||
 		    pg->pdef > (uint32_t)pg->max_def)
@@ -409,8 +419,9 @@ parquet_page_take(struct parquet_page *pg, uint32_t *def, uint32_t *rep,
 	int	 rc;
 
 	if ((rc = parquet_page_peek(pg, def, rep, err)) != 1)
-		return rc == 0 ? err_set(err, ERR_INTERNAL, "column '%s' has "
-		    "fewer values than rows", pg->chunk->leaf->path) : -1;
+		return rc == 0 ? err_set(err, ERR_INTERNAL, "parquet: column "
+		    "'%s' has fewer values than rows", pg->chunk->leaf->path) :
+		    -1;
 	pg->peeked = false;
 	if (*def != (uint32_t)pg->max_def) {
 		v->kind = PARQUET_VALUE_NULL;

@@ -61,6 +61,8 @@ struct parquet_read {
 	size_t				*selpos;	/* nleaves + 1 */
 	size_t				*selcols;	/* selected leaves */
 	size_t				 nsel;
+	size_t				*repcols;	/* those repeated */
+	size_t				 nrep;
 	size_t				*nkids_sel;	/* per node: selected
 							   children */
 
@@ -233,6 +235,7 @@ open_source(struct parquet_read *r, struct err *err)
 	r->sel = xcalloc(n, sizeof(*r->sel));
 	r->selpos = xcalloc(n + 1, sizeof(*r->selpos));
 	r->selcols = xcalloc(n, sizeof(*r->selcols));
+	r->repcols = xcalloc(n, sizeof(*r->repcols));
 	r->nkids_sel = xcalloc(r->meta.nnodes, sizeof(*r->nkids_sel));
 	r->cols = xcalloc(n, sizeof(*r->cols));
 	if (parquet_read_select(r, NULL, 0, err) == -1)
@@ -311,6 +314,7 @@ parquet_read_free(struct parquet_read *r)
 	free(r->sel);
 	free(r->selpos);
 	free(r->selcols);
+	free(r->repcols);
 	free(r->nkids_sel);
 	free(r->cols);
 	arena_free(r->row_arena);
@@ -431,11 +435,14 @@ index_selection(struct parquet_read *r)
 	const struct parquet_meta_node	*n;
 	size_t				 i, k;
 
-	r->nsel = 0;
+	r->nsel = r->nrep = 0;
 	for (i = 0; i < r->meta.nleaves; i++) {
 		r->selpos[i] = r->nsel;
-		if (r->sel[i])
-			r->selcols[r->nsel++] = i;
+		if (!r->sel[i])
+			continue;
+		r->selcols[r->nsel++] = i;
+		if (r->meta.leaves[i]->max_rep > 0)
+			r->repcols[r->nrep++] = i;
 	}
 	r->selpos[r->meta.nleaves] = r->nsel;
 	for (i = 0; i < r->meta.nnodes; i++) {
@@ -678,6 +685,10 @@ field(struct parquet_read *r, const struct parquet_meta_node *n,
 		out->kind = PARQUET_VALUE_LIST;
 		return repeated(r, n, n, NULL, NULL, out, err);
 	}
+	/* An optional leaf is its next entry, null or not: one call. */
+	if (n->rep == PARQUET_OPTIONAL && n->shape == PARQUET_SHAPE_LEAF)
+		return parquet_page_take(&r->cols[n->col], &def, &rep, out,
+		    err);
 	if (n->rep == PARQUET_OPTIONAL) {
 		if (peek(r, n, &def, &rep, err) == -1)
 			return -1;
@@ -720,17 +731,21 @@ open_row_group(struct parquet_read *r, struct err *err)
 	return 0;
 }
 
-/* Every projected column starts a row here, or (at == end) has ended. */
+/*
+ * Every projected column has ended (at_end), or every repeated one
+ * starts a row here (one that is not repeated always does, and one that
+ * ran short fails where the row needs it).
+ */
 static int
 check_columns(struct parquet_read *r, bool at_end, struct err *err)
 {
 	struct parquet_page	*pg;
 	uint32_t		 def, rep;
-	size_t			 i;
+	size_t			 i, n = at_end ? r->nsel : r->nrep;
 	int			 rc;
 
-	for (i = 0; i < r->nsel; i++) {
-		pg = &r->cols[r->selcols[i]];
+	for (i = 0; i < n; i++) {
+		pg = &r->cols[at_end ? r->selcols[i] : r->repcols[i]];
 		if ((rc = parquet_page_peek(pg, &def, &rep, err)) == -1)
 			return -1;
 		if (at_end && rc == 1)

@@ -28,78 +28,84 @@
 #define D	HTTP_DELETE
 #define RCP	AUTH_RECIPIENT
 #define ADM	AUTH_ADMIN
+#define IN_READ	ROUTE_TOKEN_IN_READ
 
 static const struct route routes[] = {
-	{ G, "/shares", sharing_list_shares, RCP },
-	{ G, "/shares/{share}", sharing_get_share, RCP },
-	{ G, "/shares/{share}/schemas", sharing_list_schemas, RCP },
+	{ G, "/shares", sharing_list_shares, RCP, IN_READ },
+	{ G, "/shares/{share}", sharing_get_share, RCP, IN_READ },
+	{ G, "/shares/{share}/schemas", sharing_list_schemas, RCP, IN_READ },
 	{ G, "/shares/{share}/schemas/{schema}/tables", sharing_list_tables,
-	    RCP },
-	{ G, "/shares/{share}/all-tables", sharing_list_all_tables, RCP },
+	    RCP, IN_READ },
+	{ G, "/shares/{share}/all-tables", sharing_list_all_tables, RCP,
+	    IN_READ },
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/version",
-	    table_version, RCP },
+	    table_version, RCP, IN_READ },
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}",
-	    table_head, RCP },
+	    table_head, RCP, IN_READ },
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/metadata",
-	    table_metadata, RCP },
+	    table_metadata, RCP, IN_READ },
 	{ P, "/shares/{share}/schemas/{schema}/tables/{table}/query",
-	    table_query, RCP },
+	    table_query, RCP, 0 },
 	{ P, "/shares/{share}/schemas/{schema}/tables/{table}/queries/{query}",
-	    table_query_status, RCP },
+	    table_query_status, RCP, 0 },
 	{ G, "/shares/{share}/schemas/{schema}/tables/{table}/changes",
-	    table_changes, RCP },
-	{ G, "/files/{file}", file_get, AUTH_NONE },
-	{ G, "/health", admin_health_get, AUTH_NONE },
+	    table_changes, RCP, 0 },
+	{ G, "/files/{file}", file_get, AUTH_NONE, 0 },
+	{ G, "/health", admin_health_get, AUTH_NONE, 0 },
 
-	{ P, "/admin/login", admin_login, AUTH_NONE },
-	{ P, "/admin/logout", admin_logout, ADM },
-	{ G, "/admin/accounts", admin_account_list, ADM },
-	{ P, "/admin/accounts", admin_account_create, ADM },
-	{ G, "/admin/accounts/{account}", admin_account_get, ADM },
-	{ PA, "/admin/accounts/{account}", admin_account_update, ADM },
-	{ D, "/admin/accounts/{account}", admin_account_delete, ADM },
-	{ G, "/admin/shares", admin_share_list, ADM },
-	{ P, "/admin/shares", admin_share_create, ADM },
-	{ G, "/admin/shares/{share}", admin_share_get, ADM },
-	{ PA, "/admin/shares/{share}", admin_share_update, ADM },
-	{ D, "/admin/shares/{share}", admin_share_delete, ADM },
-	{ G, "/admin/shares/{share}/schemas", admin_schema_list, ADM },
-	{ P, "/admin/shares/{share}/schemas", admin_schema_create, ADM },
-	{ G, "/admin/shares/{share}/schemas/{schema}", admin_schema_get, ADM },
+	{ P, "/admin/login", admin_login, AUTH_NONE, 0 },
+	{ P, "/admin/logout", admin_logout, ADM, 0 },
+	{ G, "/admin/accounts", admin_account_list, ADM, 0 },
+	{ P, "/admin/accounts", admin_account_create, ADM, 0 },
+	{ G, "/admin/accounts/{account}", admin_account_get, ADM, 0 },
+	{ PA, "/admin/accounts/{account}", admin_account_update, ADM, 0 },
+	{ D, "/admin/accounts/{account}", admin_account_delete, ADM, 0 },
+	{ G, "/admin/shares", admin_share_list, ADM, 0 },
+	{ P, "/admin/shares", admin_share_create, ADM, 0 },
+	{ G, "/admin/shares/{share}", admin_share_get, ADM, 0 },
+	{ PA, "/admin/shares/{share}", admin_share_update, ADM, 0 },
+	{ D, "/admin/shares/{share}", admin_share_delete, ADM, 0 },
+	{ G, "/admin/shares/{share}/schemas", admin_schema_list, ADM, 0 },
+	{ P, "/admin/shares/{share}/schemas", admin_schema_create, ADM, 0 },
+	{ G, "/admin/shares/{share}/schemas/{schema}", admin_schema_get,
+	    ADM, 0 },
 	{ D, "/admin/shares/{share}/schemas/{schema}", admin_schema_delete,
-	    ADM },
+	    ADM, 0 },
 	{ G, "/admin/shares/{share}/schemas/{schema}/tables",
-	    admin_member_list, ADM },
+	    admin_member_list, ADM, 0 },
 	{ P, "/admin/shares/{share}/schemas/{schema}/tables",
-	    admin_member_add, ADM },
+	    admin_member_add, ADM, 0 },
 	{ D, "/admin/shares/{share}/schemas/{schema}/tables/{table}",
-	    admin_member_remove, ADM },
-	{ G, "/admin/shares/{share}/recipients", admin_grant_list, ADM },
-	{ P, "/admin/shares/{share}/recipients", admin_grant_add, ADM },
+	    admin_member_remove, ADM, 0 },
+	{ G, "/admin/shares/{share}/recipients", admin_grant_list, ADM, 0 },
+	{ P, "/admin/shares/{share}/recipients", admin_grant_add, ADM, 0 },
 	{ D, "/admin/shares/{share}/recipients/{recipient}",
-	    admin_grant_remove, ADM },
-	{ G, "/admin/tables", admin_table_list, ADM },
-	{ P, "/admin/tables", admin_table_create, ADM },
-	{ G, "/admin/tables/{table}", admin_table_get, ADM },
-	{ PA, "/admin/tables/{table}", admin_table_update, ADM },
-	{ D, "/admin/tables/{table}", admin_table_delete, ADM },
-	{ G, "/admin/recipients", admin_recipient_list, ADM },
-	{ P, "/admin/recipients", admin_recipient_create, ADM },
-	{ G, "/admin/recipients/{recipient}", admin_recipient_get, ADM },
-	{ PA, "/admin/recipients/{recipient}", admin_recipient_update, ADM },
-	{ D, "/admin/recipients/{recipient}", admin_recipient_delete, ADM },
-	{ G, "/admin/recipients/{recipient}/tokens", admin_token_list, ADM },
-	{ P, "/admin/recipients/{recipient}/tokens", admin_token_create, ADM },
+	    admin_grant_remove, ADM, 0 },
+	{ G, "/admin/tables", admin_table_list, ADM, 0 },
+	{ P, "/admin/tables", admin_table_create, ADM, 0 },
+	{ G, "/admin/tables/{table}", admin_table_get, ADM, 0 },
+	{ PA, "/admin/tables/{table}", admin_table_update, ADM, 0 },
+	{ D, "/admin/tables/{table}", admin_table_delete, ADM, 0 },
+	{ G, "/admin/recipients", admin_recipient_list, ADM, 0 },
+	{ P, "/admin/recipients", admin_recipient_create, ADM, 0 },
+	{ G, "/admin/recipients/{recipient}", admin_recipient_get, ADM, 0 },
+	{ PA, "/admin/recipients/{recipient}", admin_recipient_update, ADM, 0 },
+	{ D, "/admin/recipients/{recipient}", admin_recipient_delete, ADM, 0 },
+	{ G, "/admin/recipients/{recipient}/tokens", admin_token_list, ADM, 0 },
+	{ P, "/admin/recipients/{recipient}/tokens", admin_token_create,
+	    ADM, 0 },
 	{ D, "/admin/recipients/{recipient}/tokens/{token}",
-	    admin_token_revoke, ADM },
-	{ G, "/admin/audit", admin_audit_list, ADM },
-	{ G, "/admin/audit/sharing", admin_audit_sharing_list, ADM },
-	{ G, "/admin/metrics", admin_metrics_get, ADM },
-	{ G, "/admin/credentials", admin_credential_list, ADM },
-	{ P, "/admin/credentials", admin_credential_create, ADM },
-	{ G, "/admin/credentials/{credential}", admin_credential_get, ADM },
-	{ PA, "/admin/credentials/{credential}", admin_credential_update, ADM },
-	{ D, "/admin/credentials/{credential}", admin_credential_delete, ADM },
+	    admin_token_revoke, ADM, 0 },
+	{ G, "/admin/audit", admin_audit_list, ADM, 0 },
+	{ G, "/admin/audit/sharing", admin_audit_sharing_list, ADM, 0 },
+	{ G, "/admin/metrics", admin_metrics_get, ADM, 0 },
+	{ G, "/admin/credentials", admin_credential_list, ADM, 0 },
+	{ P, "/admin/credentials", admin_credential_create, ADM, 0 },
+	{ G, "/admin/credentials/{credential}", admin_credential_get, ADM, 0 },
+	{ PA, "/admin/credentials/{credential}", admin_credential_update,
+	    ADM, 0 },
+	{ D, "/admin/credentials/{credential}", admin_credential_delete,
+	    ADM, 0 },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -313,6 +319,18 @@ route_match(struct req *r)
 	return check_captures(r, caps, ncap);
 }
 
+/* A handler failed with the token still unread: 401 comes first. */
+static int
+token_first(struct req *r)
+{
+	struct err	 e = r->err;
+
+	if (auth_lookup(r->db, r->arena, &r->who, &r->err) == -1)
+		return -1;
+	r->err = e;
+	return -1;
+}
+
 /*
  * Credentials are checked before the names in the path, so a caller
  * without a valid token learns nothing but 401.
@@ -322,17 +340,23 @@ route_dispatch(struct req *r)
 {
 	struct capture	 caps[REQ_MAX_SEGS];
 	size_t		 ncap;
+	int		 rc;
 
 	if (find(r, caps, &ncap) == -1)
 		return -1;
 	if (r->route == NULL)		/* OPTIONS */
 		return resp_empty(r, 204);
-	if (r->route->auth != AUTH_NONE &&
-	    auth_check(r->conf, r->db, r->arena,
-	    req_env(r, "HTTP_AUTHORIZATION"), r->route->auth,
-	    r->now_ms / 1000, &r->who, &r->err) == -1)
-		return -1;
-	if (check_captures(r, caps, ncap) == -1)
-		return -1;
-	return r->route->fn(r);
+	if (r->route->auth != AUTH_NONE) {
+		if (auth_verify(r->conf, r->arena,
+		    req_env(r, "HTTP_AUTHORIZATION"), r->route->auth,
+		    r->now_ms / 1000, &r->who, &r->err) == -1)
+			return -1;
+		if (!(r->route->flags & ROUTE_TOKEN_IN_READ) &&
+		    auth_lookup(r->db, r->arena, &r->who, &r->err) == -1)
+			return -1;
+	}
+	rc = check_captures(r, caps, ncap) == -1 ? -1 : r->route->fn(r);
+	if (rc == -1 && r->who.pending)
+		return token_first(r);
+	return rc;
 }

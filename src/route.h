@@ -18,11 +18,20 @@ struct req;
 
 typedef int (*route_fn)(struct req *);
 
+/*
+ * The handler's first catalog read checks the bearer token itself
+ * (catalog.h): dispatch verifies the JWT only and leaves the principal
+ * pending.  If the handler fails before that read, dispatch checks the
+ * token then, so a 401 still comes before any other error.
+ */
+#define ROUTE_TOKEN_IN_READ	0x1
+
 struct route {
 	unsigned	 methods;	/* enum http_method bits */
 	const char	*pattern;	/* "/shares/{share}/schemas" */
 	route_fn	 fn;
 	enum auth_kind	 auth;
+	unsigned	 flags;		/* ROUTE_* */
 };
 
 /*

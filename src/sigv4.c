@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "sigv4.h"
 #include "strutil.h"
+#include "xmalloc.h"
 
 #define ALGO	"AWS4-HMAC-SHA256"
 
@@ -169,7 +170,7 @@ hex_sha256(const char *s, char out[65])
 }
 
 /* The signing key for date, from the cache or derived once. */
-static const unsigned char *
+static const struct crypto_hmac *
 signing_key(struct sigv4_creds *c, const char *date,
     struct sigv4_kcache *scratch)
 {
@@ -184,7 +185,7 @@ signing_key(struct sigv4_creds *c, const char *date,
 	if (c->cache != NULL)
 		metrics_cache(MC_S3_SIGNING_KEY, hit);
 	if (hit)
-		return k->key;
+		return &k->key;
 	n = strlen(c->secret_key) + 5;
 	secret = malloc(n);
 	if (secret == NULL)
@@ -195,12 +196,13 @@ signing_key(struct sigv4_creds *c, const char *date,
 	free(secret);
 	crypto_hmac_sha256(t, 32, c->region, strlen(c->region), t);
 	crypto_hmac_sha256(t, 32, c->service, strlen(c->service), t);
-	crypto_hmac_sha256(t, 32, "aws4_request", 12, k->key);
+	crypto_hmac_sha256(t, 32, "aws4_request", 12, t);
+	crypto_hmac_init(&k->key, t, sizeof(t));
 	crypto_wipe(t, sizeof(t));
 	snprintf(k->date, sizeof(k->date), "%s", date);
 	snprintf(k->region, sizeof(k->region), "%s", c->region);
 	snprintf(k->service, sizeof(k->service), "%s", c->service);
-	return k->key;
+	return &k->key;
 }
 
 static int
@@ -241,7 +243,7 @@ finish(const struct sigv4_req *rq, struct sigv4_creds *c, struct arena *a,
 	out->to_sign = arena_printf(a, ALGO "\n%s\n%s/%s/%s/aws4_request\n%s",
 	    stamp, date, c->region, c->service, ch);
 	memset(&scratch, 0, sizeof(scratch));
-	crypto_hmac_sha256(signing_key(c, date, &scratch), 32, out->to_sign,
+	crypto_hmac(signing_key(c, date, &scratch), out->to_sign,
 	    strlen(out->to_sign), mac);
 	crypto_wipe(&scratch, sizeof(scratch));
 	str_hex(mac, 32, sig);
@@ -283,34 +285,22 @@ sigv4_sign(const struct sigv4_req *rq, struct sigv4_creds *c,
 	return 0;
 }
 
-int
-sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
-    int64_t expires, struct arena *a, struct sigv4_signed *out,
-    struct err *e)
+/* The canonical query of presigned URLs: the request's and X-Amz-*. */
+static const char *
+presign_query(struct arena *a, const struct sigv4_req *rq,
+    const struct sigv4_creds *c, int64_t expires, const char *date,
+    const char *stamp, const char *names)
 {
 	struct sigv4_param x[6];
-	const char	*headers, *names, *hash;
-	char		 date[9], stamp[17], sig[65];
 	size_t		 n = 0;
 
-	if (check(rq, c, e) == -1)
-		return -1;
-	if (expires < 1 || expires > SIGV4_MAX_EXPIRES)
-		return err_set(e, ERR_BAD_PARAM, "a presigned URL lives 1 to "
-		    "%d seconds, not %lld", SIGV4_MAX_EXPIRES,
-		    (long long)expires);
-	memset(out, 0, sizeof(*out));
-	amz_time(rq->now, date, stamp);
-	hash = rq->payload_hash != NULL ? rq->payload_hash :
-	    "UNSIGNED-PAYLOAD";
-	headers = canon_headers(a, rq, NULL, 0, &names);
 	x[n].name = "X-Amz-Algorithm";
 	x[n++].value = ALGO;
 	x[n].name = "X-Amz-Credential";
 	x[n++].value = arena_printf(a, "%s/%s/%s/%s/aws4_request",
 	    c->access_key, date, c->region, c->service);
 	x[n].name = "X-Amz-Date";
-	x[n++].value = arena_strdup(a, stamp);
+	x[n++].value = stamp;
 	x[n].name = "X-Amz-Expires";
 	x[n++].value = arena_printf(a, "%lld", (long long)expires);
 	if (c->session_token != NULL) {
@@ -319,9 +309,123 @@ sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
 	}
 	x[n].name = "X-Amz-SignedHeaders";
 	x[n++].value = names;
-	out->query = canon_query(a, rq, x, n);
-	finish(rq, c, a, out->query, headers, names, hash, date, stamp, out,
-	    sig);
-	out->query = arena_printf(a, "%s&X-Amz-Signature=%s", out->query, sig);
+	return canon_query(a, rq, x, n);
+}
+
+int
+sigv4_presigner_init(struct sigv4_presigner *p, const struct sigv4_req *rq,
+    struct sigv4_creds *c, int64_t expires, const char *origin,
+    struct arena *a, struct err *e)
+{
+	struct sigv4_kcache scratch;
+	const char	*headers, *names, *hash, *query;
+	char		 date[9], stamp[17];
+
+	memset(p, 0, sizeof(*p));
+	if (check(rq, c, e) == -1)
+		return -1;
+	if (expires < 1 || expires > SIGV4_MAX_EXPIRES)
+		return err_set(e, ERR_BAD_PARAM, "a presigned URL lives 1 to "
+		    "%d seconds, not %lld", SIGV4_MAX_EXPIRES,
+		    (long long)expires);
+	amz_time(rq->now, date, stamp);
+	hash = rq->payload_hash != NULL ? rq->payload_hash :
+	    "UNSIGNED-PAYLOAD";
+	headers = canon_headers(a, rq, NULL, 0, &names);
+	query = presign_query(a, rq, c, expires, date, stamp, names);
+	p->method = xstrdup(rq->method);
+	p->originlen = strlen(origin);
+	p->head = xasprintf("%s%s", origin, sigv4_encode(a, rq->path, true));
+	p->headlen = strlen(p->head);
+	p->tail = xasprintf("\n%s\n%s\n%s\n%s", query, headers, names, hash);
+	p->taillen = strlen(p->tail);
+	p->query = xasprintf("?%s&X-Amz-Signature=", query);
+	p->querylen = strlen(p->query);
+	p->to_sign = xasprintf(ALGO "\n%s\n%s/%s/%s/aws4_request\n", stamp,
+	    date, c->region, c->service);
+	/* "METHOD\n" and the prefix hashed; the MAC fed the to_sign head. */
+	crypto_sha256_init(&p->canon);
+	crypto_sha256_update(&p->canon, p->method, strlen(p->method));
+	crypto_sha256_update(&p->canon, "\n", 1);
+	crypto_sha256_update(&p->canon, p->head + p->originlen,
+	    p->headlen - p->originlen);
+	memset(&scratch, 0, sizeof(scratch));
+	p->mac = *signing_key(c, date, &scratch);
+	crypto_wipe(&scratch, sizeof(scratch));
+	crypto_hmac_update(&p->mac, p->to_sign, strlen(p->to_sign));
+	return 0;
+}
+
+/*
+ * The hex SHA-256 of the canonical request whose path is the prefix
+ * followed by the n encoded bytes at path, and the signature.
+ */
+static void
+sign_path(const struct sigv4_presigner *p, const char *path, size_t n,
+    char ch[65], char sig[65])
+{
+	struct crypto_sha256 h = p->canon;
+	struct crypto_hmac m = p->mac;
+	unsigned char	 d[32];
+
+	crypto_sha256_update(&h, path, n);
+	crypto_sha256_update(&h, p->tail, p->taillen);
+	crypto_sha256_final(&h, d);
+	str_hex(d, 32, ch);
+	crypto_hmac_update(&m, ch, 64);
+	crypto_hmac_final(&m, d);
+	str_hex(d, 32, sig);
+}
+
+char *
+sigv4_presigner_url(const struct sigv4_presigner *p, const char *path,
+    struct arena *a)
+{
+	size_t	 n = strlen(path);
+	char	*url, *o, ch[65];
+
+	url = arena_alloc(a, p->headlen + 3 * n + p->querylen + 65);
+	memcpy(url, p->head, p->headlen);
+	o = str_pct_encode_to(url + p->headlen, path, n, "/");
+	sign_path(p, url + p->headlen, (size_t)(o - url) - p->headlen, ch,
+	    o + p->querylen);
+	memcpy(o, p->query, p->querylen);
+	return url;
+}
+
+void
+sigv4_presigner_wipe(struct sigv4_presigner *p)
+{
+	free(p->method);
+	free(p->head);
+	free(p->tail);
+	free(p->query);
+	free(p->to_sign);
+	crypto_wipe(p, sizeof(*p));
+}
+
+int
+sigv4_presign(const struct sigv4_req *rq, struct sigv4_creds *c,
+    int64_t expires, struct arena *a, struct sigv4_signed *out,
+    struct err *e)
+{
+	struct sigv4_presigner p;
+	char		 ch[65], sig[65], date[9], stamp[17];
+
+	memset(out, 0, sizeof(*out));
+	if (sigv4_presigner_init(&p, rq, c, expires, "", a, e) == -1) {
+		sigv4_presigner_wipe(&p);
+		return -1;
+	}
+	/* The whole path is the prefix. */
+	sign_path(&p, "", 0, ch, sig);
+	out->path = arena_strndup(a, p.head, p.headlen);
+	out->query = arena_printf(a, "%s%s", p.query + 1, sig);
+	out->canonical = arena_printf(a, "%s\n%s%s", p.method, out->path,
+	    p.tail);
+	out->to_sign = arena_printf(a, "%s%s", p.to_sign, ch);
+	amz_time(rq->now, date, stamp);
+	out->amz_date = arena_strdup(a, stamp);
+	sigv4_presigner_wipe(&p);
 	return 0;
 }

@@ -10,10 +10,13 @@
  * normalised ("//" and "." stay), as S3 does not normalise them.
  *
  * The signing key (four HMACs over the secret, the date, the region and
- * the service) is derived once per day and region and kept in the
- * cache the credentials point to, which should live as long as the
- * process (performance-notes P5).  Nothing here does I/O or
- * reads the clock: the caller passes the time.
+ * the service) is derived once per day and region and kept, as a
+ * prepared HMAC key, in the cache the credentials point to, which should
+ * live as long as the process (performance-notes P5).  The presigned
+ * URLs of one request share all but their paths: a struct
+ * sigv4_presigner makes those parts once, then costs one SHA-256 and
+ * one HMAC per URL.  Nothing here does I/O or reads the clock: the
+ * caller passes the time.
  */
 #ifndef DS_SIGV4_H
 #define DS_SIGV4_H
@@ -22,15 +25,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto.h"
+
 struct arena;
 struct err;
 
-/* The derived key of one (date, region, service). */
+/* The derived key of one (date, region, service), ready to MAC with. */
 struct sigv4_kcache {
-	char		 date[9];	/* YYYYMMDD, "" when empty */
-	char		 region[64];
-	char		 service[32];
-	unsigned char	 key[32];
+	char			 date[9];	/* YYYYMMDD, "" when empty */
+	char			 region[64];
+	char			 service[32];
+	struct crypto_hmac	 key;
 };
 
 struct sigv4_creds {
@@ -91,6 +96,37 @@ int	sigv4_sign(const struct sigv4_req *, struct sigv4_creds *,
 int	sigv4_presign(const struct sigv4_req *, struct sigv4_creds *,
 	    int64_t expires, struct arena *, struct sigv4_signed *,
 	    struct err *);
+
+/*
+ * What every presigned URL of one request shares: made by
+ * sigv4_presigner_init() from a request whose path is the raw prefix of
+ * the paths to come ("/bucket/dir/"), for a URL that starts with origin
+ * ("https://host").  It holds key material and memory of its own:
+ * sigv4_presigner_wipe() it when done (also safe after a failed init,
+ * or on a zeroed one).
+ */
+struct sigv4_presigner {
+	char			*method;
+	char			*head;		/* origin, encoded prefix */
+	size_t			 headlen, originlen;
+	char			*tail;		/* the canonical request after
+						   the path: "\n" query... */
+	size_t			 taillen;
+	char			*query;		/* "?" query "&X-Amz-Signature=" */
+	size_t			 querylen;
+	char			*to_sign;	/* the string to sign's head */
+	struct crypto_sha256	 canon;		/* method and prefix fed */
+	struct crypto_hmac	 mac;		/* to_sign fed */
+};
+
+int	sigv4_presigner_init(struct sigv4_presigner *,
+	    const struct sigv4_req *, struct sigv4_creds *, int64_t expires,
+	    const char *origin, struct arena *, struct err *);
+
+/* The presigned URL of the prefix followed by path (raw), in the arena. */
+char	*sigv4_presigner_url(const struct sigv4_presigner *,
+	    const char *path, struct arena *);
+void	sigv4_presigner_wipe(struct sigv4_presigner *);
 
 /* S3's encoding of a raw string: unreserved kept, "/" kept if asked. */
 char	*sigv4_encode(struct arena *, const char *, bool keep_slash);

@@ -11,7 +11,8 @@
  * get read-only service SAS URLs scoped to one blob (sr=b, sp=r).
  *
  * The account key is decoded once per handle; Shared Key has no derived
- * keys to cache.
+ * keys to cache.  A handle prepares one SAS presigner for the expiry its
+ * URLs are asked with (a query's files all share it).
  */
 #include "config.h"
 
@@ -40,6 +41,8 @@ struct az {
 	const char		*base;		/* "" or "/acct" (emulator) */
 	bool			 https;
 	struct azsign_key	 k;
+	struct azsign_presigner	 ps;		/* for ps_expiry */
+	int64_t			 ps_expiry;	/* 0: none */
 };
 
 /* The blob name of a storage key. */
@@ -211,26 +214,39 @@ az_read_many(struct storage *st, struct storage_req *reqs, size_t n,
 	return obj_read_many(&az_obj, st->be, reqs, n, max_each);
 }
 
+/* The presigner of read-only blob SAS URLs expiring at expiry. */
+static int
+presigner(struct az *z, int64_t expiry, struct arena *a, struct err *e)
+{
+	struct azsign_sas sas;
+
+	if (z->ps_expiry != 0 && z->ps_expiry == expiry)
+		return 0;
+	azsign_presigner_wipe(&z->ps);
+	z->ps_expiry = 0;
+	memset(&sas, 0, sizeof(sas));
+	sas.resource = AZSIGN_BLOB;
+	sas.container = z->loc.container;
+	sas.name = z->loc.prefix;
+	sas.permissions = "r";
+	sas.expiry = expiry;
+	sas.protocol = z->https ? "https" : NULL;
+	if (azsign_presigner_init(&z->ps, &z->k, &sas, arena_printf(a, "%s%s",
+	    z->origin, z->base), a, e) == -1)
+		return -1;
+	z->ps_expiry = expiry;
+	return 0;
+}
+
 static int
 az_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
     struct arena *a, const char **url, struct err *e)
 {
 	struct az	*z = st->be;
-	struct azsign_signed sg;
-	struct azsign_sas sas;
 
-	memset(&sas, 0, sizeof(sas));
-	sas.resource = AZSIGN_BLOB;
-	sas.container = z->loc.container;
-	sas.name = blob_name(z, a, key);
-	sas.permissions = "r";
-	sas.expiry = now + ttl;
-	sas.protocol = z->https ? "https" : NULL;
-	if (azsign_sas(&z->k, &sas, a, &sg, e) == -1)
+	if (presigner(z, now + ttl, a, e) == -1)
 		return -1;
-	*url = arena_printf(a, "%s%s%s?%s", z->origin, z->base, sg.path,
-	    sg.value);
-	return 0;
+	return azsign_presigner_url(&z->ps, key, a, url, e);
 }
 
 static void
@@ -238,6 +254,7 @@ az_close(struct storage *st)
 {
 	struct az	*z = st->be;
 
+	azsign_presigner_wipe(&z->ps);
 	azsign_key_wipe(&z->k);
 	arena_free(z->a);
 	free(z);

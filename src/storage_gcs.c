@@ -107,9 +107,12 @@ gkeys_get(struct gcs *g, struct err *e)
 	size_t	 i;
 
 	for (i = 0; i < KEYS; i++)
-		if (keys[i].used && crypto_equal(keys[i].id, g->id, 32))
+		if (keys[i].used && crypto_equal(keys[i].id, g->id, 32)) {
+			metrics_cache(MC_GCS_KEY, true);
 			return &keys[i];
+		}
 	/* A full table forgets an arbitrary entry: it costs one parse. */
+	metrics_cache(MC_GCS_KEY, false);
 	for (i = 0; i < KEYS - 1 && keys[i].used; i++)
 		;
 	gkeys_clear(&keys[i]);

@@ -189,26 +189,7 @@ entity(const char *p, const char *end, size_t *len, char out[4])
 	if (*stop != ';' || stop == num || cp == 0 || cp > 0x10ffff)
 		return 0;
 	*len = (size_t)(stop - num) + 2;
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return str_utf8_put(out, (uint32_t)cp);
 }
 
 /* The decoded text of the first <tag> in s[0..n) into b; -1 absent. */

@@ -12,7 +12,9 @@
  *
  * Signing keys are derived once per process and day: a small table of
  * caches keyed by a hash of the access key and secret outlives the
- * per-request storage handles.
+ * per-request storage handles.  A handle prepares one presigner for the
+ * (time, lifetime) its URLs are asked with, which a query keeps for all
+ * its files, so a URL costs a hash and an HMAC.
  */
 #include "config.h"
 
@@ -46,6 +48,8 @@ struct s3 {
 	bool			 path_style;
 	struct sigv4_creds	 c;		/* cache: in the process table */
 	unsigned char		 kid[32];	/* its key there */
+	struct sigv4_presigner	 ps;		/* for ps_now and ps_ttl */
+	int64_t			 ps_now, ps_ttl;	/* ps_ttl 0: none */
 };
 
 /* Derived signing keys, per (access key, secret), for the process. */
@@ -248,24 +252,41 @@ s3_read_many(struct storage *st, struct storage_req *reqs, size_t n,
 	return obj_read_many(&s3_obj, st->be, reqs, n, max_each);
 }
 
+/* The presigner of the GET URLs of keys valid ttl seconds from now. */
+static int
+presigner(struct s3 *s, int64_t now, int64_t ttl, struct arena *a,
+    struct err *e)
+{
+	struct sigv4_req rq;
+
+	if (s->ps_ttl != 0 && s->ps_now == now && s->ps_ttl == ttl)
+		return 0;
+	sigv4_presigner_wipe(&s->ps);
+	s->ps_ttl = 0;
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.host = s->sign_host;
+	rq.path = s->path_style ? arena_printf(a, "/%s/%s", s->bucket,
+	    s->prefix) : arena_printf(a, "/%s", s->prefix);
+	rq.now = now;
+	s->c.cache = kcache_for(s->kid);
+	if (sigv4_presigner_init(&s->ps, &rq, &s->c, ttl, arena_printf(a,
+	    "%s://%s", s->scheme, s->host), a, e) == -1)
+		return -1;
+	s->ps_now = now;
+	s->ps_ttl = ttl;
+	return 0;
+}
+
 static int
 s3_presign(struct storage *st, const char *key, int64_t now, int64_t ttl,
     struct arena *a, const char **url, struct err *e)
 {
 	struct s3	*s = st->be;
-	struct sigv4_signed sg;
-	struct sigv4_req rq;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.host = s->sign_host;
-	rq.path = req_path(s, a, obj_key(s, a, key));
-	rq.now = now;
-	s->c.cache = kcache_for(s->kid);
-	if (sigv4_presign(&rq, &s->c, ttl, a, &sg, e) == -1)
+	if (presigner(s, now, ttl, a, e) == -1)
 		return -1;
-	*url = arena_printf(a, "%s://%s%s?%s", s->scheme, s->host, sg.path,
-	    sg.query);
+	*url = sigv4_presigner_url(&s->ps, key, a);
 	return 0;
 }
 
@@ -274,6 +295,7 @@ s3_close(struct storage *st)
 {
 	struct s3	*s = st->be;
 
+	sigv4_presigner_wipe(&s->ps);
 	arena_free(s->a);
 	free(s);
 	free(st->root);

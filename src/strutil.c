@@ -49,28 +49,45 @@ str_pct_decode(const char *in, size_t len, char *out, bool plus_is_space)
 	return (long)o;
 }
 
+/* RFC 3986 unreserved characters (a GNU C range initialiser). */
+static const bool unreserved[256] = {
+	['A' ... 'Z'] = true, ['a' ... 'z'] = true, ['0' ... '9'] = true,
+	['-'] = true, ['.'] = true, ['_'] = true, ['~'] = true,
+};
+
+char *
+str_pct_encode_to(char *out, const char *s, size_t n, const char *keep)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*u = (const unsigned char *)s;
+	const unsigned char	 k0 = (unsigned char)keep[0];
+	const bool		 more = k0 != '\0' && keep[1] != '\0';
+	size_t			 i = 0, j;
+
+	/* Runs of characters kept as they are, copied at once. */
+	for (;;) {
+		for (j = i; j < n && (unreserved[u[j]] || (u[j] != '\0' &&
+		    (u[j] == k0 || (more && strchr(keep + 1, u[j]) != NULL))));
+		    j++)
+			;
+		memcpy(out, s + i, j - i);
+		out += j - i;
+		if (j == n)
+			return out;
+		*out++ = '%';
+		*out++ = hex[u[j] >> 4];
+		*out++ = hex[u[j] & 15];
+		i = j + 1;
+	}
+}
+
 char *
 str_pct_encode(struct arena *a, const char *s, const char *keep)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 n = strlen(s), i, o;
-	char			*out;
-	unsigned char		 c;
+	size_t	 n = strlen(s);
+	char	*out = arena_alloc(a, n * 3 + 1);
 
-	out = arena_alloc(a, n * 3 + 1);
-	for (i = o = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~' || (c != '\0' && strchr(keep, c)))
-			out[o++] = (char)c;
-		else {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
+	*str_pct_encode_to(out, s, n, keep) = '\0';
 	return out;
 }
 
@@ -149,6 +166,31 @@ str_parse_size(const char *s, int64_t min, int64_t max, int64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+size_t
+str_utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 bool
@@ -366,12 +408,23 @@ str_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i;
+	unsigned char		 c;
 
 	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
+		c = in[i];		/* once: out may alias in */
+		out[2 * i] = hex[c >> 4];
+		out[2 * i + 1] = hex[c & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+uint64_t
+str_mix64(uint64_t x)
+{
+	x += UINT64_C(0x9e3779b97f4a7c15);
+	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct arena;
 
@@ -30,6 +31,10 @@ long	 str_pct_decode(const char *in, size_t len, char *out,
  */
 char	*str_pct_encode(struct arena *, const char *s, const char *keep);
 
+/* The same into out (3 * n bytes at most); returns the end written. */
+char	*str_pct_encode_to(char *out, const char *s, size_t n,
+	    const char *keep);
+
 /*
  * Parse a whole decimal integer (optional leading '-', no spaces, no '+')
  * into *out, within [min, max].  Returns 0, or -1 with errno EINVAL (not a
@@ -45,6 +50,50 @@ int	 str_parse_size(const char *, int64_t min, int64_t max, int64_t *out);
 
 /* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
 bool	 str_utf8_valid(const char *, size_t);
+
+/*
+ * The offset of the first byte of s[0..n) that a JSON string cannot hold
+ * as it is (a quote, a backslash, or a control character below 0x20),
+ * or n: eight bytes at a time.  Inline: the scanners call it for every
+ * run between two escapes.
+ */
+static inline size_t
+str_json_plain(const char *str, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	const uint64_t		 ones = 0x0101010101010101ULL;
+	const uint64_t		 highs = 0x8080808080808080ULL;
+	uint64_t		 w, q, b, m;
+	size_t			 i = 0;
+
+	/*
+	 * The high bit of each byte of m is set where w holds a quote, a
+	 * backslash or a byte below 0x20 -- the lowest one surely, those
+	 * above it maybe (a borrow): on a little-endian machine the lowest
+	 * is the first.
+	 */
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		q = w ^ (0x22 * ones);
+		b = w ^ (0x5c * ones);
+		m = (((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((w - 0x20 * ones) & ~w)) & highs;
+		if (m == 0)
+			continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return i + (size_t)__builtin_ctzll(m) / 8;
+#else
+		break;
+#endif
+	}
+	for (; i < n; i++)
+		if (s[i] == '"' || s[i] == '\\' || s[i] < 0x20)
+			break;
+	return i;
+}
+
+/* Write code point cp (at most U+10FFFF) as UTF-8; the 1 to 4 bytes. */
+size_t	 str_utf8_put(char *out, uint32_t cp);
 
 /* Replace the bytes of invalid UTF-8 sequences with '?', in place. */
 void	 str_utf8_sanitize(char *);
@@ -68,6 +117,8 @@ long	 str_b64url_decode(const char *, size_t, unsigned char *out);
 
 /* Lowercase hex: out needs 2 * n + 1 bytes. */
 void	 str_hex(const unsigned char *, size_t, char *out);
+/* splitmix64's step: a bijection of 64-bit values that looks random. */
+uint64_t str_mix64(uint64_t);
 
 /*
  * Copy s into out (outsz >= 8) for an error message: at most outsz - 1

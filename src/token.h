@@ -1,11 +1,13 @@
 /*
  * token.h: bearer JWTs: shape checks, verification and issuance.
  *
- * The only user of libjwt.  libjwt 1.10 lets the token header choose the
- * algorithm and checks no claims, so this file pins the algorithm from
- * configuration (before and after jwt_decode), decodes every part itself
- * strictly, and checks exp, nbf, iat, iss, aud and jti.  The database
- * lookup of the jti (revocation, owner) is auth.c's job.
+ * The only user of libjwt, which issues tokens.  Verification is done
+ * here with OpenSSL: libjwt 1.10 lets the token header choose the
+ * algorithm, checks no claims and parses the key for every token.  This
+ * file pins the algorithm from configuration, decodes every part itself
+ * strictly, checks the signature with keys parsed once, and checks exp,
+ * nbf, iat, iss, aud and jti.  The database lookup of the jti
+ * (revocation, owner) is auth.c's job.
  */
 #ifndef DS_TOKEN_H
 #define DS_TOKEN_H
@@ -24,7 +26,12 @@ struct token_claims {
 	int64_t		 iat;		/* 0 if absent */
 };
 
-/* Check keys against the algorithm once, at start-up. */
+/*
+ * Parse the verification keys (checked against the algorithm) once, at
+ * start-up or when the configuration is read again, and check the
+ * private key; token_verify() reuses them while the configuration names
+ * the same keys.
+ */
 int	 token_init(const struct conf *, struct err *);
 
 /*

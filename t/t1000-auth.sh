@@ -239,6 +239,19 @@ test_expect_success 'a revoked token fails on its next request, everywhere' '
 	expect_all R "$R1" 401 "revoked"
 '
 
+test_expect_success 'a revoked token: 401 before a bad name, parameter or object' '
+	T=/shares/s1/schemas/a/tables &&
+	for p in "/shares/a%20b" "/shares?maxResults=abc" \
+	    "/shares/nope/schemas?pageToken=garbage" \
+	    "/shares/s1/schemas/nope/tables" "/shares/s1/all-tables?maxResults=-1" \
+	    "$T/nope/version" "$T/t1/version?startingTimestamp=x&startingTimestamp=y" \
+	    "$T/t1/metadata?version=x" "$T/t1"; do
+		api -t "$R1" GET "$p" &&
+		expect_error 401 UNAUTHENTICATED "revoked" || { echo "for $p" >&2; return 1; }
+	done &&
+	api -t "$R1" HEAD "$T/t1" && expect_status 401
+'
+
 test_expect_success 'a revoked admin token: 401 on every route' '
 	ds_login admin "$ADMIN_PASSWORD" && T=$DS_TOKEN &&
 	api -t "$T" POST /admin/logout "" && expect_status 204 &&

@@ -169,6 +169,26 @@ test_expect_success 'forged, altered and foreign page tokens are 400' '
 	expect_error 400 INVALID_PARAMETER_VALUE "nextPageToken"
 '
 
+test_expect_success 'a missing share or schema is 404 before a bad maxResults or pageToken' '
+	api -t "$R1" GET "/shares/nope/schemas?maxResults=abc" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST "share" &&
+	api -t "$R1" GET "/shares/s1/schemas/nope/tables?pageToken=garbage" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST "schema" &&
+	api -t "$R1" GET "/shares/s4/all-tables?maxResults=-1" &&
+	expect_error 404 RESOURCE_DOES_NOT_EXIST "share" &&
+	api -t "$R1" GET "/shares/s1/schemas/a/tables?maxResults=-1" &&
+	expect_error 400 INVALID_PARAMETER_VALUE "maxResults"
+'
+
+test_expect_success 'a page token of one list is refused by another of the same share' '
+	api -t "$R1" GET "/shares/s1/schemas/a/tables?maxResults=1" &&
+	tok=$(jget .nextPageToken) &&
+	api -t "$R1" GET "/shares/s1/schemas/b/tables?pageToken=$tok" &&
+	expect_error 400 INVALID_PARAMETER_VALUE "nextPageToken" &&
+	api -t "$R1" GET "/shares/s1/schemas/a/tables?pageToken=$tok" &&
+	expect_status 200 && expect_json "[.items[].name] == [\"Second\"]"
+'
+
 test_expect_success 'an empty pageToken is the first page' '
 	api -t "$R1" GET "/shares?pageToken=" && expect_status 200 &&
 	expect_json "(.items | length) == 3"

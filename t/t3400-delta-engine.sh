@@ -12,7 +12,11 @@
 #  - Time travel by version and by timestamp: at-or-before semantics,
 #    equal and decreasing commit mtimes made strictly increasing, errors
 #    before the first and after the last commit, in-commit timestamps.
-#  - --changes ranges and their errors; logs cut before a checkpoint.
+#  - --changes ranges and their errors; logs cut before a checkpoint;
+#    --summary.
+#  - A log too long to hold parsed (bench/gentable, 30000 files, no
+#    checkpoint) is streamed: the same files as with checkpoints, its
+#    newest metaData, a broken line named with its file and line.
 #  - Hostile and broken logs made by hand: each fails with exit status 1
 #    and one line on stderr naming the file (never a crash), or, for a
 #    bad _last_checkpoint, is ignored.
@@ -23,10 +27,12 @@ MKTABLE=$DS_BUILD_DIR/src/mktable
 INSPECT=$DS_BUILD_DIR/src/deltashare-inspect
 HELPER=$DS_BUILD_DIR/t/helper/delta-conform
 CAT=$DS_BUILD_DIR/t/helper/parquet-cat
+GEN=$DS_BUILD_DIR/bench/gentable
 DUMP=$DS_SRC_DIR/t/helper/parquet-dump.mjs
 
 [ -x "$MKTABLE" ] && [ -x "$INSPECT" ] && [ -x "$HELPER" ] ||
 	test_skip_all "mktable, deltashare-inspect or delta-conform not built"
+[ -x "$GEN" ] && test_set_prereq GENTABLE
 [ -x "$CAT" ] && command -v node >/dev/null 2>&1 &&
 [ -d "$DS_NODE_MODULES/hyparquet" ] &&
 [ -d "$DS_NODE_MODULES/fzstd" ] && test_set_prereq NODE
@@ -136,6 +142,16 @@ test_expect_success 'the checkpoints hold deletion vectors and tombstones' '
 	grep "\"stats\":null,\"stats_parsed\":{\"numRecords\"" p.rows &&
 	test $(ls v2parquet/$LOG/_sidecars | wc -l) = 6 &&
 	test ! -d v2parquet-inline/$LOG/_sidecars
+'
+
+test_expect_success '--summary counts the files it does not print' '
+	"$INSPECT" v2parquet >full.out &&
+	"$INSPECT" --summary v2parquet >sum.out &&
+	grep -v "^{\"file\"" full.out >want &&
+	test_cmp want sum.out &&
+	test $(grep -c "^{\"file\"" full.out) -gt 0 &&
+	test_must_fail "$INSPECT" --summary --presign v2parquet 2>err &&
+	grep "^usage:" err
 '
 
 test_expect_success '_last_checkpoint says where the newest one is' '
@@ -324,6 +340,55 @@ test_expect_success 'in-commit timestamps must be there when enabled' '
 	sed "s/$ICT:[0-9]*,//" $(commit ict 3) >$(commit ict2 3) &&
 	fails_with ict2 "commit 00000000000000000003.json has no in-commit \
 timestamp in its first line" "--timestamp 1800000002500"
+'
+
+# --- long logs without checkpoints --------------------------------------------
+
+# Commits after the checkpoint past 16 MiB are streamed, not held: a
+# 30000-file log without checkpoints (about 23 MB of JSON, its first
+# commit several windows of 4 MiB) against the same log with them.
+test_expect_success GENTABLE 'a streamed log gives the files of its checkpointed twin' '
+	"$GEN" --files 30000 --json-only long long.ck >long.gen &&
+	test $(cat long/$LOG/*.json | wc -c) -gt $((16 * 1024 * 1024)) &&
+	"$INSPECT" long >long.out &&
+	"$INSPECT" long.ck >ck.out &&
+	grep -v "^{\"file\"" long.out >long.head &&
+	grep -v "^{\"file\"" ck.out >ck.head &&
+	test_cmp ck.head long.head &&
+	grep "^{\"file\"" long.out | sort >long.files &&
+	grep "^{\"file\"" ck.out | sort >ck.files &&
+	test $(wc -l <long.files) = 30000 &&
+	test_cmp ck.files long.files &&
+	"$INSPECT" --version 150 long | grep "^{\"file\"" | sort >long.150 &&
+	"$INSPECT" --version 150 long.ck | grep "^{\"file\"" | sort >ck.150 &&
+	test_cmp ck.150 long.150
+'
+
+test_expect_success GENTABLE 'a streamed log takes its newest metaData' '
+	cp -a long newmeta &&
+	n=$(ls newmeta/$LOG | grep -c "json\$") &&
+	grep "^{\"metaData\"" newmeta/$LOG/$V0.json |
+	    sed "s/\"id\":\"[^\"]*\"/\"id\":\"renamed\"/" \
+	    >$(commit newmeta $n) &&
+	grep -q renamed $(commit newmeta $n) &&
+	"$INSPECT" --summary newmeta >newmeta.out &&
+	sed -n 3p newmeta.out | grep "^{\"metaData\":{\"id\":\"renamed\""
+'
+
+test_expect_success GENTABLE 'a broken line in a streamed log names file and line' '
+	cp -a long brokenlong &&
+	c=$(commit brokenlong 1) &&
+	n=$(wc -l <"$c") &&
+	echo "{\"add\":{\"path\":" >>"$c" &&
+	fails_with brokenlong "_delta_log/00000000000000000001.json: line \
+$((n + 1)): " &&
+	fails_with brokenlong "_delta_log/00000000000000000001.json: line \
+$((n + 1)): " --summary &&
+	cp -a long twoacts &&
+	c=$(commit twoacts 2) &&
+	echo "{\"add\":{\"path\":\"x\"},\"metaData\":{}}" >>"$c" &&
+	fails_with twoacts "_delta_log/00000000000000000002.json: line \
+[0-9]*: two actions on one line" --summary
 '
 
 # --- hostile and broken logs -------------------------------------------------

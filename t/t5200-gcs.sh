@@ -130,6 +130,22 @@ test_expect_success 'one access token per worker, not per request' '
 	test "$n" -ge 1 && test "$n" -lt 8
 '
 
+# Each worker parses the service account's key on its first use of the
+# credential (a gcs_key miss) and signs every later URL with it (hits).
+test_expect_success 'the RSA key is parsed once per worker, not per URL' '
+	for i in 1 2 3; do
+		dsc query s d demo >q$i.json || return 1
+	done &&
+	files=$(jq "[.files[]] | length" q1.json) &&
+	api -t "$ADMIN_TOKEN" GET /admin/metrics && expect_status 200 &&
+	hits=$(metric_value "deltashare_cache_lookups_total{cache=\"gcs_key\",result=\"hit\"}") &&
+	misses=$(metric_value "deltashare_cache_lookups_total{cache=\"gcs_key\",result=\"miss\"}") &&
+	workers=$(metric_value deltashare_worker_starts_total) &&
+	echo "gcs_key: $hits hits, $misses misses; $workers workers; $files URLs a query" &&
+	test "$files" -gt 0 && test "$misses" -ge 1 &&
+	test "$misses" -le "$workers" && test "$hits" -ge $((3 * files))
+'
+
 test_expect_success 'an HMAC key signs the URLs when the credential has one' '
 	api PATCH /admin/credentials/gcs "{\"hmacAccessId\":\"$GCS_HMAC_ID\",\"hmacSecret\":\"$GCS_HMAC_SECRET\"}" &&
 	expect_status 200 &&

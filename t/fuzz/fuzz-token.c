@@ -3,16 +3,21 @@
  *
  * The input, as a NUL-terminated string, is an Authorization header
  * value: token_front_check() shapes it, and a token that passes goes to
- * token_verify() against an HS256 configuration (our base64url and JSON
- * decoding of the header, the signature length check, then libjwt).
- * The same bytes are also given to token_check_claims() as a claims
- * document, so the claim checks are reached without a valid HMAC.
+ * token_verify() against an HS256, an RS256 and an ES256 configuration
+ * (our base64url and JSON decoding of the header, the signature length
+ * check, then the signature check: HMAC, RSA, or ECDSA after the JWS
+ * r||s is turned into DER), keys made at start.  The same bytes are
+ * also given to token_check_claims() as a claims document, so the claim
+ * checks are reached without a valid signature.
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "arena.h"
 #include "conf.h"
@@ -29,22 +34,52 @@ static unsigned char	 secret[] = "fuzzing secret of 32 bytes, ok!!";
 static char		 issuer[] = "deltashare";
 static char		 rcpt[] = "deltashare-recipient";
 static char		 admin[] = "deltashare-admin";
-static struct conf	 conf;
+static struct conf	 confs[3];	/* HS256, RS256, ES256 */
+
+/* The PEM public key of k into b. */
+static void
+pem(struct conf_blob *b, EVP_PKEY *k)
+{
+	BIO	*bio;
+	char	*p;
+	long	 n;
+
+	if (k == NULL || (bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, k) != 1)
+		abort();
+	n = BIO_get_mem_data(bio, &p);
+	b->data = xmalloc((size_t)n);
+	memcpy(b->data, p, (size_t)n);
+	b->len = (size_t)n;
+	BIO_free(bio);
+	EVP_PKEY_free(k);
+}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct err	 e;
+	size_t		 i;
 
-	conf.auth_alg = CONF_ALG_HS256;
-	conf.auth_secret.data = secret;
-	conf.auth_secret.len = sizeof(secret) - 1;
-	conf.auth_issuer = issuer;
-	conf.auth_recipient_audience = rcpt;
-	conf.auth_admin_audience = admin;
-	conf.auth_clock_skew = 60;
-	if (token_init(&conf, &e) == -1)
-		abort();
+	for (i = 0; i < 3; i++) {
+		confs[i].auth_issuer = issuer;
+		confs[i].auth_recipient_audience = rcpt;
+		confs[i].auth_admin_audience = admin;
+		confs[i].auth_clock_skew = 60;
+	}
+	confs[0].auth_alg = CONF_ALG_HS256;
+	confs[0].auth_secret.data = secret;
+	confs[0].auth_secret.len = sizeof(secret) - 1;
+	confs[1].auth_alg = CONF_ALG_RS256;
+	pem(&confs[1].auth_public_key, EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	    (size_t)2048));
+	confs[2].auth_alg = CONF_ALG_ES256;
+	pem(&confs[2].auth_public_key, EVP_PKEY_Q_keygen(NULL, NULL, "EC",
+	    "P-256"));
+	/* Each algorithm's keys are parsed once and kept. */
+	for (i = 0; i < 3; i++)
+		if (token_init(&confs[i], &e) == -1)
+			abort();
 	return 0;
 }
 
@@ -56,6 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err		 e;
 	const char		*tok;
 	char			*s;
+	size_t			 i;
 
 	s = xmalloc(size + 1);
 	memcpy(s, data, size);
@@ -64,10 +100,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err_clear(&e);
 	if (token_front_check(s, 8192, &tok, &e) == 0) {
-		err_clear(&e);
-		if (token_verify(&conf, a, tok, rcpt, NOW, &cl, &e) == 0 &&
-		    (cl.jti == NULL || strlen(cl.jti) != 36))
-			abort();
+		for (i = 0; i < 3; i++) {
+			err_clear(&e);
+			if (token_verify(&confs[i], a, tok, rcpt, NOW, &cl,
+			    &e) == 0 && (cl.jti == NULL ||
+			    strlen(cl.jti) != 36))
+				abort();
+		}
 	} else if (e.kind != ERR_UNAUTHENTICATED)
 		abort();
 

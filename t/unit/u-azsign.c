@@ -643,6 +643,113 @@ test_sas_properties(struct arena *a, const struct azsign_key *k,
 	    "se=2024-02-29T12%3A00%3A00Z&") != NULL, "leap day");
 }
 
+/* --- SAS presigner ------------------------------------------------------ */
+
+/*
+ * A presigner's URL is azsign_sas()'s for the whole name, whatever part
+ * of it is the prefix, and it refuses the names azsign_sas() refuses.
+ */
+static void
+test_presigner(struct arena *a, const struct azsign_key *k)
+{
+	static const char *const names[] = {
+		"tbl/part-0.parquet", "a b+c=d&e?f#g%h", "caf\xc3\xa9/\xe2\x82\xac",
+		"date=2024-01-07/part-00042.c000.snappy.parquet", "x",
+		"dir//double/./dot/../x", "~tilde_under-dash.",
+	};
+	static const char *const bad[] = {
+		"ctl\x01name", "bad\xffutf8", "del\x7f",
+	};
+	struct azsign_presigner p;
+	struct azsign_sas s;
+	struct azsign_signed out;
+	struct err	 e;
+	const char	*url, *want;
+	char		 pre[64], *big;
+	size_t		 i, cut;
+
+	for (i = 0; i < NELEM(names); i++)
+		for (cut = 0; cut <= strlen(names[i]); cut++) {
+			sas_base(&s);
+			s.protocol = cut % 2 ? "https" : NULL;
+			s.start = cut % 3 ? T_START : 0;
+			s.name = names[i];
+			if (azsign_sas(k, &s, a, &out, &e) == -1)
+				bail_out("azsign_sas: %s", e.msg);
+			want = arena_printf(a, "https://h%s?%s", out.path,
+			    out.value);
+			snprintf(pre, sizeof(pre), "%.*s", (int)cut, names[i]);
+			s.name = cut ? pre : NULL;
+			url = NULL;
+			if (azsign_presigner_init(&p, k, &s, "https://h", a,
+			    &e) == 0)
+				azsign_presigner_url(&p, names[i] + cut, a,
+				    &url, &e);
+			azsign_presigner_wipe(&p);
+			if (!is_str(url, want, "presigner: name %zu, prefix of "
+			    "%zu bytes", i, cut))
+				return;
+		}
+	sas_base(&s);
+	s.name = "pre/";
+	if (azsign_presigner_init(&p, k, &s, "", a, &e) == -1)
+		bail_out("presigner: %s", e.msg);
+	for (i = 0; i < NELEM(bad); i++)
+		ok(azsign_presigner_url(&p, bad[i], a, &url, &e) == -1 &&
+		    e.kind == ERR_BAD_PARAM, "presigner refuses bad name %zu",
+		    i);
+	/* Controls anywhere among 20 bytes (eight at a time, then one). */
+	for (i = 0; i < 20; i++) {
+		static const char ctl[] = "\x01\x1f\x7f\t";
+		char	 n[21];
+		size_t	 j;
+
+		for (j = 0; j < sizeof(ctl) - 1; j++) {
+			memset(n, ' ' + (int)j, 20);
+			n[20] = '\0';
+			n[i] = ctl[j];
+			if (!ok(azsign_presigner_url(&p, n, a, &url, &e) == -1,
+			    "presigner refuses control %#x at %zu",
+			    (unsigned)(unsigned char)ctl[j], i))
+				break;
+		}
+		memset(n, '~', 20);
+		n[20] = '\0';
+		n[i] = ' ';
+		ok(azsign_presigner_url(&p, arena_printf(a, "%.*s\xc3\xa9%s",
+		    (int)i, n, n + i), a, &url, &e) == 0,
+		    "presigner takes ' ', '~' and U+00E9 at %zu", i);
+	}
+	big = arena_alloc(a, 2 * AZSIGN_NAME_MAX);
+	memset(big, 'a', AZSIGN_NAME_MAX - 4);
+	big[AZSIGN_NAME_MAX - 4] = '\0';
+	ok(azsign_presigner_url(&p, big, a, &url, &e) == 0,
+	    "presigner: a name of %d characters with its prefix",
+	    AZSIGN_NAME_MAX);
+	strcat(big, "b");
+	ok(azsign_presigner_url(&p, big, a, &url, &e) == -1,
+	    "presigner: one character more is refused");
+	for (i = 0; i < AZSIGN_SEGMENTS_MAX; i++)
+		memcpy(big + 2 * i, "a/", 2);
+	big[2 * i - 1] = '\0';
+	ok(azsign_presigner_url(&p, big, a, &url, &e) == -1,
+	    "presigner: %d segments with its prefix are refused",
+	    AZSIGN_SEGMENTS_MAX + 1);
+	azsign_presigner_wipe(&p);
+	ok(p.head == NULL && p.headlen == 0, "presigner wiped");
+	sas_base(&s);
+	s.resource = AZSIGN_CONTAINER;
+	s.name = NULL;
+	ok(azsign_presigner_init(&p, k, &s, "", a, &e) == -1,
+	    "presigner: blobs only");
+	azsign_presigner_wipe(&p);
+	sas_base(&s);
+	s.permissions = "rw";
+	ok(azsign_presigner_init(&p, k, &s, "", a, &e) == -1,
+	    "presigner: read only");
+	azsign_presigner_wipe(&p);
+}
+
 /* --- Shared Key: bad input and properties ------------------------------- */
 
 static void
@@ -886,6 +993,7 @@ main(void)
 	test_keys();
 	test_sas_bad(a, &k);
 	test_sas_properties(a, &k, &k2);
+	test_presigner(a, &k);
 	test_sk_bad(a, &k);
 	test_sk_properties(a, &k, &k2, &k3);
 	test_http_date();

@@ -2,9 +2,10 @@
  * u-buf-arena.c: unit tests for src/buf.c and src/arena.c.
  *
  * buf: the cap and its overflow flag, NUL termination after every kind
- * of append, reset and detach.  arena: alignment of every allocation,
- * big allocations in their own blocks, reuse of the first block after a
- * reset, cleanups run once in reverse order, and arena_printf.
+ * of append, reset and detach, writing in place (reserve, advance).
+ * arena: alignment of every allocation, big allocations in their own
+ * blocks, reuse of the first block after a reset, cleanups run once in
+ * reverse order, and arena_printf.
  */
 #include "config.h"
 
@@ -136,6 +137,31 @@ test_buf_growth(void)
 	buf_release(&b);
 }
 
+/* Writing in place: reserve, write, advance; the cap holds. */
+static void
+test_buf_reserve(void)
+{
+	struct buf	 b;
+	char		*p;
+
+	buf_init(&b, 10);
+	buf_adds(&b, "ab");
+	p = buf_reserve(&b, 5);
+	ok(p == b.data + 2 && b.cap >= 8, "buf: reserve gives room after "
+	    "the contents");
+	memcpy(p, "cdefg", 5);
+	is_int(b.len, 2, "buf: reserved bytes do not count yet");
+	buf_advance(&b, 3);
+	is_str(buf_str(&b), "abcde", "buf: advance counts and terminates");
+	ok(buf_reserve(&b, 6) == NULL && b.overflow && b.len == 5,
+	    "buf: reserve past the cap fails, contents kept");
+	ok(buf_reserve(&b, 5) != NULL, "buf: reserve up to the cap");
+	buf_advance(&b, 0);
+	is_str(buf_str(&b), "abcde", "buf: advance by 0 restores the "
+	    "terminator");
+	buf_release(&b);
+}
+
 static size_t	 order[8];
 static size_t	 norder;
 
@@ -256,6 +282,7 @@ main(void)
 {
 	test_buf_cap();
 	test_buf_growth();
+	test_buf_reserve();
 	test_arena_alloc();
 	test_arena_calloc_strings();
 	test_arena_cleanups();

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "delta_action.h"
 #include "err.h"
 #include "tap.h"
@@ -277,6 +278,68 @@ test_file_fields(void)
 	arena_free(a);
 }
 
+#define ADD_START "{\"add\":{\"path\":\"x\",\"partitionValues\":{},"
+#define ADD_GOOD  ADD_START "\"size\":1,\"modificationTime\":1," \
+	"\"dataChange\":true"
+
+/*
+ * Add and remove lines are read without json-c unless something beside
+ * the action or an outsized object sends them through it: both ways
+ * give the same fields and errors.
+ */
+static void
+test_fast_path(void)
+{
+	static const char esc[] = "{\"add\":{\"p\\u0061th\":\"a\\u00e9\\ud83d"
+	    "\\ude00\\/b\\\\c\",\"partitionValues\":{},\"size\":9223372036854775806,"
+	    "\"modificationTime\":-0,\"dataChange\":true,\"deletionVector\":"
+	    "{\"storageType\":\"i\",\"pathOrInlineDv\":\"x\",\"offset\":1,"
+	    "\"sizeInBytes\":38,\"cardinality\":3,\"storageType\":\"u\","
+	    "\"pathOrInlineDv\":\"^jP?.<zvDfIGb{C.FPij\"}}}";
+	static const char beside[] = "{\"x\":[1],\"add\":{\"path\":\"a\","
+	    "\"partitionValues\":{\"k\":\"v\"},\"size\":1,\"modificationTime\":2,"
+	    "\"dataChange\":false}}";
+	struct arena		*a = arena_new();
+	struct delta_action	 act;
+	const struct delta_file	*f = &act.u.file;
+	struct err		 e;
+	struct buf		 b;
+	char			 line[512];
+	int			 i;
+
+	parse_ok(a, esc, &act);
+	is_str(f->path, "a\xc3\xa9\xf0\x9f\x98\x80/b\\c",
+	    "fast: escaped key, escapes and a surrogate pair decoded");
+	is_int(f->size, 9223372036854775806LL, "fast: the largest size");
+	is_int(f->modification_time, 0, "fast: -0 is 0");
+	ok(f->dv.storage_type == 'u' && strcmp(f->dv.path_or_inline,
+	    "^jP?.<zvDfIGb{C.FPij") == 0,
+	    "fast: in the deletion vector the last of a key counts");
+	parse_ok(a, beside, &act);
+	ok(act.kind == DELTA_ADD && strcmp(f->path, "a") == 0 &&
+	    strcmp(f->partition_values, "{\"k\":\"v\"}") == 0 && f->size == 1 &&
+	    !f->data_change, "fast: a key beside the action (json-c) reads "
+	    "the same");
+	snprintf(line, sizeof(line), "%s", ADD_START "\"size\":1,"
+	    "\"modificationTime\":1,\"dataChange\":true,\"tags\":{\"a\":1,"
+	    "\"a\":\"x\"}}}");
+	ok(delta_action_parse(a, line, strlen(line), &act, &e) == -1 &&
+	    strstr(e.msg, "'tags' has a duplicate key") != NULL,
+	    "fast: a duplicate map key whose first value is bad: %s", e.msg);
+	/* 40 tags: more members than the fast path takes. */
+	buf_init(&b, 0);
+	buf_adds(&b, ADD_START "\"size\":1,\"modificationTime\":1,"
+	    "\"dataChange\":true,\"tags\":{");
+	for (i = 0; i < 40; i++)
+		buf_addf(&b, "%s\"t%d\":\"v\"", i > 0 ? "," : "", i);
+	buf_adds(&b, "}}}");
+	parse_ok(a, buf_str(&b), &act);
+	ok(f->tags != NULL && strncmp(f->tags, "{\"t0\":\"v\",", 10) == 0 &&
+	    f->size == 1, "fast: 40 tags read through json-c");
+	buf_release(&b);
+	arena_free(a);
+}
+
 static void
 test_other_fields(void)
 {
@@ -371,9 +434,6 @@ test_other_fields(void)
 static void
 test_bad_lines(void)
 {
-#define ADD_START "{\"add\":{\"path\":\"x\",\"partitionValues\":{},"
-#define ADD_GOOD  ADD_START "\"size\":1,\"modificationTime\":1," \
-	"\"dataChange\":true"
 	static const struct {
 		const char	*name;
 		const char	*line;
@@ -553,6 +613,7 @@ struct collect {
 	size_t			 n;
 	enum delta_action_kind	 kinds[16];
 	int			 fail_at;	/* fail on this action, 0: never */
+	int			 stop_at;	/* stop after it, 0: never */
 };
 
 static int
@@ -564,7 +625,7 @@ collect(void *ctx, const struct delta_action *act, struct err *e)
 		c->kinds[c->n] = act->kind;
 	if (++c->n == (size_t)c->fail_at)
 		return err_set(e, ERR_INTERNAL, "stop here");
-	return 0;
+	return c->n == (size_t)c->stop_at ? DELTA_STOP : 0;
 }
 
 static void
@@ -608,6 +669,14 @@ test_each(void)
 	is_str(e.msg, "line 2: stop here", "each: its message gets the line");
 	is_int(e.kind, ERR_INTERNAL, "each: and keeps its kind");
 
+	/* A stop leaves the lines after it unparsed (the 3rd is bad). */
+	snprintf(buf, sizeof(buf), "%s\n%s\n{\"add\":{}}\n", protocol, txn);
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 2;
+	is_int(delta_action_each(a, buf, strlen(buf), collect, &c, &e),
+	    DELTA_STOP, "each: the callback stops");
+	is_int(c.n, 2, "each: no action after the stop");
+
 	/* The line ends at len, not at a NUL. */
 	snprintf(buf, sizeof(buf), "%sGARBAGE", txn);
 	memset(&c, 0, sizeof(c));
@@ -621,6 +690,7 @@ main(void)
 {
 	test_kinds();
 	test_file_fields();
+	test_fast_path();
 	test_other_fields();
 	test_bad_lines();
 	test_each();

@@ -5,7 +5,8 @@
  * (types, nulls, ranges, maps, deletion vectors, the _parsed columns,
  * annotations), checked for the action they give or the error they
  * raise; with DELTA_WANT_RAW the JSON text of the action parses to the
- * same fields.
+ * same fields.  The projection: only the fields an action needs, and
+ * stats_parsed only when some add has no stats.
  */
 #include "config.h"
 
@@ -60,6 +61,7 @@ static struct {
 	bool		 data_change;
 	char		 dv;
 	bool		 has_raw;
+	int		 stop_at;	/* DELTA_STOP at this action */
 } got;
 
 static struct parquet_write_leaf
@@ -221,33 +223,48 @@ write_field(struct parquet_write *w, const struct fld *f)
 	}
 }
 
-/* A one-row checkpoint whose action struct (add or remove) is fields. */
+/*
+ * A checkpoint of n rows whose action struct (add or remove) holds
+ * rows[i]; the first row's fields make the schema.
+ */
 static void
-make(const char *kind, const struct fld *fields, struct buf *out)
+make_rows(const char *kind, const struct fld *const *rows, size_t n,
+    struct buf *out)
 {
 	struct parquet_write_schema	*s = parquet_write_schema_new();
 	struct parquet_write_node	*g;
 	struct parquet_write		*w;
 	const struct fld		*f;
 	struct err			 e;
+	size_t				 i;
 
 	g = parquet_write_add_group(parquet_write_schema_root(s), kind,
 	    PQ_OPTIONAL);
-	for (f = fields; f->t != F_END; f++)
+	for (f = rows[0]; f->t != F_END; f++)
 		schema_field(g, f);
 	buf_init(out, 0);
 	if ((w = parquet_write_open_buf(out, s, NULL, &e)) == NULL)
 		bail_out("writer: %s", e.msg);
-	parquet_write_row_begin(w);
-	parquet_write_group_begin(w);
-	for (f = fields; f->t != F_END; f++)
-		write_field(w, f);
-	parquet_write_group_end(w);
-	if (parquet_write_row_end(w, &e) == -1 ||
-	    parquet_write_close(w, &e) == -1)
+	for (i = 0; i < n; i++) {
+		parquet_write_row_begin(w);
+		parquet_write_group_begin(w);
+		for (f = rows[i]; f->t != F_END; f++)
+			write_field(w, f);
+		parquet_write_group_end(w);
+		if (parquet_write_row_end(w, &e) == -1)
+			bail_out("writer: %s", e.msg);
+	}
+	if (parquet_write_close(w, &e) == -1)
 		bail_out("writer: %s", e.msg);
 	parquet_write_free(w);
 	parquet_write_schema_free(s);
+}
+
+/* A one-row checkpoint whose action struct (add or remove) is fields. */
+static void
+make(const char *kind, const struct fld *fields, struct buf *out)
+{
+	make_rows(kind, &fields, 1, out);
 }
 
 static void
@@ -272,6 +289,8 @@ seen(void *ctx, const struct delta_action *act, struct err *e)
 	got.data_change = x->data_change;
 	got.dv = x->dv.storage_type;
 	got.has_raw = act->raw != NULL;
+	if (got.n == got.stop_at)
+		return DELTA_STOP;
 	if (act->raw == NULL)
 		return 0;
 	snprintf(got.raw, sizeof(got.raw), "%.*s", (int)act->rawlen,
@@ -474,10 +493,82 @@ test_good(void)
 	    "an inline DV shorter than its size is refused");
 }
 
+/*
+ * Two adds: what the projection read (add.extra, add.stats_parsed) and
+ * the stats of the second add, which has none unless with_stats.
+ */
+static int
+projected(bool with_stats, unsigned extra, bool *x, bool *sp, char *msg,
+    size_t msgsz)
+{
+	static const struct fld one[] = { ADD_OK("a"),
+	    { "stats", F_STR, "{\"numRecords\":1}", 0 },
+	    { "stats_parsed", F_SPTS, NULL, 7000 },
+	    { "extra", F_STR, "x", 0 }, END };
+	static const struct fld two[] = { ADD_OK("b"),
+	    { "stats", F_STR, "{\"numRecords\":2}", 0 },
+	    { "stats_parsed", F_SPTS, NULL, 7000 },
+	    { "extra", F_STR, "x", 0 }, END };
+	static const struct fld bare[] = { ADD_OK("b"),
+	    { "stats", F_STR, NULL, 0 },
+	    { "stats_parsed", F_SPTS, NULL, 7000 },
+	    { "extra", F_STR, "x", 0 }, END };
+	const struct fld	*rows[2] = { one, with_stats ? two : bare };
+	struct parquet_read	*r;
+	struct arena		*a = arena_new();
+	struct buf		 b;
+	struct err		 e;
+	int			 rc, stop_at = got.stop_at;
+
+	memset(&got, 0, sizeof(got));
+	got.stop_at = stop_at;
+	make_rows("add", rows, 2, &b);
+	if ((r = parquet_read_open_mem(b.data, b.len, NULL, &e)) == NULL)
+		bail_out("reader: %s", e.msg);
+	rc = delta_checkpoint_pq_rows(r, "ck.parquet", DELTA_WANT(DELTA_ADD) |
+	    extra, schema_ntz, a, seen, a, &e);
+	snprintf(msg, msgsz, "%.400s", rc == -1 ? e.msg : "");
+	*x = parquet_read_selected(r, parquet_read_lookup(r, "add.extra"));
+	*sp = parquet_read_selected(r, parquet_read_lookup(r,
+	    "add.stats_parsed"));
+	parquet_read_free(r);
+	buf_release(&b);
+	arena_free(a);
+	return rc;
+}
+
+static void
+test_projection(void)
+{
+	char	 msg[512];
+	bool	 x, sp;
+
+	projected(true, 0, &x, &sp, msg, sizeof(msg));
+	is_str(msg, "", "every add with stats reads");
+	ok(got.n == 2 && strcmp(got.stats, "{\"numRecords\":2}") == 0,
+	    "both adds, the stats of the second from stats");
+	ok(!x && !sp, "neither an unknown field nor stats_parsed is read");
+	projected(true, DELTA_WANT_RAW, &x, &sp, msg, sizeof(msg));
+	is_str(msg, "", "the same with their JSON text");
+	ok(got.n == 2 && x && !sp, "the JSON text needs every field but "
+	    "stats_parsed");
+	projected(false, 0, &x, &sp, msg, sizeof(msg));
+	is_str(msg, "", "an add without stats reads");
+	ok(got.n == 2 && !x && sp, "stats_parsed is read for it");
+	is_str(got.stats, "{\"numRecords\":2,\"minValues\":{\"ts\":"
+	    "\"1970-01-01T00:00:00.007\"}}", "and gives its stats");
+	got.stop_at = 1;
+	is_int(projected(true, 0, &x, &sp, msg, sizeof(msg)), DELTA_STOP,
+	    "the callback stops the reading");
+	is_int(got.n, 1, "after the first add");
+	got.stop_at = 0;
+}
+
 int
 main(void)
 {
 	test_errors();
 	test_good();
+	test_projection();
 	return done_testing();
 }

@@ -182,10 +182,20 @@ test_fileurl(void)
 	static const unsigned char secret[] = "unit test secret of 32 bytes...";
 	struct arena	*a = arena_new();
 	struct fileurl	 f = { 42, 5000, "region=a b/part-0.parquet" }, g;
+	struct fileurl_key k;
 	struct err	 e;
 	char		*tok, *bad;
 
 	tok = fileurl_token(a, secret, sizeof(secret), &f);
+	/* Worked out with Python's hmac: the layout of fileurl.c. */
+	is_str(tok, "ASoAAAAAAAAAiBMAAAAAAAByZWdpb249YSBiL3BhcnQtMC5wYXJxdWV0p"
+	    "PUSG9tTdUIVH5CZlbJ_jA", "token of a known file");
+	fileurl_key_init(&k, secret, sizeof(secret));
+	is_str(fileurl_url(a, &k, "https://h/p/", 9, &f), arena_printf(a,
+	    "https://h/files/%s", tok), "a URL from a prepared key");
+	is_str(fileurl_url(a, &k, "", 0, &f), arena_printf(a, "/files/%s",
+	    tok), "again, after an empty base");
+	fileurl_key_wipe(&k);
 	ok(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-_") == strlen(tok), "token is base64url");
 	ok(fileurl_open(a, secret, sizeof(secret), tok, 5000, &g, &e) == 0 &&

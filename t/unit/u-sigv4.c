@@ -31,6 +31,7 @@
 static const char	*vdir;
 
 #define MAXP	32
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 
 struct rq {
@@ -502,12 +503,77 @@ test_properties(void)
 	arena_free(a);
 }
 
+/*
+ * A presigner's URL is sigv4_presign()'s for the whole path, whatever
+ * part of it is the prefix, with and without a session token and
+ * request parameters.
+ */
+static void
+test_presigner(void)
+{
+	static const char *const paths[] = {
+		"/b/k", "/bkt/date=2024-01-07/part-0.c000.snappy.parquet",
+		"/b/a b+c=d%e\xc3\xbc//./x", "/", "/b/~_-./!*'()",
+	};
+	struct arena	*a = arena_new();
+	struct sigv4_kcache kc;
+	struct sigv4_creds c = { "AK", "SK", NULL, "eu-west-3", "s3", &kc };
+	struct sigv4_param q = { "x-id", "GetObject" };
+	struct sigv4_req r = { "GET", "h.example:9000", NULL, NULL, 0,
+	    NULL, 0, NULL, false, 1704164645 };
+	struct sigv4_presigner p;
+	struct sigv4_signed s;
+	struct err	 e;
+	const char	*want, *url;
+	size_t		 i, cut, round;
+
+	memset(&kc, 0, sizeof(kc));
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {
+			c.session_token = "token/with+odd=chars";
+			r.query = &q;
+			r.nquery = 1;
+		}
+		for (i = 0; i < NELEM(paths); i++)
+			for (cut = 1; cut <= strlen(paths[i]); cut++) {
+				r.path = paths[i];
+				if (sigv4_presign(&r, &c, 900, a, &s, &e) == -1)
+					bail_out("presign: %s", e.msg);
+				want = arena_printf(a, "http://h%s?%s", s.path,
+				    s.query);
+				r.path = arena_strndup(a, paths[i], cut);
+				url = NULL;
+				if (sigv4_presigner_init(&p, &r, &c, 900,
+				    "http://h", a, &e) == 0)
+					url = sigv4_presigner_url(&p,
+					    paths[i] + cut, a);
+				sigv4_presigner_wipe(&p);
+				if (!is_str(url, want, "presigner: path %zu, "
+				    "prefix of %zu bytes, round %zu", i, cut,
+				    round))
+					goto out;
+			}
+	}
+	ok(p.head == NULL && p.headlen == 0, "presigner wiped");
+	r.path = "/b/";
+	ok(sigv4_presigner_init(&p, &r, &c, 0, "", a, &e) == -1 &&
+	    p.head == NULL, "presigner: expires 0 refused");
+	sigv4_presigner_wipe(&p);
+	r.path = "b/";
+	ok(sigv4_presigner_init(&p, &r, &c, 60, "", a, &e) == -1,
+	    "presigner: relative prefix refused");
+	sigv4_presigner_wipe(&p);
+out:
+	arena_free(a);
+}
+
 int
 main(void)
 {
 
 	vdir = vectors_dir();
 	test_properties();
+	test_presigner();
 	test_suite();
 	test_docs();
 	test_generated();

@@ -261,6 +261,60 @@ test_utf8_valid(void)
 	}
 }
 
+/* Code points at the edges of each UTF-8 length. */
+static void
+test_utf8_put(void)
+{
+	static const struct {
+		uint32_t	 cp;
+		const char	*want;
+	} cases[] = {
+		{ 0x41, "A" }, { 0x7f, "\x7f" }, { 0x80, "\xc2\x80" },
+		{ 0xe9, "\xc3\xa9" }, { 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" }, { 0xffff, "\xef\xbf\xbf" },
+		{ 0x10000, "\xf0\x90\x80\x80" },
+		{ 0x1f600, "\xf0\x9f\x98\x80" },
+		{ 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	char	 out[4];
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = str_utf8_put(out, cases[i].cp);
+		is_mem(out, n, cases[i].want, strlen(cases[i].want),
+		    "utf8_put: U+%04X", (unsigned)cases[i].cp);
+	}
+}
+
+/* Each special byte at every offset of a 24-byte string, words or tail. */
+static void
+test_json_plain(void)
+{
+	static const unsigned char specials[] = { '"', '\\', 0x00, 0x01,
+	    0x1f };
+	static const unsigned char plain[] = { ' ', 'a', 0x7f, 0x80, 0xc3,
+	    0xff, '!', '#', '[', ']' };
+	char		 s[24];
+	size_t		 i, k, bad = 0;
+
+	for (k = 0; k < sizeof(specials); k++)
+		for (i = 0; i < sizeof(s); i++) {
+			memset(s, 'x', sizeof(s));
+			s[i] = (char)specials[k];
+			if (str_json_plain(s, sizeof(s)) != i)
+				bad++;
+		}
+	is_int(bad, 0, "json_plain: a quote, backslash or control byte found "
+	    "at every offset");
+	for (k = 0; k < sizeof(s); k++)
+		s[k] = (char)plain[k % sizeof(plain)];
+	is_int(str_json_plain(s, sizeof(s)), sizeof(s),
+	    "json_plain: 0x20, 0x7f and bytes from 0x80 are plain");
+	is_int(str_json_plain(s, 0), 0, "json_plain: empty");
+	memcpy(s, "abcdefgh\"", 9);
+	is_int(str_json_plain(s, 8), 8, "json_plain: stops at n");
+}
+
 static void
 test_utf8_sanitize(void)
 {
@@ -554,6 +608,8 @@ main(void)
 	test_parse_i64();
 	test_parse_size();
 	test_utf8_valid();
+	test_json_plain();
+	test_utf8_put();
 	test_utf8_sanitize();
 	test_b64url();
 	test_hex();

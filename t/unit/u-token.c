@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "err.h"
+#include "metrics.h"
 #include "strutil.h"
 #include "tap.h"
 #include "token.h"
@@ -875,6 +876,114 @@ test_check_claims(void)
 	arena_free(a);
 }
 
+/* The auth_key cache counters: [0] parses (misses), [1] reuses. */
+static void
+auth_key_counts(uint64_t out[2])
+{
+	const struct metrics_shm *m = metrics_get();
+
+	out[0] = m->cache[MC_AUTH_KEY][0];
+	out[1] = m->cache[MC_AUTH_KEY][1];
+}
+
+/* Verify tok n times against c; how many verified. */
+static int
+verify_n(struct conf *c, const char *tok, int n)
+{
+	struct arena		*a = arena_new();
+	struct token_claims	 cl;
+	struct err		 e;
+	int			 i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		arena_reset(a);
+		good += token_verify(c, a, tok, AUD, NOW, &cl, &e) == 0;
+	}
+	arena_free(a);
+	return good;
+}
+
+/*
+ * Verification keys are parsed once (token_init, or the first token of
+ * keys not seen yet) and reused by every later token: the metrics count
+ * each parse as an auth_key miss and each reuse as a hit.
+ */
+static void
+test_key_cache(void)
+{
+	struct conf	*c, *same, *rotated, *hs;
+	EVP_PKEY	*k2;
+	struct err	 e;
+	uint64_t	 n0[2], n1[2];
+	char		*tok, *tok2;
+
+	c = mkconf(CONF_ALG_RS256, true);
+	auth_key_counts(n0);
+	if (token_init(c, &e) == -1 || (tok = token_issue(c, AUD, "alice", JTI,
+	    NOW, NOW + 3600, &e)) == NULL)
+		bail_out("RS256 key: %s", e.msg);
+	auth_key_counts(n1);
+	is_int(n1[0] - n0[0], 1, "token_init parses the public key once");
+	is_int(verify_n(c, tok, 20), 20, "20 tokens verified");
+	auth_key_counts(n0);
+	ok(n0[0] == n1[0] && n0[1] - n1[1] == 20,
+	    "20 verifications reuse the parsed key, parse nothing");
+
+	/* The same key bytes in another configuration: no parse. */
+	same = mkconf(CONF_ALG_HS256, false);
+	free(same->auth_secret.data);
+	memset(&same->auth_secret, 0, sizeof(same->auth_secret));
+	same->auth_alg = CONF_ALG_RS256;
+	blob_set(&same->auth_public_key, c->auth_public_key.data,
+	    c->auth_public_key.len);
+	is_int(verify_n(same, tok, 3), 3, "a copy of the configuration "
+	    "verifies");
+	auth_key_counts(n1);
+	ok(n1[0] == n0[0], "with the keys parsed already");
+
+	/* Rotation read later: new key, old one as previous, parsed once. */
+	if ((k2 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)) == NULL)
+		bail_out("cannot generate a key");
+	rotated = mkconf(CONF_ALG_HS256, false);
+	free(rotated->auth_secret.data);
+	memset(&rotated->auth_secret, 0, sizeof(rotated->auth_secret));
+	rotated->auth_alg = CONF_ALG_RS256;
+	blob_pem(&rotated->auth_public_key, k2, 0);
+	blob_pem(&rotated->auth_private_key, k2, 1);
+	blob_set(&rotated->auth_previous_public_key, c->auth_public_key.data,
+	    c->auth_public_key.len);
+	is_int(verify_n(rotated, tok, 5), 5, "rotated keys: an old token "
+	    "verifies with the previous key");
+	auth_key_counts(n0);
+	is_int(n0[0] - n1[0], 2, "both keys parsed once, on the first token");
+	if ((tok2 = token_issue(rotated, AUD, "bob", JTI, NOW, NOW + 3600,
+	    &e)) == NULL)
+		bail_out("token_issue: %s", e.msg);
+	is_int(verify_n(rotated, tok2, 5), 5, "a new token verifies");
+	auth_key_counts(n1);
+	ok(n1[0] == n0[0] && n1[1] - n0[1] == 5, "no parse for it");
+	is_int(verify_n(c, tok2, 1), 0, "the old configuration refuses the "
+	    "new key's token");
+
+	/* Another algorithm's token_init drops the RS256 keys. */
+	hs = mkconf(CONF_ALG_HS256, false);
+	if (token_init(hs, &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	auth_key_counts(n0);
+	is_int(verify_n(c, tok, 2), 2, "RS256 again after HS256's init");
+	auth_key_counts(n1);
+	is_int(n1[0] - n0[0], 1, "its key parsed again, once");
+	crypto_wipe(tok, strlen(tok));
+	crypto_wipe(tok2, strlen(tok2));
+	free(tok);
+	free(tok2);
+	EVP_PKEY_free(k2);
+	conf_free(c);
+	conf_free(same);
+	conf_free(rotated);
+	conf_free(hs);
+}
+
 int
 main(void)
 {
@@ -888,6 +997,7 @@ main(void)
 	test_crafted();
 	test_claims_signed();
 	test_check_claims();
+	test_key_cache();
 	EVP_PKEY_free(rsa_key);
 	EVP_PKEY_free(ec_key);
 	return done_testing();
