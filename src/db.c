@@ -353,6 +353,8 @@ db_sqlstate(const struct db *db)
 void
 db_array_add(struct buf *b, const char *v)
 {
+	size_t	 n;
+
 	if (b->len > 0 && b->data[b->len - 1] != '{')
 		buf_addc(b, ',');
 	if (v == NULL) {
@@ -360,10 +362,14 @@ db_array_add(struct buf *b, const char *v)
 		return;
 	}
 	buf_addc(b, '"');
-	for (; *v != '\0'; v++) {
-		if (*v == '"' || *v == '\\')
-			buf_addc(b, '\\');
-		buf_addc(b, *v);
+	while (*v != '\0') {
+		n = strcspn(v, "\"\\");
+		buf_add(b, v, n);
+		if (v[n] == '\0')
+			break;
+		buf_addc(b, '\\');
+		buf_addc(b, v[n]);
+		v += n + 1;
 	}
 	buf_addc(b, '"');
 }

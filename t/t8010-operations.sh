@@ -169,18 +169,22 @@ test_expect_success 'filters: time window, paging, bad input' '
 	api -t "$R" GET "/admin/audit/sharing" && expect_status 401
 '
 
+# A user agent with a quote and a backslash: escaped in the JSON line,
+# and again in the array literal of a batched INSERT.
+UA='burst/1.0 "q" \\ x'
+
 burst_stored() {
 	api -t "$ADMIN_TOKEN" GET "/admin/audit/sharing?maxResults=500" &&
-	test "$(jq "[.items[] | select(.userAgent == \"burst/1.0\")] | length" \
-	    resp.body)" = 40
+	test "$(jq --arg ua "$UA" "[.items[] | select(.userAgent == \$ua)] |
+	    length" resp.body)" = 40
 }
 
 test_expect_success 'calls made while others queue: each stored once, soon' '
-	seq 40 | xargs -P 8 -I{} curl -s -o /dev/null -A burst/1.0 \
+	seq 40 | xargs -P 8 -I{} curl -s -o /dev/null -A "$UA" \
 	    -H "Authorization: Bearer $R" "$DS_URL/shares" &&
 	test_poll burst_stored &&
-	jq -r ".items[] | select(.userAgent == \"burst/1.0\") | .requestId" \
-	    resp.body | sort | uniq -d >dups && test ! -s dups
+	jq -r --arg ua "$UA" ".items[] | select(.userAgent == \$ua) |
+	    .requestId" resp.body | sort | uniq -d >dups && test ! -s dups
 '
 
 test_expect_success 'audit.file has the same records, one JSON line each' '
