@@ -77,10 +77,23 @@ jsonw_arr_close(struct jsonw *w)
 void
 jsonw_key(struct jsonw *w, const char *k)
 {
+	size_t	 n = strlen(k);
+	char	*p;
+
 	value_start(w);
-	jsonw_quote(w->b, k, strlen(k));
-	buf_addc(w->b, ':');
 	w->after_key = true;
+	/* Keys are mostly plain: "key": in one go. */
+	if (str_json_plain(k, n) == n && (w->b->max == 0 ||
+	    n + 3 <= w->b->max - w->b->len) &&
+	    (p = buf_reserve(w->b, n + 3)) != NULL) {
+		p[0] = '"';
+		memcpy(p + 1, k, n);
+		memcpy(p + 1 + n, "\":", 2);
+		buf_advance(w->b, n + 3);
+		return;
+	}
+	jsonw_quote(w->b, k, n);
+	buf_addc(w->b, ':');
 }
 
 void

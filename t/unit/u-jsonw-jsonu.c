@@ -150,6 +150,33 @@ test_quote_words(void)
 }
 
 static void
+test_keys(void)
+{
+	struct buf	 b;
+	struct jsonw	 w;
+
+	buf_init(&b, 0);
+	jsonw_init(&w, &b);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "plain");
+	jsonw_int(&w, 1);
+	jsonw_key(&w, "q\"uote\n");
+	jsonw_int(&w, 2);
+	jsonw_key(&w, "");
+	jsonw_int(&w, 3);
+	jsonw_obj_close(&w);
+	is_str(buf_str(&b), "{\"plain\":1,\"q\\\"uote\\n\":2,\"\":3}",
+	    "keys: plain ones in one go, others escaped");
+	buf_release(&b);
+	buf_init(&b, 8);
+	jsonw_init(&w, &b);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "toolong");
+	ok(b.overflow && b.len <= 8, "a key past the cap: overflow");
+	buf_release(&b);
+}
+
+static void
 test_int(void)
 {
 	static const int64_t	 v[] = { 0, 7, -7, 10, 1234567890123,
@@ -694,6 +721,7 @@ main(void)
 {
 	test_quote();
 	test_quote_words();
+	test_keys();
 	test_int();
 	test_writer();
 	test_parse();
