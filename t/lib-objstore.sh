@@ -566,6 +566,14 @@ objstore_cmp_urls() {
 	test "$_oc_n" -gt 0
 }
 
+# objstore_tamper URL PARAM: URL with the first character of PARAM's
+# value changed, to "0" (or "1" if it was "0"), a character valid in
+# hex and in base64, so the store sees a well-formed but wrong
+# signature.  A leading %XX escape counts as one character.
+objstore_tamper() {
+	printf "%s" "$1" | sed "s/\([?&]$2=\)0/\11/; t; s/\([?&]$2=\)\(%..\|.\)/\10/"
+}
+
 # The table checks every store test makes, with the test's own dsc (the
 # strict client as recipient r1 of share s, schema d) and the admin's
 # api.  objstore_check_history URLBASE: hist in delta format, at its

@@ -117,7 +117,7 @@ code() { curl -s -o /dev/null -w "%{http_code}" "$1"; }
 test_expect_success 'tampered, widened or moved URLs are refused by the store' '
 	url=$(head -n 1 urls) &&
 	test "$(code "$url")" = 200 &&
-	bad=$(printf "%s" "$url" | sed "s/sig=\(.\)\(.\)/sig=\2\1/") &&
+	bad=$(objstore_tamper "$url" sig) &&
 	test "$bad" != "$url" && test "$(code "$bad")" = 403 &&
 	wide=$(printf "%s" "$url" | sed "s/sp=r&/sp=rw\&/") &&
 	test "$(code "$wide")" = 403 &&
