@@ -67,6 +67,16 @@ probe_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU time of this process: what a probe used, whatever else ran. */
+double
+probe_cpu(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 void
 probe_die(const char *fmt, ...)
 {

@@ -10,6 +10,7 @@
 
 /* Monotonic seconds. */
 double	probe_now(void);
+double	probe_cpu(void);
 void	probe_die(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 

@@ -291,11 +291,15 @@ az_floor_url(const struct az_floor *f, const char *key, char *out)
 
 /* --- the probes ---------------------------------------------------------- */
 
+/* One line: wall and CPU time since T0 and C0 (probe_now, probe_cpu). */
 static void
-report(const char *name, double t, long n)
+report(const char *name, double t0, double c0, long n)
 {
-	printf("{\"probe\":\"%s\",\"seconds\":%.6f,\"urls\":%ld,"
-	    "\"us_per_url\":%.3f}\n", name, t, n, t * 1e6 / (double)n);
+	double	t = probe_now() - t0, c = probe_cpu() - c0;
+
+	printf("{\"probe\":\"%s\",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
+	    "\"urls\":%ld,\"us_per_url\":%.3f,\"cpu_us_per_url\":%.3f}\n",
+	    name, t, c, n, t * 1e6 / (double)n, c * 1e6 / (double)n);
 }
 
 /* deltashare's URL of KEY from st, in a (reset first, as per line). */
@@ -347,7 +351,7 @@ probe_sign(const char *kind, long n)
 	struct az_floor	 az;
 	char		 url[PROBE_URL_MAX];
 	struct storage	*st;
-	double		 t0;
+	double		 t0, c0;
 	long		 i;
 
 	if (strcmp(kind, "sign") == 0) {
@@ -356,6 +360,7 @@ probe_sign(const char *kind, long n)
 		same_url("SigV4", url, st);
 		storage_close(st);
 		t0 = probe_now();
+		c0 = probe_cpu();
 		for (i = 0; i < n; i++) {
 			s3_floor_url(&s3f, KEY, url);
 			sink = url[i & 255];
@@ -367,12 +372,13 @@ probe_sign(const char *kind, long n)
 		same_url("Azure SAS", url, st);
 		storage_close(st);
 		t0 = probe_now();
+		c0 = probe_cpu();
 		for (i = 0; i < n; i++) {
 			az_floor_url(&az, KEY, url);
 			sink = url[i & 255];
 		}
 	}
-	report(kind, probe_now() - t0, n);
+	report(kind, t0, c0, n);
 	return 0;
 }
 
@@ -382,13 +388,14 @@ probe_sign_ds(const char *kind, long n)
 	struct arena	*a = arena_new();
 	struct storage	*st = ds_open(strcmp(kind, "sign-ds") == 0 ? CRED_S3 :
 			    CRED_AZURE);
-	double		 t0;
+	double		 t0, c0;
 	long		 i;
 
 	t0 = probe_now();
+	c0 = probe_cpu();
 	for (i = 0; i < n; i++)
 		sink = ds_url(st, a)[i & 63];
-	report(kind, probe_now() - t0, n);
+	report(kind, t0, c0, n);
 	storage_close(st);
 	arena_free(a);
 	return 0;
@@ -403,19 +410,20 @@ probe_sign_local_ds(long n)
 	struct arena	*a = arena_new();
 	struct fileurl_key k;
 	struct fileurl	 f;
-	double		 t0;
+	double		 t0, c0;
 	long		 i;
 
 	f.table_id = 42;
 	f.expires_ms = (NOW + TTL) * 1000;
 	f.key = KEY;
 	t0 = probe_now();
+	c0 = probe_cpu();
 	fileurl_key_init(&k, secret, sizeof(secret));
 	for (i = 0; i < n; i++) {
 		arena_reset(a);
 		sink = fileurl_url(a, &k, base, sizeof(base) - 1, &f)[i & 63];
 	}
-	report("sign-local-ds", probe_now() - t0, n);
+	report("sign-local-ds", t0, c0, n);
 	fileurl_key_wipe(&k);
 	arena_free(a);
 	return 0;
