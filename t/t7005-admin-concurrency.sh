@@ -127,10 +127,13 @@ client_grants() {
 }
 
 test_expect_success 'nine admins change the share at once' '
-	pids= &&
+	# Each client is started by this shell, on a line of its own: an
+	# "a && b &" list would start them from a subshell this one cannot
+	# wait for.
+	pids=
 	for n in 1 2 3 4; do
 		client_adder $n & pids="$pids $!"
-	done &&
+	done
 	client_schemas & pids="$pids $!"
 	client_comment 6 & pids="$pids $!"
 	client_comment 7 & pids="$pids $!"
@@ -140,7 +143,10 @@ test_expect_success 'nine admins change the share at once' '
 		wait $p || return 1
 	done &&
 	cat client-*.log >all.log &&
-	echo "# $(wc -l <all.log) requests:" $(cut -d" " -f1 all.log | sort | uniq -c)
+	echo "# $(wc -l <all.log) requests:" $(cut -d" " -f1 all.log | sort | uniq -c) &&
+	# 11 + 11 + 10 + 10 adds, 12 schema calls, 2 x 10 comments, 12 + 6
+	# grant calls: every client had finished.
+	test $(wc -l <all.log) = 92
 '
 
 test_expect_success 'every answer is a success or a 409, none a 5xx' '
