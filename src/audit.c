@@ -521,10 +521,11 @@ audit_due_in(int64_t now_ms)
 	return left > 0 ? (int)left : 0;
 }
 
+/* A name as the sharing_log columns hold it: its key (sql/0005). */
 static char *
-dup_or_null(const char *s)
+key_or_null(const char *s)
 {
-	return s == NULL ? NULL : xstrdup(s);
+	return s == NULL ? NULL : str_lower_ascii(xstrdup(s));
 }
 
 /* Queue the record for the database (the batch has room). */
@@ -537,10 +538,10 @@ queue(struct req *r)
 
 	snprintf(status, sizeof(status), "%d", r->status);
 	row->col[0] = xstrdup(r->audit.at);
-	row->col[1] = dup_or_null(rcp ? r->who.name : NULL);
-	row->col[2] = dup_or_null(capture(r, "{share}"));
-	row->col[3] = dup_or_null(capture(r, "{schema}"));
-	row->col[4] = dup_or_null(capture(r, "{table}"));
+	row->col[1] = key_or_null(rcp ? r->who.name : NULL);
+	row->col[2] = key_or_null(capture(r, "{share}"));
+	row->col[3] = key_or_null(capture(r, "{schema}"));
+	row->col[4] = key_or_null(capture(r, "{table}"));
 	row->col[5] = xstrdup(status);
 	row->col[6] = xstrdup(r->audit.line);
 	if (batch.n++ == 0)
