@@ -41,6 +41,9 @@ struct db {
 	bool			 prepared[DB_STMT__MAX];
 	char			 sqlstate[6];
 	size_t			 sent;		/* db_send()s not collected */
+	uint64_t		 nsent, ndone;	/* db_send()s ever, answered */
+	uint64_t		 prep_in[DB_STMT__MAX];	/* 1 + the send that
+						   prepares it, 0: none */
 	bool			 seg_failed;	/* the oldest one failed */
 	struct err		 seg_err;
 };
@@ -80,6 +83,7 @@ disconnect(struct db *db)
 	db->sent = 0;
 	db->seg_failed = false;
 	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->prep_in, 0, sizeof(db->prep_in));
 }
 
 static int
@@ -420,7 +424,12 @@ db_bool(const struct db_res *r, int row, int col)
 	return (v = db_val(r, row, col)) != NULL && v[0] == 't';
 }
 
-/* Ready a connection for db_send: connected, statement prepared. */
+/*
+ * Ready a connection for db_send: connected, in pipeline mode, and the
+ * statement prepared or its preparation sent ahead of it (in the same
+ * segment, so a failed preparation fails that send and is tried again
+ * with the next).
+ */
 static int
 pipe_ready(struct db *db, enum db_stmt id, struct err *e)
 {
@@ -429,22 +438,19 @@ pipe_ready(struct db *db, enum db_stmt id, struct err *e)
 			return unavailable(e, "database unavailable");
 		if (db_connect(db, e) == -1)
 			return -1;
+		if (PQenterPipelineMode(db->conn) != 1 ||
+		    PQsetnonblocking(db->conn, 1) != 0) {
+			disconnect(db);
+			return unavailable(e, "database unavailable");
+		}
 	}
 	if (db->prepared[id])
 		return 0;
-	/* Once per connection and statement: a plain round trip. */
-	if (db->sent > 0)
-		return unavailable(e, "statement not prepared yet");
-	if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
-		PQexitPipelineMode(db->conn);
-	if (prepare(db, id) == -1)
-		return err_set(e, ERR_INTERNAL, "cannot prepare %s",
-		    db_stmt_name(id));
-	if (PQenterPipelineMode(db->conn) != 1 ||
-	    PQsetnonblocking(db->conn, 1) != 0) {
-		disconnect(db);
-		return unavailable(e, "database unavailable");
-	}
+	if (PQsendPrepare(db->conn, db_stmt_name(id), db_stmt_sql(id), 0,
+	    NULL) != 1)
+		return -1;
+	db->prepared[id] = true;
+	db->prep_in[id] = db->nsent + 1;
 	return 0;
 }
 
@@ -452,9 +458,10 @@ int
 db_send(struct db *db, enum db_stmt id, const char *const *params,
     struct err *e)
 {
-	if (pipe_ready(db, id, e) == -1)
+	if (pipe_ready(db, id, e) == -1 && e->kind == ERR_UNAVAILABLE)
 		return -1;
-	if (PQsendQueryPrepared(db->conn, db_stmt_name(id),
+	if (!db->prepared[id] ||
+	    PQsendQueryPrepared(db->conn, db_stmt_name(id),
 	    db_stmt_nparams(id), params, NULL, NULL, 0) != 1 ||
 	    PQpipelineSync(db->conn) != 1 || PQflush(db->conn) == -1) {
 		log_error("database connection lost (%s): %s",
@@ -465,7 +472,23 @@ db_send(struct db *db, enum db_stmt id, const char *const *params,
 		return unavailable(e, "database unavailable");
 	}
 	db->sent++;
+	db->nsent++;
 	return 0;
+}
+
+/* A send has its answer: a preparation it carried stands or not. */
+static void
+pipe_done(struct db *db, bool failed)
+{
+	size_t	 i;
+
+	db->ndone++;
+	for (i = 0; i < DB_STMT__MAX; i++)
+		if (db->prep_in[i] == db->ndone) {
+			db->prep_in[i] = 0;
+			if (failed)
+				db->prepared[i] = false;
+		}
 }
 
 size_t
@@ -506,6 +529,7 @@ pipe_results(struct db *db, db_done_fn *fn, void *ctx)
 		switch (PQresultStatus(res)) {
 		case PGRES_PIPELINE_SYNC:
 			db->sent--;
+			pipe_done(db, db->seg_failed);
 			fn(ctx, db->seg_failed ? -1 : 0, &db->seg_err);
 			db->seg_failed = false;
 			break;
