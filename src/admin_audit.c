@@ -63,8 +63,8 @@ admin_audit_sharing_list(struct req *r)
 		"recipient", "share", "schema", "table", "since", "until"
 	};
 
-	/* This worker's own records first (see audit_flush). */
-	(void)audit_flush(r->conf, r->db, r->arena);
+	/* This worker's own records first, stored (see audit_flush). */
+	audit_flush(r->conf, AUDIT_WAIT_MS);
 	return filtered(r, STMT_SHARING_LOG_LIST, ADMIN_LIST_SHARING_LOG,
 	    names, 6);
 }

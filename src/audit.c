@@ -10,11 +10,15 @@
  * now and then (every PRUNE_EVERY records, a bounded batch each time).
  *
  * The file gets each line at once.  Database rows wait in the worker
- * (see audit_flush) and go in one INSERT per batch: a single statement
- * for up to BATCH_MAX records instead of a round trip and a commit for
- * each, which is most of what an audited call costs PostgreSQL.  If a
- * batch is refused, its records are tried one by one, so a bad record
- * costs only itself.
+ * and go in one INSERT per batch: a single statement for up to
+ * BATCH_MAX records instead of a round trip and a commit for each,
+ * which is most of what an audited call costs PostgreSQL.  The INSERT
+ * is sent on a connection of the audit's own without waiting for it
+ * (db_send), and its answer collected later (audit_pump), so no request
+ * waits for PostgreSQL.  Up to INFLIGHT_MAX statements may be
+ * unanswered; past that the database lags far behind and the worker
+ * waits for it.  If a batch is refused, its records are tried one by
+ * one, so a bad record costs only itself.
  */
 #include "config.h"
 
@@ -39,6 +43,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "metrics.h"
+#include "migrate.h"
 #include "route.h"
 #include "strutil.h"
 #include "xmalloc.h"
@@ -47,6 +52,7 @@
 #define PRUNE_EVERY	500
 #define BATCH_MAX	64		/* records per INSERT */
 #define BATCH_MS	AUDIT_FLUSH_MS	/* the oldest record's longest wait */
+#define INFLIGHT_MAX	16		/* statements sent, not answered */
 
 /* A record waiting for the database: the columns of sharing_log. */
 struct row {
@@ -292,51 +298,29 @@ to_file(const struct conf *c, const char *line)
 	}
 }
 
+/* A statement sent and not answered yet: rows it stores, or a prune. */
+struct sent {
+	struct row	*rows;		/* NULL: the prune */
+	size_t		 n;
+};
+
+static struct {
+	struct db	*db;		/* a connection of the audit's own */
+	struct sent	 v[INFLIGHT_MAX];
+	size_t		 head, n;
+	struct row	*retry;		/* of a refused batch: one by one */
+	size_t		 nretry;
+} out;
+
 static void
-prune(const struct conf *c, struct db *db, struct arena *a, size_t stored)
+free_rows(struct row *rows, size_t n)
 {
-	const char	*p[1];
-	struct err	 e;
-	uint16_t	 start;
+	size_t	 i, c;
 
-	if (c->audit_retention_days == 0)
-		return;
-	if (batch.until_prune == 0) {
-		/* Workers started together prune at different times. */
-		crypto_random(&start, sizeof(start));
-		batch.until_prune = 1 + start % PRUNE_EVERY;
-	}
-	if ((batch.until_prune -= (int64_t)stored) > 0)
-		return;
-	batch.until_prune = PRUNE_EVERY;
-	p[0] = arena_printf(a, "%" PRId64, c->audit_retention_days);
-	err_clear(&e);
-	if (db_exec(db, a, STMT_SHARING_LOG_PRUNE, p, NULL, &e) == -1)
-		log_warn("audit: pruning old records: %s", e.msg);
-}
-
-/* Insert records [i, j) of the batch with one statement. */
-static int
-insert(struct db *db, struct arena *a, size_t i, size_t j, struct err *e)
-{
-	struct buf	 arr[7];
-	const char	*p[7];
-	size_t		 k, c;
-	int		 rc;
-
-	for (c = 0; c < 7; c++) {
-		buf_init(&arr[c], 0);
-		buf_addc(&arr[c], '{');
-		for (k = i; k < j; k++)
-			db_array_add(&arr[c], batch.v[k].col[c]);
-		buf_addc(&arr[c], '}');
-		p[c] = buf_str(&arr[c]);
-	}
-	err_clear(e);
-	rc = db_exec(db, a, STMT_SHARING_LOG_INSERT, p, NULL, e);
-	for (c = 0; c < 7; c++)
-		buf_release(&arr[c]);
-	return rc;
+	for (i = 0; i < n; i++)
+		for (c = 0; c < 7; c++)
+			free(rows[i].col[c]);
+	free(rows);
 }
 
 static void
@@ -346,53 +330,202 @@ refused(const struct err *e, const struct row *row)
 	metrics_add(MX_AUDIT_FAILED, 1);
 }
 
-int
-audit_flush(const struct conf *c, struct db *db, struct arena *a)
+static void
+refuse_all(const struct err *e, struct row *rows, size_t n)
 {
-	struct err	 e;
-	size_t		 i, c7, stored = 0;
+	size_t	 i;
 
-	if (batch.n == 0)
-		return 0;
-	if (insert(db, a, 0, batch.n, &e) == 0)
-		stored = batch.n;
-	else if (batch.n == 1 || e.kind == ERR_UNAVAILABLE)
-		for (i = 0; i < batch.n; i++)
-			refused(&e, &batch.v[i]);
-	else
-		for (i = 0; i < batch.n; i++) {
-			if (insert(db, a, i, i + 1, &e) == 0)
-				stored++;
-			else
-				refused(&e, &batch.v[i]);
-		}
-	metrics_add(MX_AUDIT_STORED, stored);
-	for (i = 0; i < batch.n; i++)
-		for (c7 = 0; c7 < 7; c7++)
-			free(batch.v[i].col[c7]);
-	batch.n = 0;
-	if (stored > 0)
-		prune(c, db, a, stored);
-	return stored == 0 ? -1 : 0;
+	for (i = 0; i < n; i++)
+		refused(e, &rows[i]);
+	free_rows(rows, n);
 }
 
-bool
-audit_due(int64_t now_ms)
+/* The oldest statement sent has its answer. */
+static void
+answered(void *ctx, int rc, const struct err *e)
 {
-	return batch.n > 0 && (batch.n == BATCH_MAX ||
-	    now_ms - batch.first_ms >= BATCH_MS);
+	struct sent	 s = out.v[out.head];
+
+	(void)ctx;
+	out.head = (out.head + 1) % INFLIGHT_MAX;
+	out.n--;
+	if (s.rows == NULL) {
+		if (rc == -1)
+			log_warn("audit: pruning old records: %s", e->msg);
+		return;
+	}
+	if (rc == 0) {
+		metrics_add(MX_AUDIT_STORED, s.n);
+		batch.until_prune -= (int64_t)s.n;
+		free_rows(s.rows, s.n);
+	} else if (s.n == 1 || e->kind == ERR_UNAVAILABLE)
+		refuse_all(e, s.rows, s.n);
+	else {
+		/* A bad record costs only itself: try them one by one. */
+		out.retry = xreallocarray(out.retry, out.nretry + s.n,
+		    sizeof(*out.retry));
+		memcpy(out.retry + out.nretry, s.rows, s.n * sizeof(*s.rows));
+		out.nretry += s.n;
+		free(s.rows);
+	}
+}
+
+static void
+collect(int wait_ms)
+{
+	if (out.db != NULL)
+		(void)db_collect(out.db, wait_ms, answered, NULL);
+}
+
+/* Send a statement; rows (NULL: the prune) are the sent's from now. */
+static void
+send_stmt(const struct conf *c, enum db_stmt id, const char *const *p,
+    struct row *rows, size_t n)
+{
+	struct err	 e;
+
+	if (out.n == INFLIGHT_MAX)	/* the database lags far behind */
+		collect(AUDIT_WAIT_MS);
+	if (out.db == NULL)
+		out.db = db_new(c, migrate_latest());
+	err_clear(&e);
+	if (out.n == INFLIGHT_MAX || db_send(out.db, id, p, &e) == -1) {
+		if (out.n == INFLIGHT_MAX)
+			err_set(&e, ERR_UNAVAILABLE, "database busy");
+		if (rows != NULL)
+			refuse_all(&e, rows, n);
+		else
+			log_warn("audit: pruning old records: %s", e.msg);
+		return;
+	}
+	out.v[(out.head + out.n) % INFLIGHT_MAX] = (struct sent){ rows, n };
+	out.n++;
+}
+
+/* Send rows[0, n) (taken over) in one INSERT. */
+static void
+insert(const struct conf *c, struct row *rows, size_t n)
+{
+	struct buf	 arr[7];
+	const char	*p[7];
+	size_t		 k, col;
+
+	for (col = 0; col < 7; col++) {
+		buf_init(&arr[col], 0);
+		buf_addc(&arr[col], '{');
+		for (k = 0; k < n; k++)
+			db_array_add(&arr[col], rows[k].col[col]);
+		buf_addc(&arr[col], '}');
+		p[col] = buf_str(&arr[col]);
+	}
+	send_stmt(c, STMT_SHARING_LOG_INSERT, p, rows, n);
+	for (col = 0; col < 7; col++)
+		buf_release(&arr[col]);
+}
+
+static void
+prune(const struct conf *c)
+{
+	const char	*p[1];
+	char		 days[24];
+	uint16_t	 start;
+
+	if (c->audit_retention_days == 0)
+		return;
+	if (batch.until_prune == 0) {
+		/* Workers started together prune at different times. */
+		crypto_random(&start, sizeof(start));
+		batch.until_prune = 1 + start % PRUNE_EVERY;
+	}
+	if (batch.until_prune > 0)
+		return;
+	batch.until_prune = PRUNE_EVERY;
+	snprintf(days, sizeof(days), "%" PRId64, c->audit_retention_days);
+	p[0] = days;
+	send_stmt(c, STMT_SHARING_LOG_PRUNE, p, NULL, 0);
+}
+
+/* Send the batch that waits, and the records to retry one by one. */
+static void
+send_all(const struct conf *c, bool batch_too)
+{
+	struct row	*rows;
+	size_t		 i;
+
+	for (i = 0; i < out.nretry; i++) {
+		rows = xcalloc(1, sizeof(*rows));
+		rows[0] = out.retry[i];
+		insert(c, rows, 1);
+	}
+	free(out.retry);
+	out.retry = NULL;
+	out.nretry = 0;
+	if (batch_too && batch.n > 0) {
+		rows = xcalloc(batch.n, sizeof(*rows));
+		memcpy(rows, batch.v, batch.n * sizeof(*rows));
+		insert(c, rows, batch.n);
+		batch.n = 0;
+	}
+	prune(c);
+}
+
+void
+audit_pump(const struct conf *c, bool idle)
+{
+	collect(0);
+	send_all(c, batch.n == BATCH_MAX ||
+	    (batch.n > 0 && metrics_now_ms() - batch.first_ms >= BATCH_MS) ||
+	    (idle && out.n == 0));
+}
+
+void
+audit_flush(const struct conf *c, int wait_ms)
+{
+	collect(0);
+	send_all(c, true);
+	collect(wait_ms);
+	/* Records refused in a batch: one by one, and their answers. */
+	if (out.nretry > 0) {
+		send_all(c, false);
+		collect(wait_ms);
+	}
+}
+
+void
+audit_close(void)
+{
+	db_free(out.db);
+	out.db = NULL;
 }
 
 bool
 audit_waiting(void)
 {
-	return batch.n > 0;
+	return batch.n > 0 || out.n > 0 || out.nretry > 0;
 }
 
-static char *
-dup_or_null(const char *s)
+int
+audit_fd(void)
 {
-	return s == NULL ? NULL : xstrdup(s);
+	return out.db != NULL ? db_socket(out.db) : -1;
+}
+
+int
+audit_due_in(int64_t now_ms)
+{
+	int64_t	 left;
+
+	if (batch.n == 0)
+		return -1;
+	left = batch.first_ms + BATCH_MS - now_ms;
+	return left > 0 ? (int)left : 0;
+}
+
+/* A name as the sharing_log columns hold it: its key (sql/0005). */
+static char *
+key_or_null(const char *s)
+{
+	return s == NULL ? NULL : str_lower_ascii(xstrdup(s));
 }
 
 /* Queue the record for the database (the batch has room). */
@@ -405,10 +538,10 @@ queue(struct req *r)
 
 	snprintf(status, sizeof(status), "%d", r->status);
 	row->col[0] = xstrdup(r->audit.at);
-	row->col[1] = dup_or_null(rcp ? r->who.name : NULL);
-	row->col[2] = dup_or_null(capture(r, "{share}"));
-	row->col[3] = dup_or_null(capture(r, "{schema}"));
-	row->col[4] = dup_or_null(capture(r, "{table}"));
+	row->col[1] = key_or_null(rcp ? r->who.name : NULL);
+	row->col[2] = key_or_null(capture(r, "{share}"));
+	row->col[3] = key_or_null(capture(r, "{schema}"));
+	row->col[4] = key_or_null(capture(r, "{table}"));
 	row->col[5] = xstrdup(status);
 	row->col[6] = xstrdup(r->audit.line);
 	if (batch.n++ == 0)
@@ -443,6 +576,6 @@ audit_store(struct req *r)
 	if (!r->conf->audit_database)
 		return;
 	if (batch.n == BATCH_MAX)
-		(void)audit_flush(r->conf, r->db, r->arena);
+		send_all(r->conf, true);
 	queue(r);
 }

@@ -16,13 +16,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct arena;
 struct conf;
-struct db;
 struct req;
 
 /* How long a queued record may wait for its INSERT, at most. */
 #define AUDIT_FLUSH_MS	1000
+/* How long audit_flush may wait for PostgreSQL's answers. */
+#define AUDIT_WAIT_MS	5000
 
 #define AUDIT_HINT_JSON_PREDICATE	0x1	/* jsonPredicateHints */
 #define AUDIT_HINT_PREDICATE		0x2	/* predicateHints */
@@ -59,14 +59,24 @@ void	audit_prepare(struct req *, int64_t duration_ms);
 void	audit_store(struct req *);
 
 /*
- * Insert the batch (the request loop calls it when no request is
- * waiting, when audit_due(), and before the worker ends).  A record
- * the database refuses is logged in full instead.  Results go to the
- * arena.  -1 if nothing was stored.
+ * Database rows go out on a connection of the audit's own, without
+ * waiting for PostgreSQL: audit_pump collects the answers that came and
+ * sends the batch when it is full, when its oldest record waited
+ * AUDIT_FLUSH_MS, or when idle (no request waits) and nothing sent is
+ * still unanswered.  The request loop calls it after each request and
+ * while idle, polling audit_fd() for answers and waking after
+ * audit_due_in() ms (-1: no batch waits).  audit_flush sends everything
+ * and waits up to wait_ms for the answers (before reading the rows
+ * back, before the worker ends).  A record the database refuses, or
+ * whose answer never came, is logged in full instead.
  */
-int	audit_flush(const struct conf *, struct db *, struct arena *);
-/* Records wait; the batch is full or its oldest waited AUDIT_FLUSH_MS. */
+void	audit_pump(const struct conf *, bool idle);
+void	audit_flush(const struct conf *, int wait_ms);
+/* Records wait to be sent, or for their answer. */
 bool	audit_waiting(void);
-bool	audit_due(int64_t now_ms);
+int	audit_fd(void);
+int	audit_due_in(int64_t now_ms);
+/* Close the audit's connection (after audit_flush). */
+void	audit_close(void);
 
 #endif

@@ -7,9 +7,15 @@
  * through the same code.  When PostgreSQL goes away the connection turns
  * CONNECTION_BAD; the next statement outside a transaction reconnects and
  * re-prepares, so recovery needs no worker restart.
+ *
+ * A connection may instead send without waiting (db_send, for the audit
+ * rows): libpq's pipeline mode on a non-blocking connection, each
+ * statement in a segment of its own (its own implicit transaction,
+ * ended by a sync), results collected later in order (db_collect).
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +40,12 @@ struct db {
 	bool			 in_tx;
 	bool			 prepared[DB_STMT__MAX];
 	char			 sqlstate[6];
+	size_t			 sent;		/* db_send()s not collected */
+	uint64_t		 nsent, ndone;	/* db_send()s ever, answered */
+	uint64_t		 prep_in[DB_STMT__MAX];	/* 1 + the send that
+						   prepares it, 0: none */
+	bool			 seg_failed;	/* the oldest one failed */
+	struct err		 seg_err;
 };
 
 struct db_res {
@@ -68,7 +80,10 @@ disconnect(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->in_tx = false;
+	db->sent = 0;
+	db->seg_failed = false;
 	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->prep_in, 0, sizeof(db->prep_in));
 }
 
 static int
@@ -407,4 +422,160 @@ db_bool(const struct db_res *r, int row, int col)
 	const char	*v;
 
 	return (v = db_val(r, row, col)) != NULL && v[0] == 't';
+}
+
+/*
+ * Ready a connection for db_send: connected, in pipeline mode, and the
+ * statement prepared or its preparation sent ahead of it (in the same
+ * segment, so a failed preparation fails that send and is tried again
+ * with the next).
+ */
+static int
+pipe_ready(struct db *db, enum db_stmt id, struct err *e)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (db->sent > 0)	/* db_collect reports them first */
+			return unavailable(e, "database unavailable");
+		if (db_connect(db, e) == -1)
+			return -1;
+		if (PQenterPipelineMode(db->conn) != 1 ||
+		    PQsetnonblocking(db->conn, 1) != 0) {
+			disconnect(db);
+			return unavailable(e, "database unavailable");
+		}
+	}
+	if (db->prepared[id])
+		return 0;
+	if (PQsendPrepare(db->conn, db_stmt_name(id), db_stmt_sql(id), 0,
+	    NULL) != 1)
+		return -1;
+	db->prepared[id] = true;
+	db->prep_in[id] = db->nsent + 1;
+	return 0;
+}
+
+int
+db_send(struct db *db, enum db_stmt id, const char *const *params,
+    struct err *e)
+{
+	if (pipe_ready(db, id, e) == -1 && e->kind == ERR_UNAVAILABLE)
+		return -1;
+	if (!db->prepared[id] ||
+	    PQsendQueryPrepared(db->conn, db_stmt_name(id),
+	    db_stmt_nparams(id), params, NULL, NULL, 0) != 1 ||
+	    PQpipelineSync(db->conn) != 1 || PQflush(db->conn) == -1) {
+		log_error("database connection lost (%s): %s",
+		    db_stmt_name(id), PQerrorMessage(db->conn));
+		/* What was sent before is reported by db_collect. */
+		if (db->sent == 0)
+			disconnect(db);
+		return unavailable(e, "database unavailable");
+	}
+	db->sent++;
+	db->nsent++;
+	return 0;
+}
+
+/* A send has its answer: a preparation it carried stands or not. */
+static void
+pipe_done(struct db *db, bool failed)
+{
+	size_t	 i;
+
+	db->ndone++;
+	for (i = 0; i < DB_STMT__MAX; i++)
+		if (db->prep_in[i] == db->ndone) {
+			db->prep_in[i] = 0;
+			if (failed)
+				db->prepared[i] = false;
+		}
+}
+
+size_t
+db_sent(const struct db *db)
+{
+	return db->sent;
+}
+
+int
+db_socket(const struct db *db)
+{
+	return db->sent > 0 && db->conn != NULL ? PQsocket(db->conn) : -1;
+}
+
+/* Every statement sent and not collected failed: the connection went. */
+static void
+pipe_lost(struct db *db, db_done_fn *fn, void *ctx, const char *why)
+{
+	struct err	 e;
+	size_t		 n = db->sent;
+
+	err_clear(&e);
+	unavailable(&e, why);
+	disconnect(db);
+	while (n-- > 0)
+		fn(ctx, -1, &e);
+}
+
+/* Hand over the results that have arrived. */
+static void
+pipe_results(struct db *db, db_done_fn *fn, void *ctx)
+{
+	PGresult	*res;
+
+	while (db->sent > 0 && !PQisBusy(db->conn)) {
+		if ((res = PQgetResult(db->conn)) == NULL)
+			continue;	/* the end of one statement's results */
+		switch (PQresultStatus(res)) {
+		case PGRES_PIPELINE_SYNC:
+			db->sent--;
+			pipe_done(db, db->seg_failed);
+			fn(ctx, db->seg_failed ? -1 : 0, &db->seg_err);
+			db->seg_failed = false;
+			break;
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_PIPELINE_ABORTED:
+			break;
+		default:
+			if (!db->seg_failed) {
+				err_clear(&db->seg_err);
+				map_error(db, res, DB_STMT__MAX, &db->seg_err);
+				db->seg_failed = true;
+			}
+			break;
+		}
+		PQclear(res);
+	}
+}
+
+int
+db_collect(struct db *db, int wait_ms, db_done_fn *fn, void *ctx)
+{
+	struct pollfd	 p;
+	int64_t		 end = metrics_now_ms() + wait_ms, left;
+	int		 fl;
+
+	while (db->sent > 0) {
+		if ((fl = PQflush(db->conn)) == -1 ||
+		    PQconsumeInput(db->conn) == 0) {
+			log_error("database connection lost: %s",
+			    PQerrorMessage(db->conn));
+			pipe_lost(db, fn, ctx, "database unavailable");
+			return -1;
+		}
+		pipe_results(db, fn, ctx);
+		if (db->sent == 0 || wait_ms <= 0)
+			break;
+		if ((left = end - metrics_now_ms()) <= 0) {
+			log_error("database: no answer in %d ms", wait_ms);
+			pipe_lost(db, fn, ctx, "database did not answer");
+			return -1;
+		}
+		p.fd = PQsocket(db->conn);
+		p.events = POLLIN | (fl == 1 ? POLLOUT : 0);
+		p.revents = 0;
+		(void)poll(&p, 1, (int)left);
+	}
+	return 0;
 }

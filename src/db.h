@@ -13,6 +13,7 @@
 #define DS_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db_stmt.h"
@@ -65,6 +66,23 @@ int		 db_rows(const struct db_res *);
 const char	*db_val(const struct db_res *, int row, int col);
 int64_t		 db_i64(const struct db_res *, int row, int col);
 bool		 db_bool(const struct db_res *, int row, int col);
+
+/*
+ * Send without waiting (a connection used for nothing else: the audit
+ * rows).  db_send sends the statement, in a transaction of its own,
+ * and returns without its result; db_collect hands the results that
+ * have come, oldest first, to fn (rc 0, or -1 with the error), waiting
+ * up to wait_ms for all of them (0: not at all).  When the connection
+ * is lost, or stays silent that long, each statement not collected is
+ * handed over as failed (ERR_UNAVAILABLE) and -1 returned.  db_sent:
+ * how many wait; db_socket: the descriptor to poll for them, or -1.
+ */
+typedef void	 db_done_fn(void *ctx, int rc, const struct err *);
+int		 db_send(struct db *, enum db_stmt, const char *const *params,
+		    struct err *);
+int		 db_collect(struct db *, int wait_ms, db_done_fn *, void *ctx);
+size_t		 db_sent(const struct db *);
+int		 db_socket(const struct db *);
 
 /* Connect now if needed (start-up checks); 0 or -1 with err set. */
 int		 db_connect(struct db *, struct err *);

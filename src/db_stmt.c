@@ -466,7 +466,10 @@ static const struct {
 	    "AND ($7::timestamptz IS NULL OR at < $7::timestamptz) "
 	    "ORDER BY id DESC LIMIT $2::int" },
 
-	/* A batch of records: one array per column, in order. */
+	/*
+	 * A batch of records: one array per column, in order; the names
+	 * are their keys (sql/0005).
+	 */
 	[STMT_SHARING_LOG_INSERT] = { "sharing_log_insert", 7,
 	    "INSERT INTO sharing_log (at, recipient, share, schema_name, "
 	    "table_name, status, line) SELECT at, recipient, share, sc, tb, "
@@ -481,13 +484,10 @@ static const struct {
 	[STMT_SHARING_LOG_LIST] = { "sharing_log_list", 8,
 	    "SELECT id, line FROM sharing_log "
 	    "WHERE ($1::bigint = 0 OR id < $1::bigint) "
-	    "AND ($3::text IS NULL OR ds_name_key(recipient) = "
-	    "ds_name_key($3)) "
-	    "AND ($4::text IS NULL OR ds_name_key(share) = ds_name_key($4)) "
-	    "AND ($5::text IS NULL OR ds_name_key(schema_name) = "
-	    "ds_name_key($5)) "
-	    "AND ($6::text IS NULL OR ds_name_key(table_name) = "
-	    "ds_name_key($6)) "
+	    "AND ($3::text IS NULL OR recipient = ds_name_key($3)) "
+	    "AND ($4::text IS NULL OR share = ds_name_key($4)) "
+	    "AND ($5::text IS NULL OR schema_name = ds_name_key($5)) "
+	    "AND ($6::text IS NULL OR table_name = ds_name_key($6)) "
 	    "AND ($7::timestamptz IS NULL OR at >= $7::timestamptz) "
 	    "AND ($8::timestamptz IS NULL OR at < $8::timestamptz) "
 	    "ORDER BY id DESC LIMIT $2::int" },

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "delta_action.h"
 #include "delta_log.h"
+#include "delta_tip.h"
 #include "err.h"
 #include "jsonu.h"
 #include "storage.h"
@@ -271,11 +272,16 @@ delta_log_list(struct storage *st, struct arena *a, bool full,
     struct delta_log **out, struct err *e)
 {
 	struct delta_log	*log;
+	struct delta_tip_stamp	 stamp;
 	char			 after[LOG_DIRLEN + VDIGITS + 1];
 	int64_t			 hint = -1, adds = -1;
 
-	if (!full)
+	if (!full) {
+		if (delta_tip_get(st, a, out) == 1)
+			return 0;
+		delta_tip_stamp(st, a, &stamp);
 		hint = last_checkpoint(st, a, &adds);
+	}
 	log = arena_calloc(a, 1, sizeof(*log));
 	log->st = st;
 	if (hint >= 0) {
@@ -299,6 +305,8 @@ delta_log_list(struct storage *st, struct arena *a, bool full,
 	if (log->ncommits == 0 && log->nckpts == 0)
 		return err_set(e, ERR_NOT_FOUND, "not a Delta table: no "
 		    "commits in _delta_log");
+	if (!full)
+		delta_tip_put(st, log, &stamp);
 	*out = log;
 	return 0;
 }

@@ -8,11 +8,14 @@
  * raised too so a blocked accept returns.
  *
  * Audit records for the database wait in the worker while requests
- * queue up, and go in one INSERT when none is waiting, when the batch
- * is full or its oldest record is AUDIT_FLUSH_MS old, and before the
- * worker ends.  accept(2) gives up after AUDIT_FLUSH_MS (SO_RCVTIMEO) so
- * a worker that found a connection waiting, lost it to another worker
- * and went idle still stores its batch in time.
+ * queue up, and are sent (without waiting for PostgreSQL, see audit.h)
+ * when none is waiting, when the batch is full or its oldest record is
+ * AUDIT_FLUSH_MS old, and before the worker ends.  Before accepting, a
+ * worker with records out polls its socket and the audit's connection
+ * together, so an idle moment sends them and collects the answers.
+ * accept(2) gives up after AUDIT_FLUSH_MS (SO_RCVTIMEO) so a worker that
+ * found a connection waiting, lost it to another worker and went idle
+ * still stores its batch in time.
  */
 #include "config.h"
 
@@ -291,15 +294,6 @@ done(struct req *r)
 	arena_reset(r->arena);
 }
 
-static void
-flush_audit(const struct conf *c, struct db *db, struct arena *a)
-{
-	if (!audit_waiting())
-		return;
-	(void)audit_flush(c, db, a);
-	arena_reset(a);
-}
-
 /* Is a connection already waiting on the listening socket? */
 static int
 pending(int fd)
@@ -310,6 +304,30 @@ pending(int fd)
 	p.events = POLLIN;
 	p.revents = 0;
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+/*
+ * Until a connection comes: send the audit records, collect PostgreSQL's
+ * answers (a batch goes out once the one before is answered), and send a
+ * batch that waited long enough.
+ */
+static void
+idle_audit(const struct conf *c)
+{
+	struct pollfd	 p[2];
+	int		 wait = 0;
+
+	while (!stopping && audit_waiting()) {
+		p[0].fd = LISTEN_FD;
+		p[0].events = POLLIN;
+		p[1].fd = audit_fd();
+		p[1].events = POLLIN;
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, 2, wait) > 0 && (p[0].revents & POLLIN))
+			break;
+		audit_pump(c, true);
+		wait = audit_due_in(metrics_now_ms());
+	}
 }
 
 /*
@@ -385,7 +403,8 @@ serve_cgi(const struct conf *c, struct db *db, struct arena *a)
 	cgi_drain();
 	fclose(stdout);
 	done(&r);
-	flush_audit(c, db, a);
+	audit_flush(c, AUDIT_WAIT_MS);
+	audit_close();
 	return 0;
 }
 
@@ -400,9 +419,8 @@ serve_one(const struct conf *c, struct db *db, struct arena *a,
 	us = handle(c, db, a, io, &r);
 	fcgi_finish(fr);
 	done(&r);
-	if (audit_waiting() && (!pending(LISTEN_FD) ||
-	    audit_due(metrics_now_ms())))
-		flush_audit(c, db, a);
+	if (audit_waiting())
+		audit_pump(c, false);
 	settle_heap(us);
 	metrics_worker_busy(false);
 }
@@ -489,11 +507,12 @@ fcgi_run(const struct conf *c, struct db *db)
 	accept_timeout();
 	log_info("worker ready");
 	while (!stopping) {
+		idle_audit(c);
+		if (stopping)
+			break;
 		if ((err = FCGX_Accept_r(&fr)) == -EAGAIN ||
-		    err == -EWOULDBLOCK) {
-			flush_audit(c, db, a);
+		    err == -EWOULDBLOCK)
 			continue;
-		}
 		if (err < 0) {
 			/* Not a stop: exit non-zero, for the supervisor. */
 			if (!stopping) {
@@ -520,7 +539,8 @@ fcgi_run(const struct conf *c, struct db *db)
 			break;
 		}
 	}
-	flush_audit(c, db, a);
+	audit_flush(c, AUDIT_WAIT_MS);
+	audit_close();
 	FCGX_Free(&fr, 1);
 	arena_free(a);
 	snapcache_configure(0);		/* its memory leaves the metrics */

@@ -12,8 +12,8 @@
  * The key names the table location, the identity of the credential that
  * reads it, the version and the files of the log segment that make the
  * version (checkpoint and commits with their sizes and modification
- * times).  The log is listed on every request as before, so a new
- * version is a new key, never a stale answer.
+ * times).  The log is checked on every request (delta_tip.h), so a
+ * new version is a new key, never a stale answer.
  *
  * Entries are built while a replay streams (snapcache_build_*) and kept
  * only when complete and within the budget; the least recently used go

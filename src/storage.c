@@ -116,6 +116,12 @@ storage_root(const struct storage *st)
 }
 
 bool
+storage_is_local(const struct storage *st)
+{
+	return strcmp(st->ops->name, "local") == 0;
+}
+
+bool
 storage_key_valid(const char *key)
 {
 	const char	*seg, *end;

@@ -164,6 +164,9 @@ int		 storage_presign(struct storage *, const char *key,
 		    int64_t now, int64_t ttl, struct arena *,
 		    const char **url, struct err *);
 
+/* Local files: a stat is a system call, not a request. */
+bool		 storage_is_local(const struct storage *);
+
 /* Is key a well-formed relative key (no "", ".", ".." segment, no NUL)? */
 bool		 storage_key_valid(const char *key);
 
