@@ -8,6 +8,9 @@
  * Results are freed by the request arena.  Failures are recorded in the
  * caller's struct err by SQLSTATE: connection loss, timeouts and resource
  * limits are 503, unique violations 409, bad text 400, the rest 500.
+ *
+ * Every transaction committed here (and every script run) counts as a
+ * change of the catalog for the workers' catalog caches on this host.
  */
 #ifndef DS_DB_H
 #define DS_DB_H
@@ -65,6 +68,15 @@ int		 db_rows(const struct db_res *);
 const char	*db_val(const struct db_res *, int row, int col);
 int64_t		 db_i64(const struct db_res *, int row, int col);
 bool		 db_bool(const struct db_res *, int row, int col);
+
+/*
+ * Turn the catalog cache on (seconds > 0 and bytes > 0) or off: a FastCGI
+ * worker's memory of the catalog reads (db_stmt_cached()), dropped as
+ * soon as the catalog may have changed (see db.c), entries forgotten
+ * after seconds, at most about bytes of them.  Off unless called, and
+ * off when the host's catalog generation cannot be shared (catgen.h).
+ */
+void		 db_catalog_cache(struct db *, int64_t seconds, int64_t bytes);
 
 /* Connect now if needed (start-up checks); 0 or -1 with err set. */
 int		 db_connect(struct db *, struct err *);

@@ -485,6 +485,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	sigaction(SIGPIPE, &sa, NULL);
 	metrics_worker_start(now_ms());
 	snapcache_configure((size_t)c->snapshot_cache_bytes);
+	db_catalog_cache(db, c->catalog_cache_seconds, c->catalog_cache_bytes);
 	heap_base = (uintptr_t)sbrk(0);
 	accept_timeout();
 	log_info("worker ready");
