@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -57,4 +59,11 @@ void
 catgen_bump(void)
 {
 	__atomic_fetch_add(gen, 1, __ATOMIC_SEQ_CST);
+}
+
+int
+catgen_unlink(const char *conf_path)
+{
+	return shm_unlink(metrics_segment_name(conf_path, "catalog")) == -1 &&
+	    errno != ENOENT ? -1 : 0;
 }

@@ -3,8 +3,7 @@
  * deployment on this host.
  *
  * A counter in a small POSIX shared-memory segment of its own (named
- * like the metrics segment, tagged "catalog"; not removed by "deltashare
- * metrics --unlink"): a process that committed a change to the catalog
+ * like the metrics segment, tagged "catalog"): a process that committed a change to the catalog
  * (admin API, "deltashare passwd", "deltashare migrate") adds one before
  * it answers, and the workers' catalog caches (db_cache.h) compare it
  * with the value they were filled under, one atomic load per read.  When
@@ -27,5 +26,12 @@ bool		 catgen_shared(void);
 
 uint64_t	 catgen_load(void);
 void		 catgen_bump(void);
+
+/*
+ * Remove the segment ("deltashare metrics --unlink"): processes started
+ * after it share a new one, and no longer hear of the changes made by
+ * those started before (PostgreSQL's notifications still reach them).
+ */
+int		 catgen_unlink(const char *conf_path);
 
 #endif

@@ -331,12 +331,16 @@ check_notified(struct db *db)
 {
 	struct pollfd	 p;
 	bool		 any;
+	int		 i;
 
 	any = drain(db->conn);
-	p.fd = PQsocket(db->conn);
-	p.events = POLLIN;
-	p.revents = 0;
-	if (p.fd >= 0 && poll(&p, 1, 0) == 1) {
+	/* Again while readable: a server's goodbye, then its EOF. */
+	for (i = 0; i < 8; i++) {
+		p.fd = PQsocket(db->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0 || poll(&p, 1, 0) != 1)
+			break;
 		if (PQconsumeInput(db->conn) == 0 ||
 		    PQstatus(db->conn) != CONNECTION_OK) {
 			log_info("database connection lost while idle");

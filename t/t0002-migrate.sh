@@ -23,7 +23,8 @@ test_expect_success 'status lists pending migrations' '
 	ds migrate --status >out &&
 	grep -q "^0001-catalog  *pending$" out &&
 	grep -q "^0002-storage  *pending$" out &&
-	grep -q "^0003-sharing-log  *pending$" out
+	grep -q "^0003-sharing-log  *pending$" out &&
+	grep -q "^0004-catalog-notify  *pending$" out
 '
 
 test_expect_success 'migrate applies and records every migration' '
@@ -31,9 +32,10 @@ test_expect_success 'migrate applies and records every migration' '
 	grep -q "^applied 0001-catalog$" out &&
 	grep -q "^applied 0002-storage$" out &&
 	grep -q "^applied 0003-sharing-log$" out &&
-	grep -q "^schema at version 3 (3 migrations applied)$" out &&
+	grep -q "^applied 0004-catalog-notify$" out &&
+	grep -q "^schema at version 4 (4 migrations applied)$" out &&
 	test "$(pg_sql "SELECT version, name FROM schema_migrations ORDER BY 1" |
-	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage 3|0003-sharing-log "
+	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage 3|0003-sharing-log 4|0004-catalog-notify "
 '
 
 test_expect_success 'running it again changes nothing' '
@@ -55,7 +57,7 @@ test_expect_success 'concurrent runs on a fresh database are safe' '
 	wait $p1 && wait $p2 && wait $p3 &&
 	cat m1 m2 m3 | grep -c "^applied 0001-catalog$" >n &&
 	test "$(cat n)" = 1 &&
-	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 3
+	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 4
 '
 
 test_expect_success 'a failing migration rolls back completely' '
@@ -85,8 +87,10 @@ if test_have_prereq UPGRADE; then
 	    "$DS_CONF" >upgrade.ini &&
 	DS_CONF=$TRASH/upgrade.ini &&
 	ds migrate >/dev/null &&
-	psql -X -q -d upgrade -c "DELETE FROM schema_migrations WHERE version = 3" \
-	    -c "DROP TABLE sharing_log" || bail "cannot set up the old schema"
+	psql -X -q -d upgrade -c "DELETE FROM schema_migrations WHERE version >= 3" \
+	    -c "DROP TABLE sharing_log" \
+	    -c "DROP FUNCTION ds_catalog_changed() CASCADE" ||
+	    bail "cannot set up the old schema"
 	test_atexit ds_metrics_unlink
 	lighttpd_start || bail "cannot start lighttpd"
 fi
@@ -103,6 +107,7 @@ test_expect_success UPGRADE 'after deltashare migrate the same workers serve' '
 	lighttpd_workers | sort >pids.before &&
 	test -s pids.before &&
 	ds migrate >out && grep -q "^applied 0003-sharing-log$" out &&
+	grep -q "^applied 0004-catalog-notify$" out &&
 	api -t "" GET /health && expect_status 200 &&
 	api -t "" POST /admin/login "{\"account\":\"a\",\"password\":\"b\"}" &&
 	expect_error 401 UNAUTHENTICATED &&
