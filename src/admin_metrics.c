@@ -217,10 +217,11 @@ misc(struct buf *b, const struct metrics_shm *m)
 	    "Catalog caches dropped by workers, by reason: a change "
 	    "committed on this host, a notification from PostgreSQL, the "
 	    "database connection closed.");
-	buf_addf(b, "deltashare_catalog_cache_clears_total{reason=\"host\"} %"
-	    PRIu64 "\ndeltashare_catalog_cache_clears_total{reason=\"notify\"} %"
-	    PRIu64 "\ndeltashare_catalog_cache_clears_total"
-	    "{reason=\"connection\"} %" PRIu64 "\n",
+	buf_addf(b, "deltashare_catalog_cache_clears_total{reason=\"host\"} "
+	    "%" PRIu64 "\ndeltashare_catalog_cache_clears_total"
+	    "{reason=\"notify\"} %" PRIu64 "\n"
+	    "deltashare_catalog_cache_clears_total{reason=\"connection\"} "
+	    "%" PRIu64 "\n",
 	    metrics_load(&m->counter[MX_CATALOG_CLEAR_HOST]),
 	    metrics_load(&m->counter[MX_CATALOG_CLEAR_NOTIFY]),
 	    metrics_load(&m->counter[MX_CATALOG_CLEAR_LOST]));

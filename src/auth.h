@@ -39,7 +39,7 @@ struct principal {
 	int64_t		 id;		/* recipient.id or account.id */
 	const char	*name;
 	const char	*token_id;	/* the jti */
-	int64_t		 now;		/* Unix time the JWT was checked at */
+	int64_t		 now;		/* Unix time of the JWT check */
 	bool		 pending;	/* JWT good, token row not yet read */
 };
 

@@ -3,12 +3,13 @@
  * deployment on this host.
  *
  * A counter in a small POSIX shared-memory segment of its own (named
- * like the metrics segment, tagged "catalog"): a process that committed a change to the catalog
- * (admin API, "deltashare passwd", "deltashare migrate") adds one before
- * it answers, and the workers' catalog caches (db_cache.h) compare it
- * with the value they were filled under, one atomic load per read.  When
- * the segment cannot be opened the counter is the process's own and
- * catgen_shared() says so: a cache must then stay off.
+ * like the metrics segment, tagged "catalog"): a process that committed
+ * a change to the catalog (admin API, "deltashare passwd", "deltashare
+ * migrate") adds one before it answers, and the workers' catalog caches
+ * (db_cache.h) compare it with the value they were filled under, one
+ * atomic load per read.  When the segment cannot be opened the counter
+ * is the process's own and catgen_shared() says so: a cache must then
+ * stay off.
  */
 #ifndef DS_CATGEN_H
 #define DS_CATGEN_H

@@ -55,7 +55,7 @@ struct db {
 	bool			 prepared[DB_STMT__MAX];
 	char			 sqlstate[6];
 	struct db_cache		*cache;
-	uint64_t		 gen;		/* the cache was filled under */
+	uint64_t		 gen;		/* catgen when last checked */
 };
 
 struct db_res {

@@ -33,8 +33,8 @@ struct entry {
 	int64_t			 born_us;
 	void			*value;
 	db_cache_free_fn	 free_value;
-	size_t			 size;		/* counted against the budget */
-	unsigned		 holds;		/* requests using the value */
+	size_t			 size;		/* against the budget */
+	unsigned		 holds;		/* requests using it */
 	bool			 dropped;
 	size_t			 keylen;
 	char			 key[];
@@ -45,7 +45,7 @@ struct db_cache {
 	int64_t			 ttl_us;
 	size_t			 budget, held, count;
 	struct entry		**bucket;
-	size_t			 nbucket;	/* a power of two, or 0 */
+	size_t			 nbucket;	/* a power of 2, or 0 */
 	struct entry		*oldest, *newest;
 	struct buf		 key;		/* of the last miss */
 	uint64_t		 hash;

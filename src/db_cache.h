@@ -44,16 +44,17 @@ bool		 db_cache_enabled(const struct db_cache *);
  * and the key is remembered for db_cache_put().  Counts a lookup in the
  * metrics.
  */
-void		*db_cache_get(struct db_cache *, struct arena *, enum db_stmt,
-		    int n, const char *const *params, int64_t now_us);
+void		*db_cache_get(struct db_cache *, struct arena *,
+		    enum db_stmt, int n, const char *const *params,
+		    int64_t now_us);
 
 /*
  * Keep value (about size bytes) under the key of the last miss, born at
  * now_us.  true: the cache owns it (held until arena a is reset); false:
  * not kept, the caller still owns it.
  */
-bool		 db_cache_put(struct db_cache *, struct arena *, void *value,
-		    size_t size, int64_t now_us);
+bool		 db_cache_put(struct db_cache *, struct arena *,
+		    void *value, size_t size, int64_t now_us);
 
 /* Drop every entry. */
 void		 db_cache_clear(struct db_cache *);
