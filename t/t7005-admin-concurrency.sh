@@ -127,10 +127,12 @@ client_grants() {
 }
 
 test_expect_success 'nine admins change the share at once' '
-	pids= &&
+	pids=
+	# Not "done &&": that would put the loop in the background job of
+	# client_schemas, whose pids the wait below would never see.
 	for n in 1 2 3 4; do
 		client_adder $n & pids="$pids $!"
-	done &&
+	done
 	client_schemas & pids="$pids $!"
 	client_comment 6 & pids="$pids $!"
 	client_comment 7 & pids="$pids $!"
