@@ -19,30 +19,21 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON token
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON recipient
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON share
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON share_schema
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON share_table
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON share_grant
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON delta_table
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
-CREATE TRIGGER catalog_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON credential
-    FOR EACH STATEMENT EXECUTE FUNCTION ds_catalog_changed();
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['token', 'recipient', 'share', 'share_schema',
+                             'share_table', 'share_grant', 'delta_table',
+                             'credential'] LOOP
+        EXECUTE format('CREATE TRIGGER catalog_changed '
+                       'AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+                       'FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION ds_catalog_changed()', t);
+    END LOOP;
+END
+$$;
+
 -- Only an account's name is read with its tokens (not its password or
 -- last login).
 CREATE TRIGGER catalog_changed
