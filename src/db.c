@@ -417,6 +417,13 @@ db_exec(struct db *db, struct arena *a, enum db_stmt id,
 }
 
 void
+db_idle(struct db *db)
+{
+	if (db_cache_enabled(db->cache) && db->conn != NULL && !db->in_tx)
+		check_notified(db);
+}
+
+void
 db_catalog_cache(struct db *db, int64_t seconds, int64_t bytes)
 {
 	if (seconds > 0 && bytes > 0 && catgen_open(db->conf->path) == -1)

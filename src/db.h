@@ -78,6 +78,12 @@ bool		 db_bool(const struct db_res *, int row, int col);
  */
 void		 db_catalog_cache(struct db *, int64_t seconds, int64_t bytes);
 
+/*
+ * Between requests, while the worker waits: take what PostgreSQL sent
+ * meanwhile (notifications), so that it never piles up unread.
+ */
+void		 db_idle(struct db *);
+
 /* Connect now if needed (start-up checks); 0 or -1 with err set. */
 int		 db_connect(struct db *, struct err *);
 

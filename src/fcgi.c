@@ -12,7 +12,8 @@
  * is full or its oldest record is AUDIT_FLUSH_MS old, and before the
  * worker ends.  accept(2) gives up after AUDIT_FLUSH_MS (SO_RCVTIMEO) so
  * a worker that found a connection waiting, lost it to another worker
- * and went idle still stores its batch in time.
+ * and went idle still stores its batch in time; an idle worker also
+ * reads the catalog notifications that came meanwhile (db_idle).
  */
 #include "config.h"
 
@@ -493,6 +494,7 @@ fcgi_run(const struct conf *c, struct db *db)
 		if ((err = FCGX_Accept_r(&fr)) == -EAGAIN ||
 		    err == -EWOULDBLOCK) {
 			flush_audit(c, db, a);
+			db_idle(db);
 			continue;
 		}
 		if (err < 0) {

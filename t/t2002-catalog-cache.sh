@@ -177,6 +177,17 @@ test_expect_success 'a change made with psql arrives by notification' '
 	test_poll "burst 8 /shares && every 401 \".message == \\\"token expired\\\"\""
 '
 
+# cli_metric NAME: a series as "deltashare metrics" reads it, no request.
+cli_metric() {
+	ds metrics | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'
+}
+
+test_expect_success 'idle workers read the notifications as they come' '
+	n=$(cli_metric "$NOTIFY") &&
+	pg_sql "UPDATE share SET comment = '\''idle'\'' WHERE name = '\''s1x'\''" &&
+	test_poll "test \$(cli_metric '\''$NOTIFY'\'') -ge $((n + 2))"
+'
+
 test_expect_success 'a lost connection drops the cache' '
 	api -t "$ADMIN_TOKEN" POST /admin/recipients/r1/tokens "{}" &&
 	expect_status 201 && jget .profile.bearerToken >r1c.token &&
@@ -233,7 +244,7 @@ lighttpd_start || bail "cannot restart lighttpd"
 
 test_expect_success 'without notifications, a change is seen within catalog_seconds' '
 	pg_sql "DROP TRIGGER catalog_changed ON share" &&
-	burst 8 /shares/s1x && every 200 ".share.comment == \"from psql\"" &&
+	burst 8 /shares/s1x && every 200 ".share.comment == \"idle\"" &&
 	h=$(metric "$HITS") && burst 8 /shares/s1x &&
 	test "$(metric "$HITS")" -gt "$h" &&
 	pg_sql "UPDATE share SET comment = '\''later'\'' WHERE name = '\''s1x'\''" &&
