@@ -4,8 +4,8 @@
  * GET {prefix}/admin/metrics (admin token) answers the shared counters
  * of all workers (metrics.h) in the Prometheus text format: requests by
  * route and status with latency histograms and response bytes, storage
- * operations by backend with latencies, cache hits, workers, database
- * connects, audit records and files listed.  Only series that have
+ * operations by backend with latencies, cache hits, catalog cache
+ * clears, workers, database connects, audit records and files listed.  Only series that have
  * counted something are written, except the fixed ones.
  *
  * GET {prefix}/health (no token) is for load balancers: 200 when the
@@ -213,6 +213,18 @@ misc(struct buf *b, const struct metrics_shm *m)
 		    metrics_load(&m->cache[c][1]), metrics_cache_names[c],
 		    metrics_load(&m->cache[c][0]));
 	snapshot_cache(b, m);
+	help(b, "deltashare_catalog_cache_clears_total", "counter",
+	    "Catalog caches dropped by workers, by reason: a change "
+	    "committed on this host, a notification from PostgreSQL, the "
+	    "database connection closed.");
+	buf_addf(b, "deltashare_catalog_cache_clears_total{reason=\"host\"} "
+	    "%" PRIu64 "\ndeltashare_catalog_cache_clears_total"
+	    "{reason=\"notify\"} %" PRIu64 "\n"
+	    "deltashare_catalog_cache_clears_total{reason=\"connection\"} "
+	    "%" PRIu64 "\n",
+	    metrics_load(&m->counter[MX_CATALOG_CLEAR_HOST]),
+	    metrics_load(&m->counter[MX_CATALOG_CLEAR_NOTIFY]),
+	    metrics_load(&m->counter[MX_CATALOG_CLEAR_LOST]));
 	counter(b, "deltashare_db_connects_total",
 	    "Connections opened to PostgreSQL.",
 	    metrics_load(&m->counter[MX_DB_CONNECTS]));

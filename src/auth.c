@@ -5,7 +5,11 @@
  * still counts.  Looking the jti up on every request is what makes a
  * revocation take effect on the very next request: either with its own
  * statement (auth_lookup) or inside the handler's first catalog read
- * (auth_settle on that statement's token columns), never from memory.
+ * (auth_settle on that statement's token columns).  Those reads may be
+ * answered by the worker's catalog cache, which is dropped before the
+ * next read once a change (a revocation included) is committed on this
+ * host or notified by PostgreSQL (db.h); the expiry is compared with
+ * the clock here, on every request.
  */
 #include "config.h"
 
@@ -34,6 +38,7 @@ auth_verify(const struct conf *c, struct arena *a, const char *authz,
 		return -1;
 	p->kind = want;
 	p->token_id = cl.jti;
+	p->now = now;
 	p->pending = true;
 	return 0;
 }
@@ -58,7 +63,7 @@ auth_settle(struct principal *p, const struct db_res *res, struct arena *a,
 		return refuse(p, e, "token not valid for this API");
 	if (db_bool(res, 0, 3))
 		return refuse(p, e, "token revoked");
-	if (db_bool(res, 0, 4))
+	if (db_i64(res, 0, 4) <= p->now)
 		return refuse(p, e, "token expired");
 	p->id = db_i64(res, 0, 1);
 	p->name = arena_strdup(a, db_val(res, 0, 2));

@@ -39,6 +39,7 @@ struct principal {
 	int64_t		 id;		/* recipient.id or account.id */
 	const char	*name;
 	const char	*token_id;	/* the jti */
+	int64_t		 now;		/* Unix time of the JWT check */
 	bool		 pending;	/* JWT good, token row not yet read */
 };
 
@@ -58,7 +59,10 @@ int	auth_lookup(struct db *, struct arena *, struct principal *,
 
 /*
  * Settle the principal from the token columns of the first row of res
- * (no row: unknown token).  On failure the principal is cleared.
+ * (no row: unknown token): kind, owner id and name, revoked, and the
+ * expiry as Unix time, which is compared with the principal's now (the
+ * row itself does not depend on the clock, so it may come from the
+ * catalog cache).  On failure the principal is cleared.
  */
 int	auth_settle(struct principal *, const struct db_res *, struct arena *,
 	    struct err *);

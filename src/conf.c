@@ -145,6 +145,10 @@ static const struct key keys[] = {
 	    OFF(max_page_files), NULL },
 	{ "cache", "snapshot_bytes", T_SIZE, "128M", 0, 1LL << 40, 0,
 	    OFF(snapshot_cache_bytes), NULL },
+	{ "cache", "catalog_seconds", T_INT, "5", 0, 3600, 0,
+	    OFF(catalog_cache_seconds), NULL },
+	{ "cache", "catalog_bytes", T_SIZE, "4M", 0, 1LL << 32, 0,
+	    OFF(catalog_cache_bytes), NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -85,6 +85,8 @@ struct conf {
 
 	/* [cache] */
 	int64_t		 snapshot_cache_bytes;	/* per worker; 0 = off */
+	int64_t		 catalog_cache_seconds;	/* 0 = off */
+	int64_t		 catalog_cache_bytes;	/* per worker; 0 = off */
 };
 
 /*

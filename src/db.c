@@ -12,6 +12,23 @@
  * rows): libpq's pipeline mode on a non-blocking connection, each
  * statement in a segment of its own (its own implicit transaction,
  * ended by a sync), results collected later in order (db_collect).
+ *
+ * The catalog cache (db_cache.h) answers the catalog reads db_stmt.c
+ * marks, outside transactions, in FastCGI workers that turned it on.
+ * Before each such read the worker drops it when the catalog may have
+ * changed since it was filled:
+ *   - the host's catalog generation (catgen.h) moved: every transaction
+ *     this program commits (admin API, "deltashare passwd", migrations)
+ *     adds one after its COMMIT returned, before the caller answers;
+ *   - PostgreSQL notified DB_CATALOG_CHANNEL, as the catalog tables'
+ *     triggers (sql/0004) do on any change, from other hosts or psql:
+ *     the connection LISTENs, and the check is a poll(2) of its socket,
+ *     reading only when something came;
+ *   - the connection was lost (notifications may have been missed).
+ * The generation is read before the statement runs, so an answer read
+ * before a change committed is never kept past the next check.  Entries
+ * are also forgotten after [cache] catalog_seconds, the bound for a
+ * notification that never came (a broken network).
  */
 #include "config.h"
 
@@ -24,8 +41,10 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "catgen.h"
 #include "conf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "err.h"
 #include "log.h"
 #include "metrics.h"
@@ -46,11 +65,19 @@ struct db {
 						   prepares it, 0: none */
 	bool			 seg_failed;	/* the oldest one failed */
 	struct err		 seg_err;
+	struct db_cache		*cache;
+	uint64_t		 gen;		/* catgen when last checked */
 };
 
 struct db_res {
 	PGresult	*res;
 };
+
+static void
+clear_res(void *p)
+{
+	PQclear(p);
+}
 
 struct db *
 db_new(const struct conf *conf, int need_version)
@@ -60,6 +87,7 @@ db_new(const struct conf *conf, int need_version)
 	db = xcalloc(1, sizeof(*db));
 	db->conf = conf;
 	db->need_version = need_version;
+	db->cache = db_cache_new(clear_res);
 	return db;
 }
 
@@ -70,14 +98,25 @@ db_free(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	db_cache_free(db->cache);
 	free(db);
+}
+
+static void
+cache_clear(struct db *db, enum metrics_counter why)
+{
+	db_cache_clear(db->cache);
+	metrics_add(why, 1);
 }
 
 static void
 disconnect(struct db *db)
 {
-	if (db->conn != NULL)
+	if (db->conn != NULL) {
 		PQfinish(db->conn);
+		if (db_cache_enabled(db->cache))
+			cache_clear(db, MX_CATALOG_CLEAR_LOST);
+	}
 	db->conn = NULL;
 	db->in_tx = false;
 	db->sent = 0;
@@ -136,7 +175,7 @@ int
 db_connect(struct db *db, struct err *e)
 {
 	const char	*kw[4], *val[4];
-	char		 timeout[24], sql[96];
+	char		 timeout[24], sql[128];
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		goto check;
@@ -158,7 +197,8 @@ db_connect(struct db *db, struct err *e)
 	}
 	PQsetNoticeProcessor(db->conn, on_notice, NULL);
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %lld; "
-	    "SET TIME ZONE 'UTC'", (long long)db->conf->db_statement_timeout);
+	    "SET TIME ZONE 'UTC'%s", (long long)db->conf->db_statement_timeout,
+	    db_cache_enabled(db->cache) ? "; LISTEN " DB_CATALOG_CHANNEL : "");
 	if (setup_exec(db, sql) == -1) {
 		disconnect(db);
 		return unavailable(e, "database unavailable");
@@ -177,12 +217,6 @@ check:
 		return unavailable(e, "database schema not up to date");
 	}
 	return 0;
-}
-
-static void
-clear_res(void *p)
-{
-	PQclear(p);
 }
 
 /* Map a failed result to an error kind; logs what the client won't see. */
@@ -240,16 +274,15 @@ prepare(struct db *db, enum db_stmt id)
 	return ok ? 0 : -1;
 }
 
-int
-db_exec(struct db *db, struct arena *a, enum db_stmt id,
-    const char *const *params, struct db_res **out, struct err *e)
+/* Run a statement; *out gets its result, which the caller owns. */
+static int
+run(struct db *db, enum db_stmt id, const char *const *params,
+    PGresult **out, struct err *e)
 {
 	PGresult	*res = NULL;
 	ExecStatusType	 st;
-	struct db_res	*r;
 	int		 attempt;
 
-	db->sqlstate[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (!db->in_tx && db_connect(db, e) == -1)
 			return -1;
@@ -276,13 +309,151 @@ db_exec(struct db *db, struct arena *a, enum db_stmt id,
 		PQclear(res);
 		disconnect(db);
 	}
-	arena_defer(a, clear_res, res);
-	if (out != NULL) {
-		r = arena_alloc(a, sizeof(*r));
-		r->res = res;
-		*out = r;
-	}
+	*out = res;
 	return 0;
+}
+
+static void
+wrap(struct arena *a, PGresult *res, struct db_res **out)
+{
+	struct db_res	*r;
+
+	if (out == NULL)
+		return;
+	r = arena_alloc(a, sizeof(*r));
+	r->res = res;
+	*out = r;
+}
+
+/* Take the notifications libpq has read; true if there were any. */
+static bool
+drain(PGconn *conn)
+{
+	PGnotify	*n;
+	bool		 any = false;
+
+	while ((n = PQnotifies(conn)) != NULL) {
+		PQfreemem(n);
+		any = true;
+	}
+	return any;
+}
+
+/* Has PostgreSQL notified a change (or closed the connection)? */
+static void
+check_notified(struct db *db)
+{
+	struct pollfd	 p;
+	bool		 any;
+	int		 i;
+
+	any = drain(db->conn);
+	/* Again while readable: a server's goodbye, then its EOF. */
+	for (i = 0; i < 8; i++) {
+		p.fd = PQsocket(db->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0 || poll(&p, 1, 0) != 1)
+			break;
+		if (PQconsumeInput(db->conn) == 0 ||
+		    PQstatus(db->conn) != CONNECTION_OK) {
+			log_info("database connection lost while idle");
+			disconnect(db);
+			return;
+		}
+		any = drain(db->conn) || any;
+	}
+	if (any)
+		cache_clear(db, MX_CATALOG_CLEAR_NOTIFY);
+}
+
+/* Before a read from the cache: drop it if it may be out of date. */
+static void
+check_cache(struct db *db)
+{
+	uint64_t	 gen = catgen_load();
+
+	if (gen != db->gen) {
+		db->gen = gen;
+		cache_clear(db, MX_CATALOG_CLEAR_HOST);
+	}
+	if (db->conn != NULL)
+		check_notified(db);
+}
+
+/* About the memory a result takes, for the cache's budget. */
+static size_t
+res_size(const PGresult *res)
+{
+	size_t	 n;
+	int	 rows = PQntuples(res), cols = PQnfields(res), i, j;
+
+	n = 256 + (size_t)cols * 64;
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++)
+			n += (size_t)PQgetlength(res, i, j) + 17;
+	return n;
+}
+
+static int
+exec_cached(struct db *db, struct arena *a, enum db_stmt id,
+    const char *const *params, struct db_res **out, struct err *e)
+{
+	PGresult	*res;
+	int64_t		 now = metrics_now_us();
+
+	check_cache(db);
+	res = db_cache_get(db->cache, a, id, db_stmt_nparams(id), params, now);
+	if (res == NULL) {
+		if (run(db, id, params, &res, e) == -1)
+			return -1;
+		if (!db_cache_put(db->cache, a, res, res_size(res), now))
+			arena_defer(a, clear_res, res);
+	}
+	wrap(a, res, out);
+	return 0;
+}
+
+int
+db_exec(struct db *db, struct arena *a, enum db_stmt id,
+    const char *const *params, struct db_res **out, struct err *e)
+{
+	PGresult	*res;
+
+	db->sqlstate[0] = '\0';
+	if (!db->in_tx && db_stmt_cached(id) && db_cache_enabled(db->cache))
+		return exec_cached(db, a, id, params, out, e);
+	if (run(db, id, params, &res, e) == -1)
+		return -1;
+	arena_defer(a, clear_res, res);
+	wrap(a, res, out);
+	return 0;
+}
+
+void
+db_idle(struct db *db)
+{
+	if (db_cache_enabled(db->cache) && db->conn != NULL && !db->in_tx)
+		check_notified(db);
+}
+
+void
+db_catalog_cache(struct db *db, int64_t seconds, int64_t bytes)
+{
+	if (seconds > 0 && bytes > 0 && catgen_open(db->conf->path) == -1)
+		seconds = 0;
+	db_cache_configure(db->cache, seconds, bytes > 0 ? (size_t)bytes : 0);
+	db->gen = catgen_load();
+	/* The next connection LISTENs, or not. */
+	disconnect(db);
+}
+
+/* After a commit: the caches of this host must not answer from before. */
+static void
+changed(struct db *db)
+{
+	catgen_open(db->conf->path);
+	catgen_bump();
 }
 
 static int
@@ -321,6 +492,8 @@ db_commit(struct db *db, struct err *e)
 
 	rc = tx_command(db, "COMMIT", e);
 	db->in_tx = false;
+	/* Even if it failed: a lost COMMIT may have committed. */
+	changed(db);
 	return rc;
 }
 
@@ -356,6 +529,7 @@ db_script(struct db *db, const char *sql, struct err *e)
 		    PQerrorMessage(db->conn));
 	}
 	PQclear(res);
+	changed(db);
 	return ok ? 0 : -1;
 }
 

@@ -8,6 +8,9 @@
  * Results are freed by the request arena.  Failures are recorded in the
  * caller's struct err by SQLSTATE: connection loss, timeouts and resource
  * limits are 503, unique violations 409, bad text 400, the rest 500.
+ *
+ * Every transaction committed here (and every script run) counts as a
+ * change of the catalog for the workers' catalog caches on this host.
  */
 #ifndef DS_DB_H
 #define DS_DB_H
@@ -83,6 +86,21 @@ int		 db_send(struct db *, enum db_stmt, const char *const *params,
 int		 db_collect(struct db *, int wait_ms, db_done_fn *, void *ctx);
 size_t		 db_sent(const struct db *);
 int		 db_socket(const struct db *);
+
+/*
+ * Turn the catalog cache on (seconds > 0 and bytes > 0) or off: a FastCGI
+ * worker's memory of the catalog reads (db_stmt_cached()), dropped as
+ * soon as the catalog may have changed (see db.c), entries forgotten
+ * after seconds, at most about bytes of them.  Off unless called, and
+ * off when the host's catalog generation cannot be shared (catgen.h).
+ */
+void		 db_catalog_cache(struct db *, int64_t seconds, int64_t bytes);
+
+/*
+ * Between requests, while the worker waits: take what PostgreSQL sent
+ * meanwhile (notifications), so that it never piles up unread.
+ */
+void		 db_idle(struct db *);
 
 /* Connect now if needed (start-up checks); 0 or -1 with err set. */
 int		 db_connect(struct db *, struct err *);

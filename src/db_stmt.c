@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db_stmt.h"
@@ -136,21 +137,26 @@
 #define TOKEN_ROW(p)							\
 	"(SELECT t.kind, coalesce(t.account_id, t.recipient_id) AS pid, "\
 	"coalesce(a.name, r.name) AS pname, "				\
-	"t.revoked_at IS NOT NULL AS revoked, "				\
-	"t.expires_at <= now() AS expired FROM token t "		\
+	"t.revoked_at IS NOT NULL AS revoked, t.expires_at FROM token t "\
 	"LEFT JOIN account a ON a.id = t.account_id "			\
 	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
 	"WHERE t.id = " p "::uuid) tk"
-#define TOKEN_COLS	"tk.kind, tk.pid, tk.pname, tk.revoked, tk.expired"
+/*
+ * The expiry as Unix time (rounded up), compared with the clock by
+ * auth_settle(): so these reads give the same rows at any time until
+ * the catalog changes, and the catalog cache (db_cache.h) may keep them.
+ */
+#define TOKEN_COLS	"tk.kind, tk.pid, tk.pname, tk.revoked, "	\
+	"ceil(extract(epoch FROM tk.expires_at))::bigint"
 /* The same for the recipients' reads: an admin token has no name. */
 #define RCP_TOKEN_ROW(p)						\
 	"(SELECT t.kind, t.recipient_id AS pid, r.name AS pname, "	\
-	"t.revoked_at IS NOT NULL AS revoked, "				\
-	"t.expires_at <= now() AS expired FROM token t "		\
+	"t.revoked_at IS NOT NULL AS revoked, t.expires_at FROM token t "\
 	"LEFT JOIN recipient r ON r.id = t.recipient_id "		\
 	"WHERE t.id = " p "::uuid) tk"
 #define LIVE_RECIPIENT							\
-	"tk.kind = 'recipient' AND NOT tk.revoked AND NOT tk.expired"
+	"tk.kind = 'recipient' AND NOT tk.revoked "			\
+	"AND tk.expires_at > now()"
 
 /* The share named by parameter p, if granted to tk's recipient, as s. */
 #define GRANTED_SHARE(p)						\
@@ -448,6 +454,8 @@ static const struct {
 	[STMT_MIGRATION_RECORD] = { "migration_record", 2,
 	    "INSERT INTO schema_migrations (version, name) "
 	    "VALUES ($1::int, $2)" },
+	[STMT_CATALOG_NOTIFY] = { "catalog_notify", 0,
+	    "SELECT pg_notify('" DB_CATALOG_CHANNEL "', '')" },
 
 	[STMT_AUDIT_INSERT] = { "audit_insert", 6,
 	    "INSERT INTO audit (actor, action, object_type, object_name, "
@@ -494,6 +502,23 @@ static const struct {
 	[STMT_HEALTH] = { "health", 0, "SELECT 1" },
 };
 
+/*
+ * Catalog reads: their rows depend on the catalog tables alone (no
+ * clock, no session), so db.c may answer them from the worker's memory
+ * until the catalog changes (db_cache.h).  Every other statement goes
+ * to PostgreSQL each time.
+ */
+static const bool cached[DB_STMT__MAX] = {
+	[STMT_TOKEN_LOOKUP] = true,
+	[STMT_CAT_SHARES] = true,
+	[STMT_CAT_SHARE] = true,
+	[STMT_CAT_SCHEMAS] = true,
+	[STMT_CAT_TABLES] = true,
+	[STMT_CAT_ALL_TABLES] = true,
+	[STMT_CAT_DATA_TABLE] = true,
+	[STMT_CAT_TABLE_LOCATION] = true,
+};
+
 const char *
 db_stmt_name(enum db_stmt id)
 {
@@ -510,4 +535,10 @@ int
 db_stmt_nparams(enum db_stmt id)
 {
 	return stmts[id].nparams;
+}
+
+bool
+db_stmt_cached(enum db_stmt id)
+{
+	return (unsigned)id < DB_STMT__MAX && cached[id];
 }

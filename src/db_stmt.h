@@ -8,6 +8,11 @@
 #ifndef DS_DB_STMT_H
 #define DS_DB_STMT_H
 
+#include <stdbool.h>
+
+/* What the catalog's triggers notify (sql/0004), and the workers LISTEN to. */
+#define DB_CATALOG_CHANNEL	"deltashare_catalog"
+
 enum db_stmt {
 	/* Bearer tokens. */
 	STMT_TOKEN_LOOKUP,
@@ -90,6 +95,7 @@ enum db_stmt {
 	STMT_MIGRATION_LOCK,
 	STMT_MIGRATION_APPLIED,
 	STMT_MIGRATION_RECORD,
+	STMT_CATALOG_NOTIFY,
 
 	/* Audit trail. */
 	STMT_AUDIT_INSERT,
@@ -107,5 +113,7 @@ enum db_stmt {
 const char	*db_stmt_name(enum db_stmt);
 const char	*db_stmt_sql(enum db_stmt);
 int		 db_stmt_nparams(enum db_stmt);
+/* A catalog read, which the worker's catalog cache may answer. */
+bool		 db_stmt_cached(enum db_stmt);
 
 #endif

@@ -15,7 +15,8 @@
  * together, so an idle moment sends them and collects the answers.
  * accept(2) gives up after AUDIT_FLUSH_MS (SO_RCVTIMEO) so a worker that
  * found a connection waiting, lost it to another worker and went idle
- * still stores its batch in time.
+ * still stores its batch in time; an idle worker also reads the catalog
+ * notifications that came meanwhile (db_idle).
  */
 #include "config.h"
 
@@ -503,6 +504,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	sigaction(SIGPIPE, &sa, NULL);
 	metrics_worker_start(now_ms());
 	snapcache_configure((size_t)c->snapshot_cache_bytes);
+	db_catalog_cache(db, c->catalog_cache_seconds, c->catalog_cache_bytes);
 	heap_base = (uintptr_t)sbrk(0);
 	accept_timeout();
 	log_info("worker ready");
@@ -511,8 +513,10 @@ fcgi_run(const struct conf *c, struct db *db)
 		if (stopping)
 			break;
 		if ((err = FCGX_Accept_r(&fr)) == -EAGAIN ||
-		    err == -EWOULDBLOCK)
+		    err == -EWOULDBLOCK) {
+			db_idle(db);
 			continue;
+		}
 		if (err < 0) {
 			/* Not a stop: exit non-zero, for the supervisor. */
 			if (!stopping) {

@@ -28,6 +28,7 @@
 #include "admin.h"
 #include "arena.h"
 #include "buf.h"
+#include "catgen.h"
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
@@ -205,7 +206,10 @@ out:
 	return rc;
 }
 
-/* The workers' metrics (of this user), or remove them. */
+/*
+ * The workers' metrics (of this user), or remove them and the catalog
+ * generation (catgen.h).
+ */
 static int
 cmd_metrics(const struct conf *c, int argc, char **argv)
 {
@@ -214,11 +218,18 @@ cmd_metrics(const struct conf *c, int argc, char **argv)
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--unlink") != 0))
 		usage();
 	if (argc == 2) {
-		if (metrics_unlink(c->path) == 0)
-			return 0;
-		fprintf(stderr, "deltashare: metrics: %s: %s\n",
-		    metrics_name(c->path), strerror(errno));
-		return 1;
+		if (metrics_unlink(c->path) == -1) {
+			fprintf(stderr, "deltashare: metrics: %s: %s\n",
+			    metrics_name(c->path), strerror(errno));
+			return 1;
+		}
+		if (catgen_unlink(c->path) == -1) {
+			fprintf(stderr, "deltashare: metrics: %s: %s\n",
+			    metrics_segment_name(c->path, "catalog"),
+			    strerror(errno));
+			return 1;
+		}
+		return 0;
 	}
 	if (metrics_open(c->path) == -1)
 		return 1;

@@ -28,7 +28,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define LAYOUT	3		/* bump when struct metrics_shm changes */
+#define LAYOUT	4		/* bump when struct metrics_shm changes */
 
 const int metrics_status_codes[METRICS_STATUSES - 1] = {
 	200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 412, 413,
@@ -51,7 +51,7 @@ const char *const metrics_outcome_names[MR__N] = {
 };
 const char *const metrics_cache_names[MC__N] = {
 	"http_connection", "gcs_token", "s3_signing_key", "auth_key", "gcs_key",
-	"snapshot",
+	"snapshot", "catalog",
 };
 
 static struct metrics_shm	 private_shm;
@@ -60,7 +60,7 @@ static bool			 opened, shared;
 static struct metrics_worker	*me;
 
 const char *
-metrics_name(const char *conf_path)
+metrics_segment_name(const char *conf_path, const char *tag)
 {
 	static char	 name[80];
 	char		 real[PATH_MAX];
@@ -71,33 +71,54 @@ metrics_name(const char *conf_path)
 		p = realpath(conf_path, real) != NULL ? real : conf_path;
 	crypto_sha256(p, strlen(p), h);
 	snprintf(name, sizeof(name), "/deltashare-%u-%02x%02x%02x%02x%02x%02x"
-	    "-%d", (unsigned)getuid(), h[0], h[1], h[2], h[3], h[4], h[5],
-	    LAYOUT);
+	    "-%s", (unsigned)getuid(), h[0], h[1], h[2], h[3], h[4], h[5],
+	    tag);
 	return name;
+}
+
+const char *
+metrics_name(const char *conf_path)
+{
+	char	 layout[16];
+
+	snprintf(layout, sizeof(layout), "%d", LAYOUT);
+	return metrics_segment_name(conf_path, layout);
+}
+
+void *
+metrics_map_segment(const char *name, size_t size)
+{
+	struct stat	 st;
+	void		*p;
+	int		 fd, saved;
+
+	if ((fd = shm_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || (st.st_size < (off_t)size &&
+	    ftruncate(fd, (off_t)size) == -1)) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return p == MAP_FAILED ? NULL : p;
 }
 
 int
 metrics_open(const char *conf_path)
 {
 	const char	*name;
-	struct stat	 st;
 	void		*p;
-	int		 fd;
 
 	if (opened)
 		return shared ? 0 : -1;
 	opened = true;
 	name = metrics_name(conf_path);
-	if ((fd = shm_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		goto fail;
-	if (fstat(fd, &st) == -1 || (st.st_size < (off_t)sizeof(*shm) &&
-	    ftruncate(fd, (off_t)sizeof(*shm)) == -1)) {
-		close(fd);
-		goto fail;
-	}
-	p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
+	if ((p = metrics_map_segment(name, sizeof(*shm))) == NULL)
 		goto fail;
 	shm = p;
 	shared = true;

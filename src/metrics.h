@@ -18,6 +18,7 @@
 #define DS_METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define METRICS_ROUTES		96
@@ -44,6 +45,7 @@ enum metrics_cache {
 	MC_AUTH_KEY,		/* a parsed token verification key reused */
 	MC_GCS_KEY,		/* a parsed GCS service account key reused */
 	MC_SNAPSHOT,		/* a table version's live files reused */
+	MC_CATALOG,		/* a catalog read answered from memory */
 	MC__N
 };
 
@@ -56,6 +58,9 @@ enum metrics_counter {
 	MX_BYTES_LISTED,
 	MX_SNAPSHOT_EVICTED,	/* snapshot cache entries evicted */
 	MX_SNAPSHOT_TOO_LARGE,	/* replays too large for the budget */
+	MX_CATALOG_CLEAR_HOST,	/* catalog caches dropped: change here, */
+	MX_CATALOG_CLEAR_NOTIFY, /* a notification from PostgreSQL, */
+	MX_CATALOG_CLEAR_LOST,	/* the connection lost */
 	MX__N
 };
 
@@ -110,6 +115,18 @@ int	metrics_open(const char *conf_path);
 
 /* The segment's name ("/deltashare-..."), for the log and unlinking. */
 const char *metrics_name(const char *conf_path);
+
+/*
+ * The name of another segment of the same deployment, tagged tag
+ * ("/deltashare-<uid>-<hash of the path>-<tag>", in static storage).
+ */
+const char *metrics_segment_name(const char *conf_path, const char *tag);
+
+/*
+ * Map the segment name (created zero-filled if need be) of at least
+ * size bytes, read-write, mode 0600; NULL with errno set on failure.
+ */
+void	*metrics_map_segment(const char *name, size_t size);
 
 /* Remove the segment: the counters start again from zero. */
 int	metrics_unlink(const char *conf_path);

@@ -56,7 +56,9 @@ apply_one(struct db *db, struct arena *a, const struct migration *m,
 	}
 	p[0] = arena_printf(a, "%d", m->version);
 	p[1] = m->name;
+	/* The workers of every host read the catalog again. */
 	if (db_exec(db, a, STMT_MIGRATION_RECORD, p, NULL, e) == -1 ||
+	    db_exec(db, a, STMT_CATALOG_NOTIFY, NULL, NULL, e) == -1 ||
 	    db_commit(db, e) == -1)
 		goto fail;
 	fprintf(out, "applied %s\n", m->name);

@@ -24,6 +24,7 @@ test_expect_success 'status lists pending migrations' '
 	grep -q "^0001-catalog  *pending$" out &&
 	grep -q "^0002-storage  *pending$" out &&
 	grep -q "^0003-sharing-log  *pending$" out &&
+	grep -q "^0004-catalog-notify  *pending$" out &&
 	grep -q "^0005-sharing-log-keys  *pending$" out
 '
 
@@ -32,10 +33,11 @@ test_expect_success 'migrate applies and records every migration' '
 	grep -q "^applied 0001-catalog$" out &&
 	grep -q "^applied 0002-storage$" out &&
 	grep -q "^applied 0003-sharing-log$" out &&
+	grep -q "^applied 0004-catalog-notify$" out &&
 	grep -q "^applied 0005-sharing-log-keys$" out &&
-	grep -q "^schema at version 5 (4 migrations applied)$" out &&
+	grep -q "^schema at version 5 (5 migrations applied)$" out &&
 	test "$(pg_sql "SELECT version, name FROM schema_migrations ORDER BY 1" |
-	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage 3|0003-sharing-log 5|0005-sharing-log-keys "
+	    tr "\n" " ")" = "1|0001-catalog 2|0002-storage 3|0003-sharing-log 4|0004-catalog-notify 5|0005-sharing-log-keys "
 '
 
 test_expect_success 'running it again changes nothing' '
@@ -88,7 +90,9 @@ if test_have_prereq UPGRADE; then
 	DS_CONF=$TRASH/upgrade.ini &&
 	ds migrate >/dev/null &&
 	psql -X -q -d upgrade -c "DELETE FROM schema_migrations WHERE version >= 3" \
-	    -c "DROP TABLE sharing_log" || bail "cannot set up the old schema"
+	    -c "DROP TABLE sharing_log" \
+	    -c "DROP FUNCTION ds_catalog_changed() CASCADE" ||
+	    bail "cannot set up the old schema"
 	test_atexit ds_metrics_unlink
 	lighttpd_start || bail "cannot start lighttpd"
 fi
@@ -105,6 +109,7 @@ test_expect_success UPGRADE 'after deltashare migrate the same workers serve' '
 	lighttpd_workers | sort >pids.before &&
 	test -s pids.before &&
 	ds migrate >out && grep -q "^applied 0003-sharing-log$" out &&
+	grep -q "^applied 0004-catalog-notify$" out &&
 	api -t "" GET /health && expect_status 200 &&
 	api -t "" POST /admin/login "{\"account\":\"a\",\"password\":\"b\"}" &&
 	expect_error 401 UNAUTHENTICATED &&
