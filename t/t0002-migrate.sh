@@ -59,7 +59,7 @@ test_expect_success 'concurrent runs on a fresh database are safe' '
 	wait $p1 && wait $p2 && wait $p3 &&
 	cat m1 m2 m3 | grep -c "^applied 0001-catalog$" >n &&
 	test "$(cat n)" = 1 &&
-	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 4
+	test "$(psql -X -At -d fresh -c "SELECT count(*) FROM schema_migrations")" = 5
 '
 
 test_expect_success 'a failing migration rolls back completely' '

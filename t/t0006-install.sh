@@ -57,6 +57,7 @@ test_expect_success 'every file in its place, and nothing else' '
 	$pkgdatadir/sql/0002-storage.sql 644
 	$pkgdatadir/sql/0003-sharing-log.sql 644
 	$pkgdatadir/sql/0004-catalog-notify.sql 644
+	$pkgdatadir/sql/0005-sharing-log-keys.sql 644
 	$sbindir/deltashare 755
 	EOF
 	(cd "$DEST" && find . -type f -printf "/%P %m\n") | sed "s|^//|/|" |
