@@ -72,11 +72,19 @@ fcgi_param(void *ctx, const char *name)
 	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
 }
 
+/* Bytes of the request body the handler read, this request. */
+static int64_t		 body_read;
+
 static long
 fcgi_read(void *ctx, char *buf, size_t n)
 {
-	return FCGX_GetStr(buf, n > INT_MAX ? INT_MAX : (int)n,
+	int	 got;
+
+	got = FCGX_GetStr(buf, n > INT_MAX ? INT_MAX : (int)n,
 	    ((FCGX_Request *)ctx)->in);
+	if (got > 0)
+		body_read += got;
+	return got;
 }
 
 /*
@@ -364,15 +372,50 @@ fcgi_linger(int fd)
 	shutdown(fd, SHUT_RD);
 }
 
+/*
+ * Has the front end sent all it ever will?  Asked only when the request
+ * has no body left by its own account (none, or CONTENT_LENGTH bytes
+ * read in full, not chunked): then the end of FCGI_STDIN is the next
+ * record, sent along with the request (lighttpd and nginx hold the body
+ * back until it is all there), and reading it cannot wait on a client.
+ */
+static bool
+fcgi_input_done(FCGX_Request *fr)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	int64_t		 len = 0;
+
+	if (FCGX_GetParam("HTTP_TRANSFER_ENCODING", fr->envp) != NULL)
+		return false;
+	if (cl != NULL && *cl != '\0' &&
+	    str_parse_i64(cl, 0, INT64_MAX, &len) == -1)
+		return false;
+	if (len != body_read)
+		return false;
+	return FCGX_HasSeenEOF(fr->in) == EOF ||
+	    (FCGX_GetChar(fr->in) == EOF && FCGX_HasSeenEOF(fr->in) == EOF &&
+	    FCGX_GetError(fr->in) == 0);
+}
+
+/*
+ * End the answer.  When the front end has nothing more to send, shutting
+ * our reading side lets libfcgi close at once instead of waiting for the
+ * front end to close first (one sleep and wake-up less per request);
+ * otherwise fcgi_linger reads what comes for a while.
+ */
 static void
 fcgi_finish(FCGX_Request *fr)
 {
 	if (!fr->keepConnection && fr->ipcFd >= 0) {
 		FCGX_FClose(fr->err);
 		FCGX_FClose(fr->out);
-		fcgi_linger(fr->ipcFd);
+		if (fcgi_input_done(fr))
+			shutdown(fr->ipcFd, SHUT_RD);
+		else
+			fcgi_linger(fr->ipcFd);
 	}
 	FCGX_Finish_r(fr);
+	body_read = 0;
 }
 
 /*
