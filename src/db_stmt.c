@@ -485,9 +485,15 @@ static const struct {
 	    "$3::text[], $4::text[], $5::text[], $6::int[], $7::json[]) "
 	    "WITH ORDINALITY AS x(at, recipient, share, sc, tb, status, line, "
 	    "n) ORDER BY n" },
+	/*
+	 * Oldest first by at, not by id: the planner then walks the index
+	 * on at and stops at once when nothing is that old; by id it may
+	 * walk the whole primary key testing at on each row, and workers
+	 * prune every 500 records.
+	 */
 	[STMT_SHARING_LOG_PRUNE] = { "sharing_log_prune", 1,
 	    "DELETE FROM sharing_log WHERE id IN (SELECT id FROM sharing_log "
-	    "WHERE at < now() - $1::int * interval '1 day' ORDER BY id "
+	    "WHERE at < now() - $1::int * interval '1 day' ORDER BY at "
 	    "LIMIT 10000)" },
 	[STMT_SHARING_LOG_LIST] = { "sharing_log_list", 8,
 	    "SELECT id, line FROM sharing_log "
