@@ -1,14 +1,15 @@
 /*
  * storage_local.c: the local-filesystem storage backend (see storage.h).
  *
- * The root is resolved once with realpath(3) and held open as an O_PATH
- * directory descriptor; every key is opened relative to it with
- * openat2(2) and RESOLVE_BENEATH, which refuses "..", absolute symbolic
- * links and relative ones that climb out, whatever the key says.  Where
- * the kernel or a seccomp filter has no openat2 (ENOSYS, EPERM) keys are
- * walked one component at a time with O_NOFOLLOW instead, following no
- * link at all.  Files are opened O_NONBLOCK and checked with fstat(2)
- * before any read, so a FIFO or a device is refused, not waited on.
+ * The root is opened once as an O_PATH directory descriptor (its resolved
+ * name read back from /proc/self/fd, or realpath(3) without /proc); every
+ * key is opened relative to it with openat2(2) and RESOLVE_BENEATH, which
+ * refuses "..", absolute symbolic links and relative ones that climb
+ * out, whatever the key says.  Where the kernel or a seccomp filter has
+ * no openat2 (ENOSYS, EPERM) keys are walked one component at a time
+ * with O_NOFOLLOW instead, following no link at all.  Files are opened
+ * O_NONBLOCK and checked with fstat(2) before any read, so a FIFO or a
+ * device is refused, not waited on.
  *
  * Messages name keys relative to the root; the absolute path goes to
  * the log only.
@@ -223,6 +224,34 @@ mtime_ms(const struct stat *sb)
 	    sb->st_mtim.tv_nsec / 1000000;
 }
 
+/*
+ * Open directory path (O_PATH) and put its resolved name in real: read
+ * back from /proc/self/fd, one system call, where realpath(3) reads
+ * every component of the path; realpath and an open of its result where
+ * /proc is not there.  -1 with errno set.
+ */
+static int
+open_real(const char *path, char real[PATH_MAX])
+{
+	char	 link[64];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, PATH_MAX);
+	if (n > 0 && n < PATH_MAX && real[0] == '/') {
+		real[n] = '\0';
+		if (strstr(real, " (deleted)") == NULL)
+			return fd;
+	}
+	close(fd);
+	if (realpath(path, real) == NULL)
+		return -1;
+	return open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 struct storage *
 storage_local_open(const char *path, struct err *e)
 {
@@ -236,8 +265,7 @@ storage_local_open(const char *path, struct err *e)
 		err_set(e, ERR_BAD_PARAM, "table location must be absolute");
 		return NULL;
 	}
-	if (strlen(path) >= PATH_MAX || realpath(path, real) == NULL ||
-	    (fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if (strlen(path) >= PATH_MAX || (fd = open_real(path, real)) == -1) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			err_set(e, ERR_NOT_FOUND, "table location is not an "
 			    "existing directory");

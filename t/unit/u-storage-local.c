@@ -231,6 +231,15 @@ test_open(void)
 	if (st != NULL)
 		is_str(storage_root(st), want, "open: resolved once");
 	storage_close(st);
+	/* A link to the table, next to it: the root is where it leads. */
+	snprintf(loc, sizeof(loc), "%s-link", root);
+	if (symlink(root, loc) == -1)
+		bail_out("cannot symlink %s", loc);
+	ok((st = storage_open(loc, &e)) != NULL, "open: through a link");
+	if (st != NULL)
+		is_str(storage_root(st), want, "open: the link resolved");
+	storage_close(st);
+	unlink(loc);
 	for (i = 0; i < NELEM(bad); i++) {
 		err_clear(&e);
 		st = storage_open(bad[i].loc, &e);
