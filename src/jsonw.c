@@ -19,6 +19,18 @@ jsonw_init(struct jsonw *w, struct buf *b)
 	w->b = b;
 }
 
+void
+jsonw_resume(struct jsonw *w, struct buf *b, int depth)
+{
+	int	 i;
+
+	assert(depth > 0 && depth <= JSONW_MAX_DEPTH);
+	jsonw_init(w, b);
+	w->depth = depth;
+	for (i = 0; i < depth; i++)
+		w->need_comma[i] = true;
+}
+
 /* Called before any value: writes the comma between siblings. */
 static void
 value_start(struct jsonw *w)

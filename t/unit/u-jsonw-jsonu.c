@@ -176,6 +176,27 @@ test_keys(void)
 	buf_release(&b);
 }
 
+/* A piece written inside objects begun elsewhere. */
+static void
+test_resume(void)
+{
+	struct buf	 b;
+	struct jsonw	 w;
+
+	buf_init(&b, 0);
+	jsonw_resume(&w, &b, 2);
+	jsonw_key(&w, "a");
+	jsonw_int(&w, 1);
+	jsonw_key(&w, "o");
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "b");
+	jsonw_bool(&w, true);
+	jsonw_obj_close(&w);
+	is_str(buf_str(&b), ",\"a\":1,\"o\":{\"b\":true}",
+	    "resumed: each member after a comma, nesting as usual");
+	buf_release(&b);
+}
+
 static void
 test_int(void)
 {
@@ -722,6 +743,7 @@ main(void)
 	test_quote();
 	test_quote_words();
 	test_keys();
+	test_resume();
 	test_int();
 	test_writer();
 	test_parse();
