@@ -23,6 +23,7 @@ struct delta_metadata;
 struct delta_protocol;
 struct fileurl_key;
 struct arena;
+struct buf;
 struct req;
 struct storage;
 
@@ -49,6 +50,16 @@ struct lines {
 	int64_t				 expires_ms;
 	int64_t				 nfiles;
 	int64_t				 min_expiry;	/* 0: no URL yet */
+	/* A file line's pieces (api_lines.c). */
+	struct buf			*part;	/* what no request changes */
+	struct buf			*qurl;	/* its URL, quoted */
+	char				*qbase;	/* "{endpoint}/files/ */
+	size_t				 qbaselen;
+	char				 times[128]; /* ,"version":... */
+	size_t				 times_len;
+	int64_t				 times_version, times_ts;
+	char				 memo_lines[32]; /* memo kinds */
+	char				 memo_urls[32];
 };
 
 void	lines_init(struct lines *, struct req *, const struct cat_data_table *,
