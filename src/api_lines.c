@@ -489,33 +489,56 @@ times(struct lines *l, int64_t version, int64_t timestamp)
 	buf_release(&b);
 }
 
+/* A piece of a line: bytes to copy. */
+struct piece {
+	const char	*p;
+	size_t		 n;
+};
+
+#define LIT(s)		{ s, sizeof(s) - 1 }
+#define NPIECES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Append the pieces to b in one go. */
+static void
+pieces(struct buf *b, const struct piece *pc, size_t npc)
+{
+	size_t	 i, n = 0;
+	char	*o;
+
+	for (i = 0; i < npc; i++)
+		n += pc[i].n;
+	if ((o = buf_reserve(b, n)) == NULL)
+		return;
+	for (i = 0; i < npc; i++) {
+		memcpy(o, pc[i].p, pc[i].n);
+		o += pc[i].n;
+	}
+	buf_advance(b, n);
+}
+
 /* The line: its shared members, URL (l->qurl) and part put together. */
 static int
 file_line(struct lines *l, enum lines_kind kind, const char *part, size_t n)
 {
-	struct buf	*b = resp_body(l->r);
+	const char	*k = l->fmt == CAPS_PARQUET ? kind_key(kind) :
+	    action_key(kind);
 	size_t		 idlen = l->sha256 ? 64 : 32;
+	const struct piece parquet[] = {
+		LIT("{\""), { k, strlen(k) }, LIT("\":{\"url\":"),
+		{ l->qurl->data, l->qurl->len }, { part, n },
+		{ l->times, l->times_len }, LIT("}}\n"),
+	}, delta[] = {
+		LIT("{\"file\":{\"id\":\""), { part, idlen }, LIT("\""),
+		{ l->times, l->times_len }, LIT(",\"deltaSingleAction\":{\""),
+		{ k, strlen(k) }, LIT("\":{\"path\":"),
+		{ l->qurl->data, l->qurl->len }, { part + idlen, n - idlen },
+		LIT("}}}}\n"),
+	};
 
-	if (l->fmt == CAPS_PARQUET) {
-		buf_adds(b, "{\"");
-		buf_adds(b, kind_key(kind));
-		buf_adds(b, "\":{\"url\":");
-		buf_add(b, l->qurl->data, l->qurl->len);
-		buf_add(b, part, n);
-		buf_add(b, l->times, l->times_len);
-		buf_adds(b, "}}\n");
-	} else {
-		buf_adds(b, "{\"file\":{\"id\":\"");
-		buf_add(b, part, idlen);
-		buf_addc(b, '"');
-		buf_add(b, l->times, l->times_len);
-		buf_adds(b, ",\"deltaSingleAction\":{\"");
-		buf_adds(b, action_key(kind));
-		buf_adds(b, "\":{\"path\":");
-		buf_add(b, l->qurl->data, l->qurl->len);
-		buf_add(b, part + idlen, n - idlen);
-		buf_adds(b, "}}}}\n");
-	}
+	if (l->fmt == CAPS_PARQUET)
+		pieces(resp_body(l->r), parquet, NPIECES(parquet));
+	else
+		pieces(resp_body(l->r), delta, NPIECES(delta));
 	return put(l);
 }
 

@@ -753,7 +753,7 @@ snapcache_memo(struct snapcache_entry *e, const char *kind, int64_t tag)
 	size_t		 len;
 	int		 i;
 
-	if (e->pins == 0 || strlen(kind) >= MEMO_KIND_MAX)
+	if (e->pins == 0)
 		return -1;
 	for (i = 0; i < SNAPCACHE_MEMOS; i++) {
 		if ((m = e->memos[i]) == NULL || strcmp(m->kind, kind) != 0)
@@ -765,6 +765,8 @@ snapcache_memo(struct snapcache_entry *e, const char *kind, int64_t tag)
 		memo_drop(e, i);	/* made for another tag */
 		break;
 	}
+	if (strlen(kind) >= MEMO_KIND_MAX)
+		return -1;
 	i = memo_slot(e);
 	len = page_round(sizeof(*m) + e->nfiles * sizeof(m->at[0]) +
 	    MEMO_ROOM);
