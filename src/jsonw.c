@@ -206,7 +206,13 @@ static const char esc_of[256] = {
 	['\\'] = '\\',
 };
 
-/* Quote n bytes of s at o, runs without escapes copied whole; the end. */
+/*
+ * Quote n bytes of s at o; the end.  Eight bytes at a time are copied
+ * before they are looked at (one store, where runs between escapes are
+ * short, as in stats): those after an escape are written again.  The
+ * room is there: each byte still to come makes a byte of output at
+ * least, and the closing quote follows.
+ */
 static char *
 quote_into(char *o, const char *s, size_t n)
 {
@@ -216,11 +222,20 @@ quote_into(char *o, const char *s, size_t n)
 	char			 e;
 
 	for (;;) {
-		k = str_json_plain(s + i, n - i);
-		memcpy(o, s + i, k);
-		o += k;
-		if ((i += k) == n)
-			return o;
+		if (n - i >= 8) {
+			memcpy(o, s + i, 8);
+			k = str_json_plain(s + i, 8);
+			o += k;
+			i += k;
+			if (k == 8)
+				continue;
+		} else {
+			k = str_json_plain(s + i, n - i);
+			memcpy(o, s + i, k);
+			o += k;
+			if ((i += k) == n)
+				return o;
+		}
 		e = esc_of[u[i]];
 		*o++ = '\\';
 		*o++ = e;
