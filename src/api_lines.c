@@ -274,6 +274,22 @@ sign(struct lines *l, const char *key, const char **url)
 }
 
 /*
+ * The memos of the cache entry e for this answer's lines: asked for
+ * once, kept while they stay (snapcache_memo_epoch()).
+ */
+static void
+memo_slots(struct lines *l, struct snapcache_entry *e)
+{
+	if (e == l->memo_e && snapcache_memo_epoch() == l->memo_epoch)
+		return;
+	l->slot_lines = snapcache_memo(e, l->memo_lines, 0);
+	l->slot_urls = presigned(l) ? -1 : snapcache_memo(e, l->memo_urls,
+	    l->expires_ms);
+	l->memo_e = e;
+	l->memo_epoch = snapcache_memo_epoch();
+}
+
+/*
  * The URL of key as a JSON string, in l->qurl.  Ours are kept in a memo
  * of the cache entry e being read (file i) for the expiry they carry:
  * the answers made within the same second sign each file once.
@@ -310,8 +326,7 @@ file_url(struct lines *l, const char *key, struct snapcache_entry *e,
 		buf_reset(q);
 	}
 	buf_add(q, l->qbase, l->qbaselen);
-	if (e != NULL && (slot = snapcache_memo(e, l->memo_urls,
-	    l->expires_ms)) != -1 &&
+	if (e != NULL && (slot = l->slot_urls) != -1 &&
 	    (t = snapcache_memo_get(e, slot, i, &n)) != NULL)
 		buf_add(q, t, n);
 	else if ((p = buf_reserve(q, fileurl_token_len(strlen(key)) +
@@ -559,8 +574,8 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 		    "property disabled: a file of the table has a deletion "
 		    "vector, which the parquet response format cannot carry");
 	/* A snapshot file from the cache: its memos (snapcache.h). */
-	if (kind == LINE_FILE)
-		e = snapcache_reading(&i);
+	if (kind == LINE_FILE && (e = snapcache_reading(&i)) != NULL)
+		memo_slots(l, e);
 	/* Everything that can fail before the line is begun. */
 	if (key == NULL && delta_path_key(l->root, f->path, l->scratch, &key,
 	    &l->r->err) == -1)
@@ -570,7 +585,7 @@ lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
 		return -1;
 	/* A deletion vector's URL is signed for each answer. */
 	if (e != NULL && f->dv.storage_type == 0 &&
-	    (slot = snapcache_memo(e, l->memo_lines, 0)) != -1)
+	    (slot = l->slot_lines) != -1)
 		part = snapcache_memo_get(e, slot, i, &n);
 	if (part == NULL) {
 		buf_reset(l->part);

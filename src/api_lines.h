@@ -25,6 +25,7 @@ struct fileurl_key;
 struct arena;
 struct buf;
 struct req;
+struct snapcache_entry;
 struct storage;
 
 /* What kind of file line: a snapshot file, or a change of a commit. */
@@ -60,6 +61,9 @@ struct lines {
 	int64_t				 times_version, times_ts;
 	char				 memo_lines[32]; /* memo kinds */
 	char				 memo_urls[32];
+	struct snapcache_entry		*memo_e; /* their slots in it */
+	uint64_t			 memo_epoch;
+	int				 slot_lines, slot_urls;
 };
 
 void	lines_init(struct lines *, struct req *, const struct cat_data_table *,

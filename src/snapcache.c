@@ -125,6 +125,7 @@ static struct {
 	uint64_t		 too_large[TOO_LARGE_SLOTS];
 	size_t			 next_too_large;
 	uint64_t		 clock;		/* memos asked for */
+	uint64_t		 memo_epoch;	/* memos made or dropped */
 	struct snapcache_entry	*reading;	/* by snapcache_files() */
 	size_t			 reading_i;
 } sc;
@@ -194,6 +195,7 @@ memo_drop(struct snapcache_entry *e, int slot)
 	sc.held -= m->maplen;
 	munmap(m, m->maplen);
 	e->memos[slot] = NULL;
+	sc.memo_epoch++;
 }
 
 static void
@@ -781,8 +783,15 @@ snapcache_memo(struct snapcache_entry *e, const char *kind, int64_t tag)
 	memcpy(m->kind, kind, strlen(kind) + 1);
 	e->memos[i] = m;
 	sc.held += len;
+	sc.memo_epoch++;
 	publish();
 	return i;
+}
+
+uint64_t
+snapcache_memo_epoch(void)
+{
+	return sc.memo_epoch;
 }
 
 const char *

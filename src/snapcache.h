@@ -109,6 +109,13 @@ int	snapcache_memo(struct snapcache_entry *, const char *kind,
 	    int64_t tag);
 
 /*
+ * A number that changes whenever a memo is made or dropped: while it
+ * stays, so do the slots snapcache_memo() gave (a caller may keep them
+ * instead of asking for each file).
+ */
+uint64_t snapcache_memo_epoch(void);
+
+/*
  * File i's bytes in the memo of slot (their length in *len), or NULL
  * when none were put yet.  Valid until the next snapcache_memo*() call.
  */

@@ -349,7 +349,7 @@ memo_found(const char *kind, int64_t tag)
 static void
 test_memos(void)
 {
-	uint64_t		 ev;
+	uint64_t		 ev, epoch;
 	struct memo_pass	 m;
 	size_t			 i, before, n;
 	int			 k;
@@ -365,9 +365,14 @@ test_memos(void)
 	ok(m.n == 1000 && m.bad == 0 && m.found == 0 && m.failed == 0,
 	    "a new memo: each file's index, nothing found, all put");
 	ok(held() > before, "the memo counts in what the cache holds");
+	epoch = snapcache_memo_epoch();
 	m = memo_pass("a", "lines", 0, "second");
 	ok(m.found == 1000 && m.bad == 0,
 	    "the next pass finds each file's bytes (the first ones stay)");
+	is_int(snapcache_memo_epoch() - epoch, 0,
+	    "memos filled, none made or dropped: the same epoch");
+	memo_pass("a", "other", 0, NULL);
+	ok(snapcache_memo_epoch() != epoch, "a memo made: another epoch");
 	ok(memo_found("lines", 0) == 1000 && memo_found("lines", 7) == 0,
 	    "another tag: the memo starts again, empty");
 	is_int(memo_found("lines", 0), 0, "and the old tag's bytes are gone");
