@@ -8,6 +8,14 @@
  * string.  Delta format passes the log's actions through with path
  * replaced by a URL, tags left out, and deletion vectors rewritten to
  * absolute ("p") descriptors whose pathOrInlineDv is a URL too.
+ *
+ * A file line is put together from pieces: what every line of the call
+ * shares (version, timestamp, expiry), the URL, and the part no request
+ * changes (id, partitionValues, size, stats, ...).  For a snapshot file
+ * served from the snapshot cache, the part and our own URLs (for the
+ * expiry they carry: a whole second) are kept in memos of the entry
+ * (snapcache.h), so that the next answers copy them; a file with a
+ * deletion vector has its part made each time (its URL is in it).
  */
 #include "config.h"
 
