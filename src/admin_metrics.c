@@ -186,7 +186,8 @@ snapshot_cache(struct buf *b, const struct metrics_shm *m)
 
 	metrics_workers_cache(&bytes, &entries);
 	single(b, "deltashare_snapshot_cache_bytes", "gauge",
-	    "Bytes of table snapshots the live workers keep in their caches.",
+	    "Bytes of table snapshots (and parts of their answers) the live "
+	    "workers keep in their caches.",
 	    bytes);
 	single(b, "deltashare_snapshot_cache_entries", "gauge",
 	    "Table snapshots the live workers keep in their caches.", entries);

@@ -8,9 +8,18 @@
  * string.  Delta format passes the log's actions through with path
  * replaced by a URL, tags left out, and deletion vectors rewritten to
  * absolute ("p") descriptors whose pathOrInlineDv is a URL too.
+ *
+ * A file line is put together from pieces: what every line of the call
+ * shares (version, timestamp, expiry), the URL, and the part no request
+ * changes (id, partitionValues, size, stats, ...).  For a snapshot file
+ * served from the snapshot cache, the part and our own URLs (for the
+ * expiry they carry: a whole second) are kept in memos of the entry
+ * (snapcache.h), so that the next answers copy them; a file with a
+ * deletion vector has its part made each time (its URL is in it).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -30,8 +39,20 @@
 #include "http_req.h"
 #include "http_resp.h"
 #include "jsonw.h"
+#include "snapcache.h"
 #include "storage.h"
 #include "strutil.h"
+
+/* A buffer released with the request. */
+static struct buf *
+request_buf(struct req *r)
+{
+	struct buf	*b = arena_alloc(r->arena, sizeof(*b));
+
+	buf_init(b, 0);
+	arena_defer(r->arena, (arena_cleanup_fn)buf_release, b);
+	return b;
+}
 
 void
 lines_init(struct lines *l, struct req *r, const struct cat_data_table *ct,
@@ -52,6 +73,13 @@ lines_init(struct lines *l, struct req *r, const struct cat_data_table *ct,
 	l->endpoint = req_endpoint(r);
 	l->scratch = arena_new();
 	arena_defer(r->arena, (arena_cleanup_fn)arena_free, l->scratch);
+	l->part = request_buf(r);
+	l->qurl = request_buf(r);
+	snprintf(l->memo_lines, sizeof(l->memo_lines), "lines %s %s",
+	    fmt == CAPS_DELTA ? "delta" : "parquet", l->sha256 ? "sha256" :
+	    "md5");
+	snprintf(l->memo_urls, sizeof(l->memo_urls), "urls %lld",
+	    (long long)ct->table_id);
 }
 
 /* Start a line {"key": ... at the end of the response's body buffer. */
@@ -64,15 +92,22 @@ begin(struct lines *l, struct jsonw *w, const char *key)
 	jsonw_obj_open(w);
 }
 
-/* End the line (a JSON object) with a newline, and send it on. */
+/* Send on the line just written (ending with a newline). */
 static int
-put(struct lines *l, struct jsonw *w)
+put(struct lines *l)
 {
 	int	 rc;
 
-	buf_addc(w->b, '\n');
 	rc = resp_body_done(l->r);
 	return rc == -1 && l->r->failed_write ? 0 : rc;
+}
+
+/* End the line (a JSON object) with a newline, and send it on. */
+static int
+end(struct lines *l, struct jsonw *w)
+{
+	buf_addc(w->b, '\n');
+	return put(l);
 }
 
 int
@@ -104,7 +139,7 @@ lines_protocol(struct lines *l, const struct delta_action *a, int64_t version)
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &w);
+	return end(l, &w);
 }
 
 /* The schema with every top-level field's metadata cut to its comment. */
@@ -186,7 +221,38 @@ lines_metadata(struct lines *l, const struct delta_action *a, int64_t version)
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &w);
+	return end(l, &w);
+}
+
+/* The signer of our own file URLs: prepared once per request. */
+static const struct fileurl_key *
+url_key(struct lines *l)
+{
+	struct req	*r = l->r;
+
+	if (l->fk == NULL) {
+		/* In the request's arena, wiped before it goes. */
+		l->fk = arena_alloc(r->arena, sizeof(*l->fk));
+		fileurl_key_init(l->fk, r->conf->secret.data,
+		    r->conf->secret.len);
+		arena_defer(r->arena, (arena_cleanup_fn)fileurl_key_wipe,
+		    l->fk);
+	}
+	return l->fk;
+}
+
+/* Whether the store presigns the URLs (else they are ours). */
+static bool
+presigned(const struct lines *l)
+{
+	return !l->ct->proxy && storage_can_presign(l->st);
+}
+
+static void
+note_expiry(struct lines *l)
+{
+	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
+		l->min_expiry = l->expires_ms;
 }
 
 /*
@@ -201,26 +267,87 @@ sign(struct lines *l, const char *key, const char **url)
 	const char	*ep = l->endpoint;
 	size_t		 n = strlen(ep);
 
-	if (l->min_expiry == 0 || l->expires_ms < l->min_expiry)
-		l->min_expiry = l->expires_ms;
-	if (!l->ct->proxy && storage_can_presign(l->st))
+	note_expiry(l);
+	if (presigned(l))
 		return storage_presign(l->st, key, l->expires_ms / 1000 -
 		    r->conf->url_ttl, r->conf->url_ttl, l->scratch, url,
 		    &r->err);
 	while (n > 0 && ep[n - 1] == '/')
 		n--;
-	if (l->fk == NULL) {
-		/* In the request's arena, wiped before it goes. */
-		l->fk = arena_alloc(r->arena, sizeof(*l->fk));
-		fileurl_key_init(l->fk, r->conf->secret.data,
-		    r->conf->secret.len);
-		arena_defer(r->arena, (arena_cleanup_fn)fileurl_key_wipe,
-		    l->fk);
-	}
 	f.table_id = l->ct->table_id;
 	f.expires_ms = l->expires_ms;
 	f.key = key;
-	*url = fileurl_url(l->scratch, l->fk, ep, n, &f);
+	*url = fileurl_url(l->scratch, url_key(l), ep, n, &f);
+	return 0;
+}
+
+/*
+ * The memos of the cache entry e for this answer's lines: asked for
+ * once, kept while they stay (snapcache_memo_epoch()).
+ */
+static void
+memo_slots(struct lines *l, struct snapcache_entry *e)
+{
+	if (e == l->memo_e && snapcache_memo_epoch() == l->memo_epoch)
+		return;
+	l->slot_lines = snapcache_memo(e, l->memo_lines, 0);
+	l->slot_urls = presigned(l) ? -1 : snapcache_memo(e, l->memo_urls,
+	    l->expires_ms);
+	l->memo_e = e;
+	l->memo_epoch = snapcache_memo_epoch();
+}
+
+/*
+ * The URL of key as a JSON string, in l->qurl.  Ours are kept in a memo
+ * of the cache entry e being read (file i) for the expiry they carry:
+ * the answers made within the same second sign each file once.
+ */
+static int
+file_url(struct lines *l, const char *key, struct snapcache_entry *e,
+    size_t i)
+{
+	struct buf	*q = l->qurl;
+	struct fileurl	 f;
+	const char	*url, *t;
+	size_t		 n;
+	char		*p;
+	int		 slot = -1;
+
+	buf_reset(q);
+	if (presigned(l)) {
+		if (sign(l, key, &url) == -1)
+			return -1;
+		jsonw_quote(q, url, strlen(url));
+		return 0;
+	}
+	note_expiry(l);
+	if (l->qbase == NULL) {
+		/* "{endpoint}/files/, the endpoint without its last '/'. */
+		n = strlen(l->endpoint);
+		while (n > 0 && l->endpoint[n - 1] == '/')
+			n--;
+		jsonw_quote(q, l->endpoint, n);
+		q->len--;
+		buf_adds(q, "/files/");
+		l->qbaselen = q->len;
+		l->qbase = arena_strndup(l->r->arena, buf_str(q), q->len);
+		buf_reset(q);
+	}
+	buf_add(q, l->qbase, l->qbaselen);
+	if (e != NULL && (slot = l->slot_urls) != -1 &&
+	    (t = snapcache_memo_get(e, slot, i, &n)) != NULL)
+		buf_add(q, t, n);
+	else if ((p = buf_reserve(q, fileurl_token_len(strlen(key)) +
+	    1)) != NULL) {
+		f.table_id = l->ct->table_id;
+		f.expires_ms = l->expires_ms;
+		f.key = key;
+		n = fileurl_put_token(url_key(l), &f, p);
+		if (slot != -1)
+			(void)snapcache_memo_put(e, slot, i, p, n);
+		buf_advance(q, n);
+	}
+	buf_addc(q, '"');
 	return 0;
 }
 
@@ -266,16 +393,18 @@ opt_int(struct jsonw *w, const char *k, int64_t v)
 	}
 }
 
-/* The Delta action of a delta-format file line, path replaced by url. */
-static void
-delta_action_json(struct jsonw *w, enum lines_kind kind,
-    const struct delta_file *f, const char *url, const struct dv_out *dv)
+static const char *
+action_key(enum lines_kind kind)
 {
-	jsonw_key(w, kind == LINE_REMOVE ? "remove" : kind == LINE_CDF ?
-	    "cdc" : "add");
-	jsonw_obj_open(w);
-	jsonw_key(w, "path");
-	jsonw_str(w, url);
+	return kind == LINE_REMOVE ? "remove" : kind == LINE_CDF ? "cdc" :
+	    "add";
+}
+
+/* The Delta action of a delta-format file line after its path. */
+static void
+delta_action_fields(struct jsonw *w, enum lines_kind kind,
+    const struct delta_file *f, const struct dv_out *dv)
+{
 	jsonw_key(w, "partitionValues");
 	jsonw_raw_compact(w, f->partition_values,
 	    strlen(f->partition_values));
@@ -299,7 +428,6 @@ delta_action_json(struct jsonw *w, enum lines_kind kind,
 	}
 	opt_int(w, "baseRowId", f->base_row_id);
 	opt_int(w, "defaultRowCommitVersion", f->default_row_commit_version);
-	jsonw_obj_close(w);
 }
 
 static const char *
@@ -317,12 +445,11 @@ kind_key(enum lines_kind kind)
 	}
 }
 
+/* A parquet-format file line after its URL. */
 static void
 parquet_fields(struct jsonw *w, enum lines_kind kind,
-    const struct delta_file *f, const char *url, const char *id)
+    const struct delta_file *f, const char *id)
 {
-	jsonw_key(w, "url");
-	jsonw_str(w, url);
 	jsonw_key(w, "id");
 	jsonw_str(w, id);
 	jsonw_key(w, "partitionValues");
@@ -336,51 +463,151 @@ parquet_fields(struct jsonw *w, enum lines_kind kind,
 	}
 }
 
+/*
+ * What of a file line no request changes, into b: in parquet format
+ * the members after the URL, in delta format the file id then the
+ * action's members after its path.
+ */
+static void
+file_part(struct lines *l, enum lines_kind kind, const struct delta_file *f,
+    const struct dv_out *dv, struct buf *b)
+{
+	struct jsonw	 w;
+	char		 id[65];
+
+	file_id(l, f->path, id);
+	if (l->fmt == CAPS_PARQUET) {
+		jsonw_resume(&w, b, 2);
+		parquet_fields(&w, kind, f, id);
+	} else {
+		buf_adds(b, id);
+		jsonw_resume(&w, b, 4);
+		delta_action_fields(&w, kind, f, dv);
+	}
+}
+
+/*
+ * The members every file line of a call shares: version, timestamp and
+ * expiry, made once (l->times) for as long as they stay the same.
+ */
+static void
+times(struct lines *l, int64_t version, int64_t timestamp)
+{
+	struct buf	 b;
+	struct jsonw	 w;
+
+	if (l->times_len > 0 && l->times_version == version &&
+	    l->times_ts == timestamp)
+		return;
+	buf_init(&b, sizeof(l->times));
+	jsonw_resume(&w, &b, 2);
+	opt_int(&w, "version", version);
+	opt_int(&w, "timestamp", timestamp);
+	jsonw_key(&w, "expirationTimestamp");
+	jsonw_int(&w, l->expires_ms);
+	memcpy(l->times, buf_str(&b), b.len);
+	l->times_len = b.len;
+	l->times_version = version;
+	l->times_ts = timestamp;
+	buf_release(&b);
+}
+
+/* A piece of a line: bytes to copy. */
+struct piece {
+	const char	*p;
+	size_t		 n;
+};
+
+#define LIT(s)		{ s, sizeof(s) - 1 }
+#define NPIECES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Append the pieces to b in one go. */
+static void
+pieces(struct buf *b, const struct piece *pc, size_t npc)
+{
+	size_t	 i, n = 0;
+	char	*o;
+
+	for (i = 0; i < npc; i++)
+		n += pc[i].n;
+	if ((o = buf_reserve(b, n)) == NULL)
+		return;
+	for (i = 0; i < npc; i++) {
+		memcpy(o, pc[i].p, pc[i].n);
+		o += pc[i].n;
+	}
+	buf_advance(b, n);
+}
+
+/* The line: its shared members, URL (l->qurl) and part put together. */
+static int
+file_line(struct lines *l, enum lines_kind kind, const char *part, size_t n)
+{
+	const char	*k = l->fmt == CAPS_PARQUET ? kind_key(kind) :
+	    action_key(kind);
+	size_t		 idlen = l->sha256 ? 64 : 32;
+	const struct piece parquet[] = {
+		LIT("{\""), { k, strlen(k) }, LIT("\":{\"url\":"),
+		{ l->qurl->data, l->qurl->len }, { part, n },
+		{ l->times, l->times_len }, LIT("}}\n"),
+	}, delta[] = {
+		LIT("{\"file\":{\"id\":\""), { part, idlen }, LIT("\""),
+		{ l->times, l->times_len }, LIT(",\"deltaSingleAction\":{\""),
+		{ k, strlen(k) }, LIT("\":{\"path\":"),
+		{ l->qurl->data, l->qurl->len }, { part + idlen, n - idlen },
+		LIT("}}}}\n"),
+	};
+
+	if (l->fmt == CAPS_PARQUET)
+		pieces(resp_body(l->r), parquet, NPIECES(parquet));
+	else
+		pieces(resp_body(l->r), delta, NPIECES(delta));
+	return put(l);
+}
+
 int
 lines_file(struct lines *l, enum lines_kind kind, const struct delta_action *a,
     const char *key, int64_t version, int64_t timestamp)
 {
 	const struct delta_file *f = &a->u.file;
-	const char	*url;
-	char		 id[65];
+	struct snapcache_entry *e = NULL;
+	const char	*part = NULL;
 	struct dv_out	 dv;
-	struct jsonw	 w;
+	size_t		 i = 0, n;
+	int		 slot = -1;
 
 	arena_reset(l->scratch);
 	if (f->dv.storage_type != 0 && l->fmt == CAPS_PARQUET)
 		return err_set(&l->r->err, ERR_UNSUPPORTED, "Deletion Vector "
 		    "property disabled: a file of the table has a deletion "
 		    "vector, which the parquet response format cannot carry");
+	/* A snapshot file from the cache: its memos (snapcache.h). */
+	if (kind == LINE_FILE && (e = snapcache_reading(&i)) != NULL)
+		memo_slots(l, e);
 	/* Everything that can fail before the line is begun. */
 	if (key == NULL && delta_path_key(l->root, f->path, l->scratch, &key,
 	    &l->r->err) == -1)
 		return -1;
-	if (sign(l, key, &url) == -1 ||
+	if (file_url(l, key, e, i) == -1 ||
 	    (f->dv.storage_type != 0 && dv_sign(l, &f->dv, &dv) == -1))
 		return -1;
-	file_id(l, f->path, id);
-	begin(l, &w, l->fmt == CAPS_DELTA ? "file" : kind_key(kind));
-	if (l->fmt == CAPS_PARQUET)
-		parquet_fields(&w, kind, f, url, id);
-	else {
-		jsonw_key(&w, "id");
-		jsonw_str(&w, id);
+	/* A deletion vector's URL is signed for each answer. */
+	if (e != NULL && f->dv.storage_type == 0 &&
+	    (slot = l->slot_lines) != -1)
+		part = snapcache_memo_get(e, slot, i, &n);
+	if (part == NULL) {
+		buf_reset(l->part);
+		file_part(l, kind, f, &dv, l->part);
+		if (slot != -1)
+			(void)snapcache_memo_put(e, slot, i, l->part->data,
+			    l->part->len);
+		part = l->part->data;
+		n = l->part->len;
 	}
-	opt_int(&w, "version", version);
-	opt_int(&w, "timestamp", timestamp);
-	jsonw_key(&w, "expirationTimestamp");
-	jsonw_int(&w, l->expires_ms);
-	if (l->fmt == CAPS_DELTA) {
-		jsonw_key(&w, "deltaSingleAction");
-		jsonw_obj_open(&w);
-		delta_action_json(&w, kind, f, url, &dv);
-		jsonw_obj_close(&w);
-	}
-	jsonw_obj_close(&w);
-	jsonw_obj_close(&w);
+	times(l, version, timestamp);
 	l->nfiles++;
 	audit_file(l->r, f->size);
-	return put(l, &w);
+	return file_line(l, kind, part, n);
 }
 
 int
@@ -408,5 +635,5 @@ lines_end(struct lines *l, const char *next_page, const char *refresh,
 	}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	return put(l, &w);
+	return end(l, &w);
 }

@@ -23,7 +23,9 @@ struct delta_metadata;
 struct delta_protocol;
 struct fileurl_key;
 struct arena;
+struct buf;
 struct req;
+struct snapcache_entry;
 struct storage;
 
 /* What kind of file line: a snapshot file, or a change of a commit. */
@@ -49,6 +51,19 @@ struct lines {
 	int64_t				 expires_ms;
 	int64_t				 nfiles;
 	int64_t				 min_expiry;	/* 0: no URL yet */
+	/* A file line's pieces (api_lines.c). */
+	struct buf			*part;	/* what no request changes */
+	struct buf			*qurl;	/* its URL, quoted */
+	char				*qbase;	/* "{endpoint}/files/ */
+	size_t				 qbaselen;
+	char				 times[128]; /* ,"version":... */
+	size_t				 times_len;
+	int64_t				 times_version, times_ts;
+	char				 memo_lines[32]; /* memo kinds */
+	char				 memo_urls[32];
+	struct snapcache_entry		*memo_e; /* their slots in it */
+	uint64_t			 memo_epoch;
+	int				 slot_lines, slot_urls;
 };
 
 void	lines_init(struct lines *, struct req *, const struct cat_data_table *,

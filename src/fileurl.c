@@ -48,14 +48,22 @@ tag(const struct fileurl_key *k, const unsigned char *body, size_t len,
 	memcpy(out, mac, FU_TAG);
 }
 
-/* The token of f after the n bytes of base and mid, in the arena. */
-static char *
-url(struct arena *a, const struct fileurl_key *k, const char *base,
-    size_t n, const char *mid, const struct fileurl *f)
+size_t
+fileurl_token_len(size_t keylen)
+{
+	if (keylen > FILEURL_MAX_KEY)
+		keylen = FILEURL_MAX_KEY;
+	return (FU_HEAD + keylen + FU_TAG) / 3 * 4 +
+	    ((FU_HEAD + keylen + FU_TAG) % 3 == 0 ? 0 :
+	    (FU_HEAD + keylen + FU_TAG) % 3 + 1);
+}
+
+size_t
+fileurl_put_token(const struct fileurl_key *k, const struct fileurl *f,
+    char *out)
 {
 	unsigned char	 raw[FU_HEAD + FILEURL_MAX_KEY + FU_TAG];
-	size_t		 klen = strlen(f->key), mlen = strlen(mid), len;
-	char		*out;
+	size_t		 klen = strlen(f->key), len;
 
 	if (klen > FILEURL_MAX_KEY)
 		klen = FILEURL_MAX_KEY;		/* never signs a longer key */
@@ -65,10 +73,21 @@ url(struct arena *a, const struct fileurl_key *k, const char *base,
 	bytes_put_le64(raw + 9, (uint64_t)f->expires_ms);
 	memcpy(raw + FU_HEAD, f->key, klen);
 	tag(k, raw, len, raw + len);
-	out = arena_alloc(a, n + mlen + (len + FU_TAG + 2) / 3 * 4 + 1);
+	return str_b64url_encode(raw, len + FU_TAG, out);
+}
+
+/* The token of f after the n bytes of base and mid, in the arena. */
+static char *
+url(struct arena *a, const struct fileurl_key *k, const char *base,
+    size_t n, const char *mid, const struct fileurl *f)
+{
+	size_t		 mlen = strlen(mid);
+	char		*out;
+
+	out = arena_alloc(a, n + mlen + fileurl_token_len(strlen(f->key)) + 1);
 	memcpy(out, base, n);
 	memcpy(out + n, mid, mlen);
-	str_b64url_encode(raw, len + FU_TAG, out + n + mlen);
+	fileurl_put_token(k, f, out + n + mlen);
 	return out;
 }
 

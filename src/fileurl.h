@@ -48,6 +48,14 @@ char	*fileurl_url(struct arena *, const struct fileurl_key *,
 	    const char *base, size_t baselen, const struct fileurl *);
 
 /*
+ * The token of f (made with the prepared key), NUL-terminated, at out:
+ * fileurl_token_len(strlen(f->key)) + 1 bytes.  Returns its length.
+ */
+size_t	 fileurl_put_token(const struct fileurl_key *, const struct fileurl *,
+	    char *out);
+size_t	 fileurl_token_len(size_t keylen);
+
+/*
  * Check and decode a token: ERR_FORBIDDEN when it was not made with
  * this secret, was altered, or expired before now_ms.  The key is in the
  * arena.

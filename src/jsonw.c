@@ -19,6 +19,18 @@ jsonw_init(struct jsonw *w, struct buf *b)
 	w->b = b;
 }
 
+void
+jsonw_resume(struct jsonw *w, struct buf *b, int depth)
+{
+	int	 i;
+
+	assert(depth > 0 && depth <= JSONW_MAX_DEPTH);
+	jsonw_init(w, b);
+	w->depth = depth;
+	for (i = 0; i < depth; i++)
+		w->need_comma[i] = true;
+}
+
 /* Called before any value: writes the comma between siblings. */
 static void
 value_start(struct jsonw *w)
@@ -194,7 +206,13 @@ static const char esc_of[256] = {
 	['\\'] = '\\',
 };
 
-/* Quote n bytes of s at o, runs without escapes copied whole; the end. */
+/*
+ * Quote n bytes of s at o; the end.  Eight bytes at a time are copied
+ * before they are looked at (one store, where runs between escapes are
+ * short, as in stats): those after an escape are written again.  The
+ * room is there: each byte still to come makes a byte of output at
+ * least, and the closing quote follows.
+ */
 static char *
 quote_into(char *o, const char *s, size_t n)
 {
@@ -204,11 +222,20 @@ quote_into(char *o, const char *s, size_t n)
 	char			 e;
 
 	for (;;) {
-		k = str_json_plain(s + i, n - i);
-		memcpy(o, s + i, k);
-		o += k;
-		if ((i += k) == n)
-			return o;
+		if (n - i >= 8) {
+			memcpy(o, s + i, 8);
+			k = str_json_plain(s + i, 8);
+			o += k;
+			i += k;
+			if (k == 8)
+				continue;
+		} else {
+			k = str_json_plain(s + i, n - i);
+			memcpy(o, s + i, k);
+			o += k;
+			if ((i += k) == n)
+				return o;
+		}
 		e = esc_of[u[i]];
 		*o++ = '\\';
 		*o++ = e;

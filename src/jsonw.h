@@ -31,6 +31,12 @@ struct jsonw {
 };
 
 void	jsonw_init(struct jsonw *, struct buf *);
+/*
+ * Go on inside depth nested objects or arrays begun elsewhere, each
+ * with members written already (the next one gets a comma): a piece of
+ * JSON to put in the middle of another.
+ */
+void	jsonw_resume(struct jsonw *, struct buf *, int depth);
 void	jsonw_obj_open(struct jsonw *);
 void	jsonw_obj_close(struct jsonw *);
 void	jsonw_arr_open(struct jsonw *);

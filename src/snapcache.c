@@ -9,6 +9,10 @@
  * pointer.  Entries are kept in a list, most recently used first; the
  * list is short (the budget over the size of a table), so a lookup walks
  * it comparing hashes first.
+ *
+ * A memo is a mapping of its own, hung on its entry: a header, one slot
+ * per file of the entry (where its bytes are, 0 while none), then the
+ * bytes, appended as files are served; it grows as a build does.
  */
 #include "config.h"
 
@@ -47,6 +51,15 @@
 #define PROJECT_EVERY	4096
 /* Keys found too large for the budget, remembered (a ring). */
 #define TOO_LARGE_SLOTS	32
+/* A new memo's room for bytes, beyond its slots. */
+#define MEMO_ROOM	(64 * 1024)
+#define MEMO_KIND_MAX	64
+
+#if defined(__GNUC__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
 
 enum rec_str {
 	S_PATH, S_KEY, S_PV, S_STATS, S_TAGS, S_DV_PATH, S__N
@@ -76,8 +89,19 @@ struct rec {
 	char		 text[];
 };
 
+/* A memo: slot i, the offset of file i's bytes << 32 | their length. */
+struct memo {
+	size_t		 maplen;
+	size_t		 used;
+	uint64_t	 asked;		/* the clock when last asked for */
+	int64_t		 tag;
+	char		 kind[MEMO_KIND_MAX];
+	uint64_t	 at[];
+};
+
 struct snapcache_entry {
 	struct snapcache_entry	*prev, *next;
+	struct memo		*memos[SNAPCACHE_MEMOS];
 	uint64_t		 hash;
 	size_t			 maplen;	/* bytes mapped */
 	size_t			 used;		/* bytes written */
@@ -100,6 +124,10 @@ static struct {
 	struct snapcache_entry	*head, *tail;
 	uint64_t		 too_large[TOO_LARGE_SLOTS];
 	size_t			 next_too_large;
+	uint64_t		 clock;		/* memos asked for */
+	uint64_t		 memo_epoch;	/* memos made or dropped */
+	struct snapcache_entry	*reading;	/* by snapcache_files() */
+	size_t			 reading_i;
 } sc;
 
 static size_t
@@ -160,22 +188,64 @@ push_front(struct snapcache_entry *e)
 }
 
 static void
+memo_drop(struct snapcache_entry *e, int slot)
+{
+	struct memo	*m = e->memos[slot];
+
+	sc.held -= m->maplen;
+	munmap(m, m->maplen);
+	e->memos[slot] = NULL;
+	sc.memo_epoch++;
+}
+
+static void
+memos_drop(struct snapcache_entry *e)
+{
+	int	 i;
+
+	for (i = 0; i < SNAPCACHE_MEMOS; i++)
+		if (e->memos[i] != NULL)
+			memo_drop(e, i);
+}
+
+static void
 drop(struct snapcache_entry *e)
 {
+	memos_drop(e);
 	unlink_entry(e);
 	sc.held -= e->maplen;
 	sc.n--;
 	munmap(e, e->maplen);
 }
 
-/* Evict the least recently used unpinned entries until need fits. */
+static bool
+fits(size_t need)
+{
+	return sc.held + sc.building + need <= sc.budget;
+}
+
+/* Drop the memos of unpinned entries, least recently used first. */
+static void
+drop_memos(size_t need)
+{
+	struct snapcache_entry	*e;
+
+	for (e = sc.tail; e != NULL && !fits(need); e = e->prev)
+		if (e->pins == 0)
+			memos_drop(e);
+}
+
+/*
+ * Make room for need: memos go first, then the least recently used
+ * unpinned entries.
+ */
 static int
 make_room(size_t need)
 {
 	struct snapcache_entry	*e, *prev;
 
-	for (e = sc.tail; e != NULL && sc.held + sc.building + need >
-	    sc.budget; e = prev) {
+	drop_memos(need);
+	for (e = sc.tail; e != NULL && !fits(need); e = prev) {
 		prev = e->prev;
 		if (e->pins > 0)
 			continue;
@@ -183,7 +253,7 @@ make_room(size_t need)
 		metrics_add(MX_SNAPSHOT_EVICTED, 1);
 	}
 	publish();
-	return sc.held + sc.building + need <= sc.budget ? 0 : -1;
+	return fits(need) ? 0 : -1;
 }
 
 void
@@ -337,19 +407,37 @@ snapcache_files(struct snapcache_entry *e, delta_file_fn fn, void *ctx,
 {
 	const unsigned char	*p = (const unsigned char *)e + e->files;
 	const struct rec	*r;
+	struct snapcache_entry	*was = sc.reading;
 	struct delta_action	 a;
 	const char		*key;
-	size_t			 i;
+	size_t			 i, was_i = sc.reading_i;
 	int			 rc = 0;
 
 	e->pins++;
+	sc.reading = e;
 	for (i = 0; i < e->nfiles && rc == 0; i++, p += r->size) {
 		r = (const struct rec *)(const void *)p;
+		/*
+		 * The next record's fields, on their way while fn works:
+		 * records are too far apart for the hardware to guess.
+		 */
+		PREFETCH(p + r->size);
+		PREFETCH(p + r->size + 64);
 		rec_view(r, &a, &key);
+		sc.reading_i = i;
 		rc = fn(ctx, &a, key, err);
 	}
+	sc.reading = was;
+	sc.reading_i = was_i;
 	e->pins--;
 	return rc;
+}
+
+struct snapcache_entry *
+snapcache_reading(size_t *index)
+{
+	*index = sc.reading_i;
+	return sc.reading;
 }
 
 /* --- building ------------------------------------------------------------- */
@@ -392,15 +480,19 @@ too_large(struct snapcache_build *b, size_t need, bool projected)
 	abandon(b);
 }
 
-/* Map (or grow) the block to cap bytes; NULL when the system says no. */
-static struct snapcache_entry *
-remap(struct snapcache_entry *old, size_t cap)
+/*
+ * Map (or grow) a block of maplen bytes, used of them written, to cap
+ * bytes; NULL when the system says no.
+ */
+static void *
+remap(void *old, size_t maplen, size_t used, size_t cap)
 {
 	void	*p;
 
 #ifdef HAVE_MREMAP
+	(void)used;
 	if (old != NULL)
-		p = mremap(old, old->maplen, cap, MREMAP_MAYMOVE);
+		p = mremap(old, maplen, cap, MREMAP_MAYMOVE);
 	else
 #endif
 		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
@@ -409,11 +501,24 @@ remap(struct snapcache_entry *old, size_t cap)
 		return NULL;
 #ifndef HAVE_MREMAP
 	if (old != NULL) {
-		memcpy(p, old, old->used);
-		munmap(old, old->maplen);
+		memcpy(p, old, used);
+		munmap(old, maplen);
 	}
 #endif
 	return p;
+}
+
+/* A block of maplen bytes grows to hold need: by how much. */
+static size_t
+growth(size_t maplen, size_t need, size_t limit)
+{
+	size_t	 cap = maplen + maplen / GROWTH;
+
+	if (cap < need)
+		cap = page_round(need);
+	if (cap > limit)
+		cap = limit;
+	return cap;
 }
 
 /*
@@ -434,12 +539,9 @@ reserve(struct snapcache_build *b, size_t n)
 		too_large(b, need, false);
 		return -1;
 	}
-	cap = e->maplen + e->maplen / GROWTH;
-	if (cap < need)
-		cap = page_round(need);
-	if (cap > limit)
-		cap = limit;
-	if (make_room(cap - e->maplen) == -1 || (ne = remap(e, cap)) == NULL) {
+	cap = growth(e->maplen, need, limit);
+	if (make_room(cap - e->maplen) == -1 ||
+	    (ne = remap(e, e->maplen, e->used, cap)) == NULL) {
 		abandon(b);
 		return -1;
 	}
@@ -483,7 +585,7 @@ snapcache_build_new(const char *key, const struct delta_action *protocol,
 	if (cap > sc.budget)
 		cap = page_round(head);
 	if (cap > sc.budget || make_room(cap) == -1 ||
-	    (e = remap(NULL, cap)) == NULL)
+	    (e = remap(NULL, 0, 0, cap)) == NULL)
 		return NULL;
 	memset(e, 0, sizeof(*e));
 	e->hash = h;
@@ -617,4 +719,118 @@ snapcache_build_abandon(struct snapcache_build *b)
 {
 	if (b != NULL)
 		abandon(b);
+}
+
+/* --- memos ----------------------------------------------------------------- */
+
+/* Room for need without evicting an entry: other entries' memos go. */
+static int
+memo_room(size_t need)
+{
+	drop_memos(need);
+	publish();
+	return fits(need) ? 0 : -1;
+}
+
+/* The slot to fill with a new memo: a free one, else the least asked. */
+static int
+memo_slot(struct snapcache_entry *e)
+{
+	int	 i, old = 0;
+
+	for (i = 0; i < SNAPCACHE_MEMOS; i++) {
+		if (e->memos[i] == NULL)
+			return i;
+		if (e->memos[i]->asked < e->memos[old]->asked)
+			old = i;
+	}
+	memo_drop(e, old);
+	return old;
+}
+
+int
+snapcache_memo(struct snapcache_entry *e, const char *kind, int64_t tag)
+{
+	struct memo	*m;
+	size_t		 len;
+	int		 i;
+
+	if (e->pins == 0)
+		return -1;
+	for (i = 0; i < SNAPCACHE_MEMOS; i++) {
+		if ((m = e->memos[i]) == NULL || strcmp(m->kind, kind) != 0)
+			continue;
+		if (m->tag == tag) {
+			m->asked = ++sc.clock;
+			return i;
+		}
+		memo_drop(e, i);	/* made for another tag */
+		break;
+	}
+	if (strlen(kind) >= MEMO_KIND_MAX)
+		return -1;
+	i = memo_slot(e);
+	len = page_round(sizeof(*m) + e->nfiles * sizeof(m->at[0]) +
+	    MEMO_ROOM);
+	if (memo_room(len) == -1 ||
+	    (m = remap(NULL, 0, 0, len)) == NULL)
+		return -1;
+	memset(m, 0, sizeof(*m) + e->nfiles * sizeof(m->at[0]));
+	m->maplen = len;
+	m->used = sizeof(*m) + e->nfiles * sizeof(m->at[0]);
+	m->asked = ++sc.clock;
+	m->tag = tag;
+	memcpy(m->kind, kind, strlen(kind) + 1);
+	e->memos[i] = m;
+	sc.held += len;
+	sc.memo_epoch++;
+	publish();
+	return i;
+}
+
+uint64_t
+snapcache_memo_epoch(void)
+{
+	return sc.memo_epoch;
+}
+
+const char *
+snapcache_memo_get(struct snapcache_entry *e, int slot, size_t i,
+    size_t *len)
+{
+	const struct memo *m = e->memos[slot];
+	uint64_t	 at;
+
+	if (i >= e->nfiles || (at = m->at[i]) == 0)
+		return NULL;
+	*len = (size_t)(at & UINT32_MAX);
+	return (const char *)m + (at >> 32);
+}
+
+int
+snapcache_memo_put(struct snapcache_entry *e, int slot, size_t i,
+    const void *p, size_t n)
+{
+	struct memo	*m = e->memos[slot], *nm;
+	size_t		 need = m->used + n, cap;
+
+	if (i >= e->nfiles || need > UINT32_MAX)
+		return -1;
+	if (m->at[i] != 0)
+		return 0;
+	if (need > m->maplen) {
+		cap = growth(m->maplen, need, (size_t)UINT32_MAX /
+		    page_round(1) * page_round(1));
+		if (cap < need || memo_room(cap - m->maplen) == -1 ||
+		    (nm = remap(m, m->maplen, m->used, cap)) == NULL)
+			return -1;
+		sc.held += cap - nm->maplen;
+		nm->maplen = cap;
+		e->memos[slot] = m = nm;
+		publish();
+	}
+	memcpy((char *)m + m->used, p, n);
+	m->at[i] = (uint64_t)m->used << 32 | n;
+	m->used += n;
+	return 0;
 }

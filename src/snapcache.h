@@ -75,6 +75,61 @@ int	snapcache_files(struct snapcache_entry *, delta_file_fn fn,
 	    void *ctx, struct err *);
 
 /*
+ * During a call of fn by snapcache_files(): the entry it reads and the
+ * index of the file given to fn (0 for the first).  NULL otherwise: the
+ * file came from a replay.
+ */
+struct snapcache_entry *snapcache_reading(size_t *index);
+
+/*
+ * Memos: bytes that an upper layer derives from each file of an entry,
+ * kept with the entry so that they are made once: the parts of answer
+ * lines that no request changes, file URLs signed for one expiry.  An
+ * entry holds up to SNAPCACHE_MEMOS of them, each named by a kind (what
+ * it is for: a response format, a table's URLs) and a tag (say, the
+ * expiry its URLs were signed with): asking for a kind with another tag
+ * starts it again, empty; a new kind takes the place of the one asked
+ * for least recently.  A memo is filled a file at a time, as files are
+ * served.  Memos count in the budget but use only the room that entries
+ * leave: they never evict an entry, and go first (those of the least
+ * recently used entries first) when an entry needs room; they go with
+ * their entry.
+ *
+ * Memos are used from fn during snapcache_files() of their entry (which
+ * pins it), never elsewhere.
+ */
+#define SNAPCACHE_MEMOS	4
+
+/*
+ * The memo of kind (under 64 bytes) with tag on entry e, made (empty)
+ * if needed: a slot number for the calls below, or -1 when there is no
+ * room (or e is not being read).
+ */
+int	snapcache_memo(struct snapcache_entry *, const char *kind,
+	    int64_t tag);
+
+/*
+ * A number that changes whenever a memo is made or dropped: while it
+ * stays, so do the slots snapcache_memo() gave (a caller may keep them
+ * instead of asking for each file).
+ */
+uint64_t snapcache_memo_epoch(void);
+
+/*
+ * File i's bytes in the memo of slot (their length in *len), or NULL
+ * when none were put yet.  Valid until the next snapcache_memo*() call.
+ */
+const char *snapcache_memo_get(struct snapcache_entry *, int slot, size_t i,
+	    size_t *len);
+
+/*
+ * Keep n bytes as file i's in the memo of slot (the first ones put
+ * stay): 0, or -1 when there is no room for them.
+ */
+int	snapcache_memo_put(struct snapcache_entry *, int slot, size_t i,
+	    const void *, size_t n);
+
+/*
  * Start an entry for key with the snapshot's protocol and metaData; NULL
  * when the cache is off or key was too large lately.  files: about how
  * many live files the snapshot has, when the log says (-1 otherwise): a

@@ -6,7 +6,8 @@
 # masked, for every kind of query (formats, hints, limitHint, pages,
 # refresh tokens, versions, timestamps, changes, metadata): the answers
 # with the cache are compared with those of the same workers with the
-# cache off.  A new commit is served at once, and a table replaced under
+# cache off, a second time (the entries' memos made) and a third (the
+# lines from the memos), and the URLs from the memos work.  A new commit is served at once, and a table replaced under
 # the same location is not served stale.  The budget holds: a snapshot
 # larger than it is not kept, the least recently used entry goes to make
 # room.  A worker's memory comes back near its idle size after a large
@@ -172,6 +173,54 @@ test_expect_success 'every query twice: the second time from the cache' '
 		test -f "on1/${f#off/}" || continue
 		test_cmp "$f" "on1/${f#off/}" &&
 		test_cmp "$f" "on2/${f#off/}" || return 1
+	done
+'
+
+# The third time the lines come from the entries' memos (made by the
+# second): the parts of the lines no request changes, and URLs already
+# signed for the same expiry.
+test_expect_success 'a third time: the same answers, from the memos' '
+	queries on3 &&
+	for f in off/*; do
+		test -f "on3/${f#off/}" || continue
+		test_cmp "$f" "on3/${f#off/}" || return 1
+	done
+'
+
+# urls NAME: the file URLs of a body, one per line.
+urls() {
+	grep "\"file\"" "$1" |
+	    jq -r ".file.url // .file.deltaSingleAction.add.path"
+}
+
+REFRESH="{\"includeRefreshToken\":true}"
+test_expect_success 'URLs from the memos work, and are signed for each expiry' '
+	for fmt in "" "$DELTA"; do
+		ADIR=on3 && ask demo "$fmt" POST $T/demo/query "$REFRESH" &&
+		cp "$TRASH/resp.body" demo1.body &&
+		ask demo "$fmt" POST $T/demo/query "$REFRESH" &&
+		cp "$TRASH/resp.body" demo2.body &&
+		urls demo2.body >urls &&
+		test -s urls &&
+		while read -r u; do
+			curl -s -o /dev/null -w "%{http_code}\n" "$u" ||
+			return 1
+		done <urls >codes &&
+		test "$(sort -u codes)" = 200 &&
+		e1=$(grep -m1 "\"file\"" demo1.body |
+		    jq .file.expirationTimestamp) &&
+		e2=$(grep -m1 "\"file\"" demo2.body |
+		    jq .file.expirationTimestamp) &&
+		urls demo1.body >urls1 &&
+		if test "$e1" = "$e2"
+		then
+			test_cmp urls1 urls
+		else
+			! cmp -s urls1 urls
+		fi &&
+		test "$(jq -r "select(.endStreamAction) |
+		    .endStreamAction.minUrlExpirationTimestamp // empty" \
+		    demo2.body)" = "$e2" || return 1
 	done
 '
 

@@ -120,8 +120,8 @@ test_quote_words(void)
 	    '\n', 0x01, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xc3, 0xa9,
 	    0xff, 0x00, 0x22 ^ 0x80, 0x5c ^ 0x80 };
 	unsigned char	 in[64];
-	struct buf	 got, want;
-	unsigned	 seed = 7, bad = 0;
+	struct buf	 got, want, capped;
+	unsigned	 seed = 7, bad = 0, bad_capped = 0;
 	size_t		 n, i, t;
 
 	buf_init(&got, 0);
@@ -142,9 +142,17 @@ test_quote_words(void)
 		if (got.len != want.len || memcmp(got.data, want.data,
 		    got.len) != 0)
 			bad++;
+		/* Capped to the very length: eight-byte stores fit too. */
+		buf_init(&capped, want.len);
+		jsonw_quote(&capped, (const char *)in, n);
+		if (capped.overflow || capped.len != want.len ||
+		    memcmp(capped.data, want.data, want.len) != 0)
+			bad_capped++;
+		buf_release(&capped);
 	}
 	is_int(bad, 0, "quote: 20000 strings of up to 63 bytes as the "
 	    "byte-by-byte reference");
+	is_int(bad_capped, 0, "the same in buffers capped to their length");
 	buf_release(&got);
 	buf_release(&want);
 }
@@ -173,6 +181,27 @@ test_keys(void)
 	jsonw_obj_open(&w);
 	jsonw_key(&w, "toolong");
 	ok(b.overflow && b.len <= 8, "a key past the cap: overflow");
+	buf_release(&b);
+}
+
+/* A piece written inside objects begun elsewhere. */
+static void
+test_resume(void)
+{
+	struct buf	 b;
+	struct jsonw	 w;
+
+	buf_init(&b, 0);
+	jsonw_resume(&w, &b, 2);
+	jsonw_key(&w, "a");
+	jsonw_int(&w, 1);
+	jsonw_key(&w, "o");
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "b");
+	jsonw_bool(&w, true);
+	jsonw_obj_close(&w);
+	is_str(buf_str(&b), ",\"a\":1,\"o\":{\"b\":true}",
+	    "resumed: each member after a comma, nesting as usual");
 	buf_release(&b);
 }
 
@@ -722,6 +751,7 @@ main(void)
 	test_quote();
 	test_quote_words();
 	test_keys();
+	test_resume();
 	test_int();
 	test_writer();
 	test_parse();

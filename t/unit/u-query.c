@@ -184,7 +184,9 @@ test_fileurl(void)
 	struct fileurl	 f = { 42, 5000, "region=a b/part-0.parquet" }, g;
 	struct fileurl_key k;
 	struct err	 e;
-	char		*tok, *bad;
+	char		*tok, *bad, buf[128];
+	size_t		 n;
+	int		 i;
 
 	tok = fileurl_token(a, secret, sizeof(secret), &f);
 	/* Worked out with Python's hmac: the layout of fileurl.c. */
@@ -195,6 +197,17 @@ test_fileurl(void)
 	    "https://h/files/%s", tok), "a URL from a prepared key");
 	is_str(fileurl_url(a, &k, "", 0, &f), arena_printf(a, "/files/%s",
 	    tok), "again, after an empty base");
+	for (i = 0; i < 3; i++) {
+		g = f;
+		g.key = arena_printf(a, "%.*s", (int)(20 + i), f.key);
+		n = fileurl_put_token(&k, &g, buf);
+		if (n != fileurl_token_len(strlen(g.key)) || n != strlen(buf) ||
+		    strcmp(buf, fileurl_token(a, secret, sizeof(secret),
+		    &g)) != 0)
+			break;
+	}
+	is_int(i, 3, "a token put in place, of the length said, for keys "
+	    "of each length modulo 3");
 	fileurl_key_wipe(&k);
 	ok(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-_") == strlen(tok), "token is base64url");

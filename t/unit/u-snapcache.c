@@ -3,7 +3,8 @@
  * come back as they went in, keys follow the log segment, the least
  * recently used entry goes first, pinned ones stay, the budget holds
  * the entry being built too, and a snapshot larger than the budget is
- * not kept (nor tried again).
+ * not kept (nor tried again).  Memos keep bytes per file of an entry,
+ * by kind and tag, within the room the entries leave.
  */
 #include "config.h"
 
@@ -270,6 +271,146 @@ test_too_large(void)
 	    "off: no lookups, no builds");
 }
 
+/* What a memo pass does on each file. */
+struct memo_pass {
+	struct snapcache_entry	*e;
+	const char		*kind;
+	int64_t			 tag;
+	const char		*fill;	/* put "<fill> <i>"; NULL: not */
+	int			 n;	/* files seen */
+	int			 found;	/* bytes found, as put */
+	int			 bad;	/* found, other bytes */
+	int			 failed; /* no memo, or no room to put */
+};
+
+static int
+memo_file(void *ctx, const struct delta_action *act, const char *key,
+    struct err *err)
+{
+	struct memo_pass	*m = ctx;
+	char			 want[32], line[2048];
+	const char		*got;
+	size_t			 i, n;
+	int			 slot;
+
+	(void)act;
+	(void)key;
+	(void)err;
+	if (snapcache_reading(&i) != m->e || i != (size_t)m->n++) {
+		m->bad++;
+		return 0;
+	}
+	if ((slot = snapcache_memo(m->e, m->kind, m->tag)) == -1) {
+		m->failed++;
+		return 0;
+	}
+	snprintf(want, sizeof(want), " %zu", i);
+	if ((got = snapcache_memo_get(m->e, slot, i, &n)) != NULL) {
+		/* What was put ends with the file's index. */
+		if (n >= strlen(want) && memcmp(got + n - strlen(want), want,
+		    strlen(want)) == 0)
+			m->found++;
+		else
+			m->bad++;
+	}
+	if (m->fill != NULL) {
+		snprintf(line, sizeof(line), "%s%s", m->fill, want);
+		if (snapcache_memo_put(m->e, slot, i, line,
+		    strlen(line)) == -1)
+			m->failed++;
+	}
+	return 0;
+}
+
+/* One pass over the files of key: fill (or only read) a memo. */
+static struct memo_pass
+memo_pass(const char *key, const char *kind, int64_t tag, const char *fill)
+{
+	struct memo_pass	 m;
+	struct err		 err;
+
+	memset(&m, 0, sizeof(m));
+	m.e = snapcache_get(key);
+	m.kind = kind;
+	m.tag = tag;
+	m.fill = fill;
+	if (m.e != NULL)
+		snapcache_files(m.e, memo_file, &m, &err);
+	return m;
+}
+
+/* A memo of a (1000 files) holding what this many puts left found. */
+static int
+memo_found(const char *kind, int64_t tag)
+{
+	return memo_pass("a", kind, tag, NULL).found;
+}
+
+static void
+test_memos(void)
+{
+	uint64_t		 ev, epoch;
+	struct memo_pass	 m;
+	size_t			 i, before, n;
+	int			 k;
+	char			 kind[16], fill[1500];
+
+	snapcache_configure(4 * 1024 * KIB);
+	ok(put("a", 1000) == 0 && has("a"), "an entry of 1000 files");
+	ok(snapcache_reading(&i) == NULL, "no entry read: no file of one");
+	is_int(snapcache_memo(snapcache_get("a"), "lines", 0), -1,
+	    "no memo outside snapcache_files()");
+	before = held();
+	m = memo_pass("a", "lines", 0, "first");
+	ok(m.n == 1000 && m.bad == 0 && m.found == 0 && m.failed == 0,
+	    "a new memo: each file's index, nothing found, all put");
+	ok(held() > before, "the memo counts in what the cache holds");
+	epoch = snapcache_memo_epoch();
+	m = memo_pass("a", "lines", 0, "second");
+	ok(m.found == 1000 && m.bad == 0,
+	    "the next pass finds each file's bytes (the first ones stay)");
+	is_int(snapcache_memo_epoch() - epoch, 0,
+	    "memos filled, none made or dropped: the same epoch");
+	memo_pass("a", "other", 0, NULL);
+	ok(snapcache_memo_epoch() != epoch, "a memo made: another epoch");
+	ok(memo_found("lines", 0) == 1000 && memo_found("lines", 7) == 0,
+	    "another tag: the memo starts again, empty");
+	is_int(memo_found("lines", 0), 0, "and the old tag's bytes are gone");
+	memo_pass("a", "lines", 0, "x");
+	for (k = 0; k < SNAPCACHE_MEMOS; k++) {
+		snprintf(kind, sizeof(kind), "kind %d", k);
+		memo_pass("a", kind, 0, "x");
+	}
+	is_int(memo_found("lines", 0), 0,
+	    "a kind too many: the least recently asked for went");
+	is_int(memo_found("kind 3", 0), 1000, "the newest stayed");
+
+	/* An entry needing room: memos go first, no entry evicted. */
+	snapcache_configure(1024 * KIB);
+	ok(put("a", 1000) == 0 && put("b", 1000) == 0, "two entries");
+	before = held();
+	/* Lines that fill all but a quarter of an entry's room. */
+	memset(fill, 'x', sizeof(fill));
+	n = (1024 * KIB - held() - before / 8) / 1000;
+	fill[n < sizeof(fill) ? n - 16 : sizeof(fill) - 1] = '\0';
+	m = memo_pass("a", "lines", 0, fill);
+	ok(m.failed == 0 && memo_found("lines", 0) == 1000,
+	    "a memo fills the room left");
+	ev = metrics_get()->counter[MX_SNAPSHOT_EVICTED];
+	ok(put("c", 1000) == 0 && has("a") && has("b") && has("c"),
+	    "a third entry fits once the memo went");
+	is_int(metrics_get()->counter[MX_SNAPSHOT_EVICTED] - ev, 0,
+	    "no entry evicted");
+	is_int(memo_found("lines", 0), 0, "the memo is gone");
+	fill[sizeof(fill) - 1] = '\0';
+	m = memo_pass("b", "lines", 0, fill);
+	ok(m.failed > 0 && has("a") && has("b") && has("c"),
+	    "a memo never evicts an entry: files it has no room for fail");
+	ok(held() <= 1024 * KIB, "within the budget (%zu bytes)", held());
+	snapcache_configure(0);
+	is_int(held(), 0, "budget 0: entries and memos gone");
+}
+
 static void
 test_key(void)
 {
@@ -313,6 +454,7 @@ main(void)
 	test_roundtrip();
 	test_lru();
 	test_too_large();
+	test_memos();
 	test_key();
 	arena_free(a);
 	return done_testing();
