@@ -58,23 +58,26 @@ struct commits {
 	size_t		 n;
 };
 
-double
-probe_now(void)
+static double
+seconds(clockid_t clock)
 {
 	struct timespec	 ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+probe_now(void)
+{
+	return seconds(CLOCK_MONOTONIC);
 }
 
 /* CPU time of this process: what a probe used, whatever else ran. */
 double
 probe_cpu(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 void
