@@ -366,8 +366,7 @@ static bool
 cv_text(const struct parquet_value *v)
 {
 	return cv_kind(v) == PARQUET_VALUE_BYTES &&
-	    memchr(v->u.bytes.p, '\0', v->u.bytes.len) == NULL &&
-	    str_utf8_valid((const char *)v->u.bytes.p, v->u.bytes.len);
+	    str_text_valid((const char *)v->u.bytes.p, v->u.bytes.len);
 }
 
 static int

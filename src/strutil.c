@@ -193,51 +193,86 @@ str_utf8_put(char *out, uint32_t cp)
 	return 4;
 }
 
-bool
-str_utf8_valid(const char *str, size_t len)
+/*
+ * The multi-byte sequence at s[i] (a lead byte >= 0x80) of s[0..len): its
+ * length, or 0 when it is not strict UTF-8.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t i, size_t len)
+{
+	size_t		 n, k;
+	uint32_t	 cp;
+
+	if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+		n = 1;
+		cp = s[i] & 0x1f;
+	} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+		n = 2;
+		cp = s[i] & 0x0f;
+	} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+		n = 3;
+		cp = s[i] & 0x07;
+	} else
+		return 0;
+	if (len - i <= n)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i + k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+/*
+ * Strict UTF-8, and no NUL byte unless nul_ok.  Runs of ASCII go eight
+ * bytes at a time: a word has no byte >= 0x80 when no high bit is set,
+ * and no byte 0 either when subtracting 1 from each byte sets none (a
+ * byte of 0 is the only one below 0x80 that borrows).
+ */
+static bool
+utf8_scan(const char *str, size_t len, bool nul_ok)
 {
 	const unsigned char	*s = (const unsigned char *)str;
-	size_t			 i = 0, n, k;
-	uint32_t		 cp;
+	const uint64_t		 ones = UINT64_C(0x0101010101010101);
+	const uint64_t		 highs = UINT64_C(0x8080808080808080);
+	size_t			 i = 0, n;
 	uint64_t		 w;
 
 	while (i < len) {
-		/* Runs of ASCII, eight bytes at a time. */
 		if (len - i >= 8) {
 			memcpy(&w, s + i, 8);
-			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+			if (((nul_ok ? w : w | (w - ones)) & highs) == 0) {
 				i += 8;
 				continue;
 			}
 		}
 		if (s[i] < 0x80) {
+			if (s[i] == 0 && !nul_ok)
+				return false;
 			i++;
 			continue;
 		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
+		if ((n = utf8_seq(s, i, len)) == 0)
 			return false;
-		if (len - i <= n)
-			return false;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
+		i += n;
 	}
 	return true;
+}
+
+bool
+str_utf8_valid(const char *str, size_t len)
+{
+	return utf8_scan(str, len, true);
+}
+
+bool
+str_text_valid(const char *str, size_t len)
+{
+	return utf8_scan(str, len, false);
 }
 
 void

@@ -50,6 +50,8 @@ int	 str_parse_size(const char *, int64_t min, int64_t max, int64_t *out);
 
 /* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
 bool	 str_utf8_valid(const char *, size_t);
+/* The same, and no NUL byte: text a C string can hold. */
+bool	 str_text_valid(const char *, size_t);
 
 /*
  * The offset of the first byte of s[0..n) that a JSON string cannot hold

@@ -249,12 +249,22 @@ test_utf8_valid(void)
 		{ "surrogate after 16", "abcdefghijklmnop\xed\xa0\x80", 19,
 		    false, 0 },
 		{ "len cuts before a bad byte", "abcdefgh\xff", 8, true, 8 },
+		/* NUL (text_valid says no) in and after the steps. */
+		{ "NUL after 8 ASCII", "abcdefgh\0", 9, true, 9 },
+		{ "NUL at 3 of 16", "abc\0efghijklmnop", 16, true, 16 },
+		{ "NUL at 7, 0x01 below", "\x01\x01\x01\x01\x01\x01\x01\0", 8,
+		    true, 8 },
+		{ "0x01 and 0x7f bytes", "\x01\x7f\x01\x7f\x01\x7f\x01\x7fz",
+		    9, true, 9 },
 	};
 	size_t	 i;
 
 	for (i = 0; i < NELEM(cases); i++) {
 		is_int(str_utf8_valid(cases[i].s, cases[i].len),
 		    cases[i].valid, "utf8_valid %s", cases[i].name);
+		is_int(str_text_valid(cases[i].s, cases[i].len),
+		    cases[i].valid && memchr(cases[i].s, '\0',
+		    cases[i].len) == NULL, "text_valid %s", cases[i].name);
 		if (cases[i].valid)
 			is_int(str_utf8_len(cases[i].s, cases[i].len),
 			    cases[i].chars, "utf8_len %s", cases[i].name);
