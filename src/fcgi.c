@@ -55,6 +55,8 @@
 
 /* A FastCGI application inherits its listening socket as descriptor 0. */
 #define LISTEN_FD	0
+/* No connection for this long: the worker is idle (idle_audit). */
+#define IDLE_GRACE_MS	2
 
 static volatile sig_atomic_t	 stopping;
 
@@ -348,13 +350,18 @@ pending(int fd)
 /*
  * Until a connection comes: send the audit records, collect PostgreSQL's
  * answers (a batch goes out once the one before is answered), and send a
- * batch that waited long enough.
+ * batch that waited long enough.  The worker counts as idle only once no
+ * connection came for IDLE_GRACE_MS: under load the front end's next
+ * connection is often a few microseconds away, and sending at each such
+ * gap made batches of a few records, each a transaction of its own
+ * (PostgreSQL's commit and wake-ups then cost more than the rows).
  */
 static void
 idle_audit(const struct conf *c)
 {
 	struct pollfd	 p[2];
-	int		 wait = 0;
+	bool		 idle = false;
+	int		 n, wait = IDLE_GRACE_MS, due;
 
 	while (!stopping && audit_waiting()) {
 		p[0].fd = LISTEN_FD;
@@ -362,10 +369,14 @@ idle_audit(const struct conf *c)
 		p[1].fd = audit_fd();
 		p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
-		if (poll(p, 2, wait) > 0 && (p[0].revents & POLLIN))
+		if ((n = poll(p, 2, wait)) > 0 && (p[0].revents & POLLIN))
 			break;
-		audit_pump(c, true);
-		wait = audit_due_in(metrics_now_ms());
+		if (n == 0)
+			idle = true;
+		audit_pump(c, idle);
+		due = audit_due_in(metrics_now_ms());
+		wait = idle || (due >= 0 && due < IDLE_GRACE_MS) ? due :
+		    IDLE_GRACE_MS;
 	}
 }
 
