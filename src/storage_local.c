@@ -42,6 +42,7 @@
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "metrics.h"
 #include "storage.h"
 #include "strutil.h"
 #include "xmalloc.h"
@@ -234,26 +235,84 @@ mtime_ms(const struct stat *sb)
 }
 
 /*
+ * Resolved names read back lately, by the path as given: used again for
+ * REAL_MS while the path opens the same directory (device and inode), an
+ * fstat(2) instead of a readlink(2) of /proc, which costs about as much
+ * as the rest of a discovery call's storage work.  (A directory moved
+ * while a link kept naming it shows its old name for REAL_MS at most.)
+ */
+#define REAL_SLOTS	16
+#define REAL_MS		1000
+
+static struct real_seen {
+	char	*path;
+	char	*real;
+	dev_t	 dev;
+	ino_t	 ino;
+	int64_t	 at_ms;
+} reals[REAL_SLOTS];
+static size_t	 next_real;
+
+static bool
+real_again(int fd, const char *path, char real[PATH_MAX], int64_t now)
+{
+	struct stat	 sb;
+	size_t		 i;
+
+	for (i = 0; i < REAL_SLOTS; i++)
+		if (reals[i].path != NULL && now - reals[i].at_ms < REAL_MS &&
+		    strcmp(reals[i].path, path) == 0)
+			break;
+	if (i == REAL_SLOTS || fstat(fd, &sb) == -1 ||
+	    sb.st_dev != reals[i].dev || sb.st_ino != reals[i].ino)
+		return false;
+	memcpy(real, reals[i].real, strlen(reals[i].real) + 1);
+	return true;
+}
+
+static void
+real_keep(int fd, const char *path, const char *real, int64_t now)
+{
+	struct real_seen	*r = &reals[next_real++ % REAL_SLOTS];
+	struct stat		 sb;
+
+	if (fstat(fd, &sb) == -1)
+		return;
+	free(r->path);
+	free(r->real);
+	r->path = xstrdup(path);
+	r->real = xstrdup(real);
+	r->dev = sb.st_dev;
+	r->ino = sb.st_ino;
+	r->at_ms = now;
+}
+
+/*
  * Open directory path (O_PATH) and put its resolved name in real: read
  * back from /proc/self/fd, one system call, where realpath(3) reads
- * every component of the path; realpath and an open of its result where
- * /proc is not there.  -1 with errno set.
+ * every component of the path (or as seen lately, real_again); realpath
+ * and an open of its result where /proc is not there.  -1 with errno.
  */
 static int
 open_real(const char *path, char real[PATH_MAX])
 {
 	char	 link[64];
 	ssize_t	 n;
+	int64_t	 now = metrics_now_ms();
 	int	 fd;
 
 	if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
+	if (real_again(fd, path, real, now))
+		return fd;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, real, PATH_MAX);
 	if (n > 0 && n < PATH_MAX && real[0] == '/') {
 		real[n] = '\0';
-		if (strstr(real, " (deleted)") == NULL)
+		if (strstr(real, " (deleted)") == NULL) {
+			real_keep(fd, path, real, now);
 			return fd;
+		}
 	}
 	close(fd);
 	if (realpath(path, real) == NULL)

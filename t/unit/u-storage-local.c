@@ -206,6 +206,7 @@ test_open(void)
 	struct storage	*st;
 	struct err	 e;
 	char		 loc[PATH_MAX * 4], want[PATH_MAX * 4];
+	char		 other[PATH_MAX * 4], want_other[PATH_MAX * 5];
 	size_t		 i;
 
 	st = open_root(false);
@@ -240,6 +241,15 @@ test_open(void)
 	ok((st = storage_open(loc, &e)) != NULL, "open: through a link");
 	if (st != NULL)
 		is_str(storage_root(st), want, "open: the link resolved");
+	storage_close(st);
+	/* The link turned to another directory: the name seen is not kept. */
+	snprintf(other, sizeof(other), "%s/adir", root);
+	snprintf(want_other, sizeof(want_other), "%s/adir", want);
+	if (unlink(loc) == -1 || symlink(other, loc) == -1)
+		bail_out("cannot turn the link %s", loc);
+	ok((st = storage_open(loc, &e)) != NULL, "open: the link turned");
+	if (st != NULL)
+		is_str(storage_root(st), want_other, "open: where it leads now");
 	storage_close(st);
 	unlink(loc);
 	for (i = 0; i < NELEM(bad); i++) {
