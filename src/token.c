@@ -17,6 +17,13 @@
  * which each verification compares with the configuration's.  (libjwt's
  * jwt_decode() parsed the PEM key again for every token: 240-300 us
  * for nothing.)  libjwt still issues tokens.
+ *
+ * A token that verified fine is kept by the worker's token cache
+ * (tokcache.c) with its claims as parsed (struct token_facts) until the
+ * keys change (keys_load, token_init); found there, it skips the
+ * decoding and the signature, and its claims go through the same
+ * claims_check() as a token seen the first time, so the answer is the
+ * same.
  */
 #include "config.h"
 
