@@ -149,6 +149,8 @@ static const struct key keys[] = {
 	    OFF(catalog_cache_seconds), NULL },
 	{ "cache", "catalog_bytes", T_SIZE, "4M", 0, 1LL << 32, 0,
 	    OFF(catalog_cache_bytes), NULL },
+	{ "cache", "token_slots", T_INT, "256", 0, 65536, 0,
+	    OFF(token_cache_slots), NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -87,6 +87,7 @@ struct conf {
 	int64_t		 snapshot_cache_bytes;	/* per worker; 0 = off */
 	int64_t		 catalog_cache_seconds;	/* 0 = off */
 	int64_t		 catalog_cache_bytes;	/* per worker; 0 = off */
+	int64_t		 token_cache_slots;	/* per worker; 0 = off */
 };
 
 /*

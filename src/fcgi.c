@@ -52,6 +52,7 @@
 #include "route.h"
 #include "snapcache.h"
 #include "strutil.h"
+#include "tokcache.h"
 
 /* A FastCGI application inherits its listening socket as descriptor 0. */
 #define LISTEN_FD	0
@@ -593,6 +594,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	metrics_worker_start(now_ms());
 	snapcache_configure((size_t)c->snapshot_cache_bytes);
 	db_catalog_cache(db, c->catalog_cache_seconds, c->catalog_cache_bytes);
+	tokcache_configure((size_t)c->token_cache_slots);
 	heap_base = (uintptr_t)sbrk(0);
 	accept_timeout();
 	log_info("worker ready");
@@ -636,6 +638,7 @@ fcgi_run(const struct conf *c, struct db *db)
 	FCGX_Free(&fr, 1);
 	arena_free(a);
 	snapcache_configure(0);		/* its memory leaves the metrics */
+	tokcache_configure(0);
 	if (stopping)
 		log_info("worker stopping on signal");
 	return rc;

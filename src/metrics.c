@@ -28,7 +28,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define LAYOUT	4		/* bump when struct metrics_shm changes */
+#define LAYOUT	5		/* bump when struct metrics_shm changes */
 
 const int metrics_status_codes[METRICS_STATUSES - 1] = {
 	200, 201, 204, 206, 304, 400, 401, 403, 404, 405, 409, 412, 413,
@@ -51,7 +51,7 @@ const char *const metrics_outcome_names[MR__N] = {
 };
 const char *const metrics_cache_names[MC__N] = {
 	"http_connection", "gcs_token", "s3_signing_key", "auth_key", "gcs_key",
-	"snapshot", "catalog",
+	"snapshot", "catalog", "token",
 };
 
 static struct metrics_shm	 private_shm;

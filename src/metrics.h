@@ -46,6 +46,7 @@ enum metrics_cache {
 	MC_GCS_KEY,		/* a parsed GCS service account key reused */
 	MC_SNAPSHOT,		/* a table version's live files reused */
 	MC_CATALOG,		/* a catalog read answered from memory */
+	MC_TOKEN,		/* a bearer token verified before */
 	MC__N
 };
 

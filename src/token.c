@@ -17,6 +17,13 @@
  * which each verification compares with the configuration's.  (libjwt's
  * jwt_decode() parsed the PEM key again for every token: 240-300 us
  * for nothing.)  libjwt still issues tokens.
+ *
+ * A token that verified fine is kept by the worker's token cache
+ * (tokcache.c) with its claims as parsed (struct token_facts) until the
+ * keys change (keys_load, token_init); found there, it skips the
+ * decoding and the signature, and its claims go through the same
+ * claims_check() as a token seen the first time, so the answer is the
+ * same.
  */
 #include "config.h"
 
@@ -39,6 +46,7 @@
 #include "jsonu.h"
 #include "metrics.h"
 #include "strutil.h"
+#include "tokcache.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -195,6 +203,7 @@ keys_load(const struct conf *c, struct err *e)
 	}
 	vkey_free(&slots[c->auth_alg].cur);
 	vkey_free(&slots[c->auth_alg].prev);
+	tokcache_clear();
 	s.ready = true;
 	slots[c->auth_alg] = s;
 	return 0;
@@ -206,6 +215,7 @@ token_init(const struct conf *c, struct err *e)
 	EVP_PKEY	*k;
 	size_t		 i;
 
+	tokcache_clear();
 	if (keys_load(c, e) == -1)
 		return -1;
 	/* Only this configuration's keys stay. */
@@ -347,23 +357,128 @@ is_uuid(const char *s)
 	return 1;
 }
 
-static int
-aud_matches(struct json_object *v, const char *want)
+/* Is want one of the audiences f names? */
+static bool
+aud_has(const struct token_facts *f, const char *want)
 {
-	size_t	 i, n;
+	size_t	 i;
 
-	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), want) == 0;
-	if (!json_object_is_type(v, json_type_array))
-		return 0;
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		struct json_object *x = json_object_array_get_idx(v, i);
+	for (i = 0; i < f->audlen; i += strlen(f->aud + i) + 1)
+		if (strcmp(f->aud + i, want) == 0)
+			return true;
+	return false;
+}
 
-		if (json_object_is_type(x, json_type_string) &&
-		    strcmp(json_object_get_string(x), want) == 0)
-			return 1;
-	}
+/* A string claim, or NULL. */
+static const char *
+claim_str(struct json_object *obj, const char *name)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(obj, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* The i-th audience of aud v (a string, or an array's), or NULL. */
+static const char *
+aud_at(struct json_object *v, size_t i)
+{
+	if (json_object_is_type(v, json_type_array))
+		v = json_object_array_get_idx(v, i);
+	return json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) : NULL;
+}
+
+/* The audiences the aud claim names, packed into the arena. */
+static void
+parse_aud(struct arena *a, struct json_object *obj, struct token_facts *f)
+{
+	struct json_object	*v;
+	const char		*s;
+	char			*p;
+	size_t			 i, n = 1, len;
+
+	if (!json_object_object_get_ex(obj, "aud", &v))
+		return;
+	if (json_object_is_type(v, json_type_array))
+		n = json_object_array_length(v);
+	for (i = 0; i < n; i++)
+		if ((s = aud_at(v, i)) != NULL)
+			f->audlen += strlen(s) + 1;
+	f->aud = p = arena_alloc(a, f->audlen + 1);
+	for (i = 0; i < n; i++)
+		if ((s = aud_at(v, i)) != NULL) {
+			len = strlen(s) + 1;
+			memcpy(p, s, len);
+			p += len;
+		}
+}
+
+/*
+ * What the claims JSON says, its strings left in json-c's objects (in
+ * the arena); -1 with e set when it says nothing usable whatever the
+ * call (not JSON, integer claims that are not integers).
+ */
+static int
+claims_parse(struct arena *a, const char *json, size_t len,
+    struct token_facts *f, struct err *e)
+{
+	struct json_object	*obj;
+	struct err		 ignore;
+	int			 has_exp, has_nbf, has_iat;
+	const char		*s;
+
+	memset(f, 0, sizeof(*f));
+	if ((obj = jsonu_parse(a, json, len, 8, &ignore)) == NULL ||
+	    !json_object_is_type(obj, json_type_object))
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	if (claim_int(obj, "exp", &f->exp, &has_exp) == -1 || !has_exp ||
+	    claim_int(obj, "nbf", &f->nbf, &has_nbf) == -1 ||
+	    claim_int(obj, "iat", &f->iat, &has_iat) == -1)
+		return err_set(e, ERR_UNAUTHENTICATED, "token needs an integer "
+		    "exp claim (and integer nbf and iat, when present)");
+	f->has_nbf = has_nbf;
+	f->has_iat = has_iat;
+	f->iss = claim_str(obj, "iss");
+	parse_aud(a, obj, f);
+	if ((s = claim_str(obj, "jti")) != NULL && is_uuid(s))
+		f->jti = s;
+	if ((s = claim_str(obj, "sub")) != NULL && str_utf8_valid(s,
+	    strlen(s)))
+		f->sub = s;
+	return 0;
+}
+
+/* The checks of every call, in this order, on what the claims say. */
+static int
+claims_check(struct arena *a, const struct token_facts *f,
+    const char *issuer, const char *audience, int64_t skew, int64_t now,
+    struct token_claims *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	/* now >= exp + skew, without overflow for a huge exp. */
+	if (f->exp <= now - skew)
+		return err_set(e, ERR_UNAUTHENTICATED, "token expired");
+	if (f->has_nbf && f->nbf > now + skew)
+		return err_set(e, ERR_UNAUTHENTICATED, "token not yet valid");
+	if (f->has_iat && f->iat > now + skew)
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token issued in the future");
+	if (f->iss == NULL || strcmp(f->iss, issuer) != 0)
+		return err_set(e, ERR_UNAUTHENTICATED, "token issuer not accepted");
+	if (!aud_has(f, audience))
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token not valid for this API");
+	if (f->jti == NULL)
+		return err_set(e, ERR_UNAUTHENTICATED,
+		    "token has no valid jti claim");
+	out->jti = arena_strdup(a, f->jti);
+	if (f->sub != NULL)
+		out->sub = arena_strdup(a, f->sub);
+	out->exp = f->exp;
+	out->iat = f->has_iat ? f->iat : 0;
 	return 0;
 }
 
@@ -372,51 +487,12 @@ token_check_claims(struct arena *a, const char *json, size_t len,
     const char *issuer, const char *audience, int64_t skew, int64_t now,
     struct token_claims *out, struct err *e)
 {
-	struct json_object	*obj, *v;
-	struct err		 ignore;
-	int64_t			 exp = 0, nbf = 0, iat = 0;
-	int			 has_exp, has_nbf, has_iat;
-	const char		*s;
+	struct token_facts	 f;
 
 	memset(out, 0, sizeof(*out));
-	if ((obj = jsonu_parse(a, json, len, 8, &ignore)) == NULL ||
-	    !json_object_is_type(obj, json_type_object))
-		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
-	if (claim_int(obj, "exp", &exp, &has_exp) == -1 || !has_exp ||
-	    claim_int(obj, "nbf", &nbf, &has_nbf) == -1 ||
-	    claim_int(obj, "iat", &iat, &has_iat) == -1)
-		return err_set(e, ERR_UNAUTHENTICATED, "token needs an integer "
-		    "exp claim (and integer nbf and iat, when present)");
-	/* now >= exp + skew, without overflow for a huge exp. */
-	if (exp <= now - skew)
-		return err_set(e, ERR_UNAUTHENTICATED, "token expired");
-	if (has_nbf && nbf > now + skew)
-		return err_set(e, ERR_UNAUTHENTICATED, "token not yet valid");
-	if (has_iat && iat > now + skew)
-		return err_set(e, ERR_UNAUTHENTICATED,
-		    "token issued in the future");
-	if (!json_object_object_get_ex(obj, "iss", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), issuer) != 0)
-		return err_set(e, ERR_UNAUTHENTICATED, "token issuer not accepted");
-	if (!json_object_object_get_ex(obj, "aud", &v) ||
-	    !aud_matches(v, audience))
-		return err_set(e, ERR_UNAUTHENTICATED,
-		    "token not valid for this API");
-	if (!json_object_object_get_ex(obj, "jti", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    !is_uuid(json_object_get_string(v)))
-		return err_set(e, ERR_UNAUTHENTICATED,
-		    "token has no valid jti claim");
-	out->jti = arena_strdup(a, json_object_get_string(v));
-	if (json_object_object_get_ex(obj, "sub", &v) &&
-	    json_object_is_type(v, json_type_string) &&
-	    (s = json_object_get_string(v)) != NULL &&
-	    str_utf8_valid(s, strlen(s)))
-		out->sub = arena_strdup(a, s);
-	out->exp = exp;
-	out->iat = has_iat ? iat : 0;
-	return 0;
+	if (claims_parse(a, json, len, &f, e) == -1)
+		return -1;
+	return claims_check(a, &f, issuer, audience, skew, now, out, e);
 }
 
 /* An RS256 or ES256 signature (DER for ES256) of the n bytes at msg. */
@@ -489,25 +565,17 @@ signed_with(const struct vkey *v, enum conf_alg alg, const char *msg,
 	}
 }
 
-int
-token_verify(const struct conf *c, struct arena *a, const char *tok,
-    const char *audience, int64_t now, struct token_claims *out,
-    struct err *e)
+/* The signature of tok, checked with c's keys (ready or loaded now). */
+static int
+verify_sig(const struct conf *c, struct arena *a, const char *tok,
+    const char *d2, bool ready, struct err *e)
 {
 	const struct vkeys	*k = &slots[c->auth_alg];
 	const struct conf_blob	*key, *prev;
-	const char		*d1, *d2;
-	unsigned char		*hdr, *payload, *sig;
-	size_t			 hlen, plen, slen;
-	bool			 ready;
+	unsigned char		*sig;
+	size_t			 slen;
 
-	if ((d1 = strchr(tok, '.')) == NULL || (d2 = strchr(d1 + 1, '.')) ==
-	    NULL)
-		return err_set(e, ERR_UNAUTHENTICATED, "malformed bearer token");
-	if ((hdr = decode_part(a, tok, (size_t)(d1 - tok), &hlen)) == NULL ||
-	    check_header(a, hdr, hlen, c->auth_alg) == -1)
-		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
-	if (!(ready = keys_ready(c)) && keys_load(c, e) == -1)
+	if (!ready && keys_load(c, e) == -1)
 		return err_set(e, ERR_INTERNAL, "token keys not usable");
 	if (ready)
 		metrics_cache(MC_AUTH_KEY, true);
@@ -521,11 +589,43 @@ token_verify(const struct conf *c, struct arena *a, const char *tok,
 	    slen) && !signed_with(&k->prev, c->auth_alg, tok,
 	    (size_t)(d2 - tok), sig, slen))
 		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	return 0;
+}
+
+int
+token_verify(const struct conf *c, struct arena *a, const char *tok,
+    const char *audience, int64_t now, struct token_claims *out,
+    struct err *e)
+{
+	const struct token_facts *kept;
+	struct token_facts	 f;
+	const char		*d1, *d2;
+	unsigned char		*hdr, *payload;
+	size_t			 hlen, plen, len = strlen(tok);
+	bool			 ready = keys_ready(c);
+
+	/* Kept only if verified with these keys: what a miss would say. */
+	if (ready && (kept = tokcache_get(tok, len, c->auth_alg)) != NULL)
+		return claims_check(a, kept, c->auth_issuer, audience,
+		    c->auth_clock_skew, now, out, e);
+	memset(out, 0, sizeof(*out));
+	if ((d1 = strchr(tok, '.')) == NULL || (d2 = strchr(d1 + 1, '.')) ==
+	    NULL)
+		return err_set(e, ERR_UNAUTHENTICATED, "malformed bearer token");
+	if ((hdr = decode_part(a, tok, (size_t)(d1 - tok), &hlen)) == NULL ||
+	    check_header(a, hdr, hlen, c->auth_alg) == -1)
+		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
+	if (verify_sig(c, a, tok, d2, ready, e) == -1)
+		return -1;
 	if ((payload = decode_part(a, d1 + 1, (size_t)(d2 - d1 - 1),
 	    &plen)) == NULL)
 		return err_set(e, ERR_UNAUTHENTICATED, "invalid token");
-	return token_check_claims(a, (const char *)payload, plen,
-	    c->auth_issuer, audience, c->auth_clock_skew, now, out, e);
+	if (claims_parse(a, (const char *)payload, plen, &f, e) == -1 ||
+	    claims_check(a, &f, c->auth_issuer, audience, c->auth_clock_skew,
+	    now, out, e) == -1)
+		return -1;
+	tokcache_put(tok, len, c->auth_alg, &f);
+	return 0;
 }
 
 char *

@@ -12,6 +12,7 @@
 #ifndef DS_TOKEN_H
 #define DS_TOKEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,23 @@ struct token_claims {
 	const char	*sub;		/* may be NULL */
 	int64_t		 exp;
 	int64_t		 iat;		/* 0 if absent */
+};
+
+/*
+ * What a token's claims say, as parsed: the checks that depend on the
+ * call (clock, audience, issuer configured) are made on this, so that a
+ * token verified before (tokcache.c) gets the very answer it would get
+ * verified again.
+ */
+struct token_facts {
+	int64_t		 exp;
+	int64_t		 nbf, iat;	/* when has_nbf, has_iat */
+	bool		 has_nbf, has_iat;
+	const char	*iss;		/* NULL: absent or not a string */
+	const char	*aud;		/* the audiences named, each with */
+	size_t		 audlen;	/* its NUL; bytes of them all */
+	const char	*jti;		/* NULL: absent or not a UUID */
+	const char	*sub;		/* NULL: absent, not a UTF-8 string */
 };
 
 /*
@@ -42,7 +60,12 @@ int	 token_init(const struct conf *, struct err *);
 int	 token_front_check(const char *authz, size_t max, const char **tok,
 	    struct err *);
 
-/* Verify signature and claims; claims are copied into the arena. */
+/*
+ * Verify signature and claims; claims are copied into the arena.  A
+ * token verified before with the same keys, kept by the worker's token
+ * cache (tokcache.h), skips the decoding and the signature; its claims
+ * are checked again against now and audience all the same.
+ */
 int	 token_verify(const struct conf *, struct arena *, const char *tok,
 	    const char *audience, int64_t now, struct token_claims *,
 	    struct err *);

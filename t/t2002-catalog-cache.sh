@@ -8,7 +8,9 @@
 # without triggers, within catalog_seconds; a lost connection drops it;
 # answers are the same with the cache on and off.  The admin API's
 # changes are checked with the triggers disabled, so that only the
-# host's generation can explain what the workers see.
+# host's generation can explain what the workers see.  The workers'
+# token caches (tokcache.c) verify a token once per worker, and answer
+# a revoked or expired token as such, from the cache.
 
 . "$(dirname "$0")/lib-ds.sh"
 MKTABLE=$DS_BUILD_DIR/src/mktable
@@ -48,11 +50,43 @@ metric() {
 	api -t "$ADMIN_TOKEN" GET /admin/metrics >/dev/null &&
 	metric_value "$1"
 }
+# cli_metric NAME: a series as "deltashare metrics" reads it, no request
+# (so no token looked up).
+cli_metric() {
+	ds metrics | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'
+}
 HITS='deltashare_cache_lookups_total{cache="catalog",result="hit"}'
 MISSES='deltashare_cache_lookups_total{cache="catalog",result="miss"}'
 HOST='deltashare_catalog_cache_clears_total{reason="host"}'
 NOTIFY='deltashare_catalog_cache_clears_total{reason="notify"}'
 LOST='deltashare_catalog_cache_clears_total{reason="connection"}'
+TOK_HITS='deltashare_cache_lookups_total{cache="token",result="hit"}'
+TOK_MISSES='deltashare_cache_lookups_total{cache="token",result="miss"}'
+
+# tok_burst N PATH TOKEN STATUS [JQ]: a burst, every answer as expected,
+# each call a hit of the token cache.
+tok_burst() {
+	_h=$(cli_metric "$TOK_HITS") && _m=$(cli_metric "$TOK_MISSES") &&
+	burst "$1" "$2" "$3" && every "$4" "$5" &&
+	test "$(cli_metric "$TOK_MISSES")" = "$_m" &&
+	test "$(cli_metric "$TOK_HITS")" = $((_h + $1))
+}
+
+# tok_everywhere PATH TOKEN: bursts (each answer 200) until both workers
+# verified TOKEN, whose first call on each is the only miss; after that,
+# both keep it.
+tok_everywhere() {
+	_m=$(cli_metric "$TOK_MISSES") && _k=0 &&
+	while test "$(cli_metric "$TOK_MISSES")" -lt $((_m + 2)); do
+		burst 8 "$1" "$2" && every 200 || return 1
+		_k=$((_k + 1))
+		test $_k -lt 10 || {
+			echo "a worker never verified the token" >&2
+			return 1
+		}
+	done &&
+	test "$(cli_metric "$TOK_MISSES")" = $((_m + 2))
+}
 
 # after_change BEFORE PATH STATUS [JQ [TOKEN]]: bursts of 8 calls until
 # both workers have dropped their cache since the host's clear count was
@@ -113,6 +147,14 @@ test_expect_success 'set up: no notifications' '
 	triggers DISABLE
 '
 
+test_expect_success 'repeated calls with a token verify it once per worker' '
+	h=$(cli_metric "$TOK_HITS") && m=$(cli_metric "$TOK_MISSES") &&
+	tok_everywhere /shares "$R1B" &&
+	tok_burst 8 /shares "$R1B" 200 &&
+	say_diag "token cache: $(($(cli_metric "$TOK_HITS") - h)) hits," \
+	    "$(($(cli_metric "$TOK_MISSES") - m)) misses"
+'
+
 test_expect_success 'a revoked token is refused by every worker at once' '
 	burst 8 /shares "$R1B" && every 200 && burst 8 /shares "$R1B" &&
 	c=$(metric "$HOST") &&
@@ -121,7 +163,8 @@ test_expect_success 'a revoked token is refused by every worker at once' '
 	after_change $c /shares 401 ".errorCode == \"UNAUTHENTICATED\"" \
 	    "$R1B" &&
 	after_change $c /shares/s1/schemas/a/tables/t1/version 401 \
-	    ".message == \"token revoked\"" "$R1B"
+	    ".message == \"token revoked\"" "$R1B" &&
+	tok_burst 8 /shares "$R1B" 401 ".message == \"token revoked\""
 '
 
 test_expect_success 'an unshared table is gone from every worker at once' '
@@ -177,11 +220,6 @@ test_expect_success 'a change made with psql arrives by notification' '
 	test_poll "burst 8 /shares && every 401 \".message == \\\"token expired\\\"\""
 '
 
-# cli_metric NAME: a series as "deltashare metrics" reads it, no request.
-cli_metric() {
-	ds metrics | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'
-}
-
 test_expect_success 'idle workers read the notifications as they come' '
 	n=$(cli_metric "$NOTIFY") &&
 	pg_sql "UPDATE share SET comment = '\''idle'\'' WHERE name = '\''s1x'\''" &&
@@ -201,6 +239,24 @@ test_expect_success 'a lost connection drops the cache' '
 	test "$(metric "$LOST")" -gt "$l"
 '
 
+R1=$(cat r1c.token 2>/dev/null)
+
+FORGE="python3 $DS_SRC_DIR/t/helper/jwt-forge.py"
+command -v python3 >/dev/null && test_set_prereq PYTHON
+
+# A token whose exp has just passed is refused by the workers that keep
+# it.  auth.clock_skew is 60 s: one made with exp 52 s ago is good for
+# 8 s more.
+test_expect_success PYTHON 'a token kept by every worker is refused once it expires' '
+	jti=$(echo "$R1" | cut -d. -f2 | tr "_-" "/+" | base64 -d 2>/dev/null |
+	    jq -r .jti) &&
+	T=$($FORGE HS256 "$TRASH/jwt.secret" "{\"alg\":\"HS256\"}" \
+	    "{\"iss\":\"deltashare\",\"aud\":\"deltashare-recipient\",\"jti\":\"$jti\",\"exp\":$(($(date +%s) - 52))}") &&
+	tok_everywhere /shares "$T" &&
+	test_poll "burst 8 /shares \"$T\" && every 401" 30 &&
+	tok_burst 8 /shares "$T" 401 ".message == \"token expired\""
+'
+
 # Reads to compare with the cache on and off: answers and errors.
 reads() {
 	for p in /shares /shares/s1x /shares/S1X/schemas /shares/s1x/schemas/A/tables \
@@ -214,26 +270,26 @@ reads() {
 	done
 }
 
-R1=$(cat r1c.token 2>/dev/null)
-
 test_expect_success 'answers are the same when read again from memory' '
 	reads >on1 && reads >on2 && test_cmp on1 on2
 '
 
-# The same workers' answers with the cache off, then with catalog_seconds
+# The same workers' answers with the caches off, then with catalog_seconds
 # of 1 and no notifications.
 lighttpd_stop
-printf "[cache]\ncatalog_seconds = 0\n" >off.ini
+printf "[cache]\ncatalog_seconds = 0\ntoken_slots = 0\n" >off.ini
 sed "/^\[cache\]/,\$d" "$DS_CONF" >>off.ini
 ON_CONF=$DS_CONF
 DS_CONF=$TRASH/off.ini
 test_atexit "DS_CONF=$DS_CONF; ds_metrics_unlink"
 lighttpd_start || bail "cannot restart lighttpd"
 
-test_expect_success 'answers are the same with the cache off' '
+test_expect_success 'answers are the same with the caches off' '
 	h=$(metric "$HITS") && m=$(metric "$MISSES") &&
 	reads >off && test_cmp on1 off &&
-	test "$(metric "$HITS")" = "$h" && test "$(metric "$MISSES")" = "$m"
+	test "$(metric "$HITS")" = "$h" && test "$(metric "$MISSES")" = "$m" &&
+	test "$(cli_metric "$TOK_HITS")" = 0 &&
+	test "$(cli_metric "$TOK_MISSES")" = 0
 '
 
 lighttpd_stop

@@ -28,6 +28,7 @@
 #include "metrics.h"
 #include "strutil.h"
 #include "tap.h"
+#include "tokcache.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -984,6 +985,286 @@ test_key_cache(void)
 	conf_free(hs);
 }
 
+/*
+ * The token cache (tokcache.c, on once configured): a token verified
+ * once is looked up, not decoded again, and every answer it gets is the
+ * one it would get verified in full.
+ */
+
+/* Token cache lookups so far: hits or misses. */
+static uint64_t
+token_count(bool hit)
+{
+	return metrics_get()->cache[MC_TOKEN][hit ? 1 : 0];
+}
+
+/* What token_verify answers, as one line. */
+static const char *
+answer(struct arena *a, const struct conf *c, const char *tok,
+    const char *aud, int64_t now)
+{
+	struct token_claims	 cl;
+	struct err		 e;
+
+	err_clear(&e);
+	if (token_verify(c, a, tok, aud, now, &cl, &e) == -1)
+		return arena_printf(a, "%d %s", (int)e.kind, e.msg);
+	return arena_printf(a, "ok %s %s %lld %lld", cl.jti,
+	    cl.sub != NULL ? cl.sub : "-", (long long)cl.exp,
+	    (long long)cl.iat);
+}
+
+/* An HS256 token of c's secret (mkconf) with these claims. */
+static char *
+hs_token(struct arena *a, const char *claims)
+{
+	struct signer	 sg = { SIG_HMAC, secret, sizeof(secret), NULL };
+
+	return craft(a, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, &sg);
+}
+
+/*
+ * Verify tok with c for audience aud at now: the answer must contain
+ * want ("ok " when it verifies), and be a hit of the token cache or not.
+ */
+static void
+expect_answer(struct arena *a, const struct conf *c, const char *tok,
+    const char *aud, int64_t now, bool hit, const char *want,
+    const char *name)
+{
+	uint64_t	 h = token_count(true);
+	const char	*got = answer(a, c, tok, aud, now);
+
+	ok(token_count(true) == h + hit && strstr(got, want) != NULL,
+	    "%s (%s%s)", name, hit ? "hit: " : "", got);
+}
+
+/*
+ * Every (configuration, audience, time) of a grid answered from the
+ * cache as without it: expiry, nbf, iat, issuer and audience checked on
+ * every hit, in the same order, with the same messages.
+ */
+#define GRID_AUDS	3
+#define GRID_NOWS	5
+#define GRID		(2 * GRID_AUDS * GRID_NOWS)
+
+/* Point n of the grid: its configuration, audience and time. */
+static const char *
+grid_ask(struct arena *a, struct conf *confs[2], const char *tok, size_t n)
+{
+	static const char *const auds[GRID_AUDS] = { AUD, ADM, "nobody" };
+	static const int64_t nows[GRID_NOWS] = {
+		NOW - SKEW - 1, NOW, NOW + 200, NOW + 3600 + SKEW - 1,
+		NOW + 3600 + SKEW,
+	};
+
+	return answer(a, confs[n / (GRID_AUDS * GRID_NOWS)], tok,
+	    auds[n / GRID_NOWS % GRID_AUDS], nows[n % GRID_NOWS]);
+}
+
+static void
+test_tokcache_same_answers(void)
+{
+	static const char *const claims[] = {
+		"{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"bob\","
+		    "\"jti\":\"" JTI "\",\"iat\":1700000000,"
+		    "\"nbf\":1700000000,\"exp\":1700003600}",
+		"{\"iss\":\"" ISS "\",\"aud\":[\"x\",7,\"" AUD "\",\"" ADM
+		    "\"],\"jti\":\"" JTI "\",\"exp\":1700003600}",
+		"{\"iss\":\"" ISS "\",\"aud\":[\"" AUD "\"],\"sub\":5,"
+		    "\"jti\":\"" JTI "\",\"iat\":1700000200,"
+		    "\"exp\":1700003600}",
+	};
+	struct arena	*a = arena_new();
+	struct conf	*confs[2];
+	const char	*want[NELEM(claims)][GRID], *got;
+	char		*toks[NELEM(claims)];
+	struct err	 e;
+	uint64_t	 h;
+	size_t		 i, n, same, hits;
+
+	confs[0] = mkconf(CONF_ALG_HS256, false);
+	confs[1] = mkconf(CONF_ALG_HS256, false);
+	free(confs[1]->auth_issuer);
+	confs[1]->auth_issuer = xstrdup("another-issuer");
+	if (token_init(confs[0], &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	tokcache_configure(0);
+	for (i = 0; i < NELEM(claims); i++) {
+		toks[i] = hs_token(a, claims[i]);
+		for (n = 0; n < GRID; n++)
+			want[i][n] = grid_ask(a, confs, toks[i], n);
+	}
+	tokcache_configure(16);
+	for (i = 0; i < NELEM(claims); i++) {
+		got = answer(a, confs[0], toks[i], AUD, NOW + 200);
+		ok(strncmp(got, "ok ", 3) == 0, "token %zu verifies (%s)", i,
+		    got);
+		same = hits = 0;
+		for (n = 0; n < GRID; n++) {
+			h = token_count(true);
+			got = grid_ask(a, confs, toks[i], n);
+			hits += token_count(true) == h + 1;
+			if (strcmp(got, want[i][n]) == 0)
+				same++;
+			else
+				diag("token %zu, point %zu: '%s', not '%s'",
+				    i, n, got, want[i][n]);
+		}
+		is_int(hits, GRID, "token %zu: every later call a hit", i);
+		is_int(same, GRID, "token %zu: each answered as without the "
+		    "cache", i);
+	}
+	tokcache_configure(0);
+	conf_free(confs[0]);
+	conf_free(confs[1]);
+	arena_free(a);
+}
+
+static void
+test_tokcache(void)
+{
+	struct arena	*a = arena_new();
+	struct conf	*c = mkconf(CONF_ALG_HS256, false);
+	struct err	 e;
+	const char	*first;
+	char		*tok, *other, *big;
+	uint64_t	 h0, m0;
+
+	if (token_init(c, &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	tok = hs_token(a, payload_ok(a));
+
+	tokcache_configure(0);
+	h0 = token_count(true);
+	m0 = token_count(false);
+	answer(a, c, tok, AUD, NOW);
+	answer(a, c, tok, AUD, NOW);
+	ok(token_count(true) == h0 && token_count(false) == m0,
+	    "off: nothing looked up");
+
+	tokcache_configure(16);
+	first = answer(a, c, tok, AUD, NOW);
+	ok(token_count(true) == h0 && token_count(false) == m0 + 1,
+	    "on: the first call is a miss");
+	expect_answer(a, c, tok, AUD, NOW, true, first, "the second a hit, "
+	    "with the same claims");
+	is_str(first, "ok " JTI " bob 1700003600 1700000000", "those of the "
+	    "token");
+	expect_answer(a, c, tok, AUD, NOW + 3600 + SKEW, true,
+	    "token expired", "a kept token is refused once expired");
+	expect_answer(a, c, tok, AUD, NOW - SKEW - 1, true,
+	    "token not yet valid", "and before its nbf");
+	expect_answer(a, c, tok, ADM, NOW, true,
+	    "token not valid for this API", "and for another audience");
+
+	/* One byte changed (in the payload, or one more at the end). */
+	other = arena_strdup(a, tok);
+	other[strchr(other, '.') - other + 5] ^= 1;
+	expect_answer(a, c, other, AUD, NOW, false, "invalid token",
+	    "a token one byte off is no hit");
+	expect_answer(a, c, arena_printf(a, "%sA", tok), AUD, NOW, false,
+	    "invalid token", "nor is one byte longer");
+
+	/* A token over TOKCACHE_TOKEN_MAX verifies in full every time. */
+	big = arena_alloc(a, TOKCACHE_TOKEN_MAX + 1);
+	memset(big, 'x', TOKCACHE_TOKEN_MAX);
+	big[TOKCACHE_TOKEN_MAX] = '\0';
+	big = hs_token(a, arena_printf(a, "{\"iss\":\"" ISS "\",\"aud\":\""
+	    AUD "\",\"pad\":\"%s\",\"jti\":\"" JTI "\",\"exp\":1700003600}",
+	    big));
+	expect_answer(a, c, big, AUD, NOW, false, "ok ", "a token over "
+	    "the limit verifies");
+	expect_answer(a, c, big, AUD, NOW, false, "ok ", "and is not kept");
+
+	/* One slot: the last token verified pushes the other out. */
+	tokcache_configure(1);
+	other = hs_token(a, "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\","
+	    "\"jti\":\"" JTI "\",\"exp\":1700003601}");
+	h0 = token_count(true);
+	answer(a, c, tok, AUD, NOW);
+	answer(a, c, tok, AUD, NOW);
+	answer(a, c, other, AUD, NOW);
+	answer(a, c, other, AUD, NOW);
+	answer(a, c, tok, AUD, NOW);
+	is_int(token_count(true) - h0, 2, "one slot keeps one token");
+
+	tokcache_configure(0);
+	conf_free(c);
+	arena_free(a);
+}
+
+/*
+ * Tokens are dropped with the keys that verified them: a rotation read
+ * again (token_init) or met on a token (another configuration's keys),
+ * then the previous key removed.  A token kept for one algorithm is
+ * not taken for another's.
+ */
+static void
+test_tokcache_keys(void)
+{
+	static const unsigned char next[32] = "the next secret, 32 bytes long!";
+	struct arena	*a = arena_new();
+	struct conf	*c = mkconf(CONF_ALG_HS256, false);
+	struct conf	*rot = mkconf(CONF_ALG_HS256, false);
+	struct conf	*gone = mkconf(CONF_ALG_HS256, false);
+	struct conf	*rs = mkconf(CONF_ALG_RS256, true);
+	struct err	 e;
+	char		*tok, *rtok;
+
+	free(rot->auth_secret.data);
+	blob_set(&rot->auth_secret, next, sizeof(next));
+	blob_set(&rot->auth_previous_secret, secret, sizeof(secret));
+	free(gone->auth_secret.data);
+	blob_set(&gone->auth_secret, next, sizeof(next));
+	if (token_init(c, &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	tokcache_configure(16);
+	tok = hs_token(a, payload_ok(a));
+	answer(a, c, tok, AUD, NOW);
+
+	if (token_init(rot, &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	expect_answer(a, rot, tok, AUD, NOW, false, "ok ", "token_init "
+	    "drops the tokens; an old one verifies with the previous key");
+	expect_answer(a, rot, tok, AUD, NOW, true, "ok ", "and is kept "
+	    "again");
+	if (token_init(gone, &e) == -1)
+		bail_out("token_init: %s", e.msg);
+	expect_answer(a, gone, tok, AUD, NOW, false, "invalid token",
+	    "the previous key removed: refused");
+
+	/* The same, the keys changing with the configuration passed. */
+	answer(a, rot, tok, AUD, NOW);
+	expect_answer(a, rot, tok, AUD, NOW, true, "ok ", "kept with the "
+	    "previous key again");
+	expect_answer(a, gone, tok, AUD, NOW, false, "invalid token",
+	    "other keys met on a call drop them too");
+
+	/* Both algorithms' keys ready, a token of each kept. */
+	answer(a, c, tok, AUD, NOW);
+	if ((rtok = token_issue(rs, AUD, "alice", JTI, NOW, NOW + 3600,
+	    &e)) == NULL)
+		bail_out("token_issue: %s", e.msg);
+	answer(a, rs, rtok, AUD, NOW);
+	answer(a, c, tok, AUD, NOW);
+	expect_answer(a, c, rtok, AUD, NOW, false, "invalid token",
+	    "an RS256 token kept is no hit for HS256");
+	expect_answer(a, c, tok, AUD, NOW, true, "ok ", "while the HS256 one "
+	    "is");
+	expect_answer(a, rs, rtok, AUD, NOW, true, "ok ", "and the RS256 one "
+	    "for RS256");
+
+	crypto_wipe(rtok, strlen(rtok));
+	free(rtok);
+	tokcache_configure(0);
+	conf_free(c);
+	conf_free(rot);
+	conf_free(gone);
+	conf_free(rs);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -998,6 +1279,9 @@ main(void)
 	test_claims_signed();
 	test_check_claims();
 	test_key_cache();
+	test_tokcache_same_answers();
+	test_tokcache();
+	test_tokcache_keys();
 	EVP_PKEY_free(rsa_key);
 	EVP_PKEY_free(ec_key);
 	return done_testing();
