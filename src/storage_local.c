@@ -253,34 +253,46 @@ static struct real_seen {
 } reals[REAL_SLOTS];
 static size_t	 next_real;
 
+/* The slot of path, or NULL. */
+static struct real_seen *
+real_find(const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < REAL_SLOTS; i++)
+		if (reals[i].path != NULL && strcmp(reals[i].path, path) == 0)
+			return &reals[i];
+	return NULL;
+}
+
 static bool
 real_again(int fd, const char *path, char real[PATH_MAX], int64_t now)
 {
-	struct stat	 sb;
-	size_t		 i;
+	struct real_seen	*r = real_find(path);
+	struct stat		 sb;
 
-	for (i = 0; i < REAL_SLOTS; i++)
-		if (reals[i].path != NULL && now - reals[i].at_ms < REAL_MS &&
-		    strcmp(reals[i].path, path) == 0)
-			break;
-	if (i == REAL_SLOTS || fstat(fd, &sb) == -1 ||
-	    sb.st_dev != reals[i].dev || sb.st_ino != reals[i].ino)
+	if (r == NULL || now - r->at_ms >= REAL_MS || fstat(fd, &sb) == -1 ||
+	    sb.st_dev != r->dev || sb.st_ino != r->ino)
 		return false;
-	memcpy(real, reals[i].real, strlen(reals[i].real) + 1);
+	memcpy(real, r->real, strlen(r->real) + 1);
 	return true;
 }
 
+/* Keep what path resolved to, in its slot or the next one. */
 static void
 real_keep(int fd, const char *path, const char *real, int64_t now)
 {
-	struct real_seen	*r = &reals[next_real++ % REAL_SLOTS];
+	struct real_seen	*r = real_find(path);
 	struct stat		 sb;
 
 	if (fstat(fd, &sb) == -1)
 		return;
-	free(r->path);
+	if (r == NULL) {
+		r = &reals[next_real++ % REAL_SLOTS];
+		free(r->path);
+		r->path = xstrdup(path);
+	}
 	free(r->real);
-	r->path = xstrdup(path);
 	r->real = xstrdup(real);
 	r->dev = sb.st_dev;
 	r->ino = sb.st_ino;
